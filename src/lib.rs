@@ -1,0 +1,11 @@
+//! migsmith: from a one-line description of a schema change to safe, reversible, reviewed
+//! migration files.
+//!
+//! The pipeline, one module per stage (see `ARCHITECTURE.md`):
+//! `intent` (parse the description) → `schema` (load the current schema) → `plan` (resolve
+//! intents into typed operations and phases) → `render` (framework files) / `analyze` (risk) /
+//! `report` (Markdown and JSON).
+
+pub mod dialect;
+pub mod intent;
+pub mod schema;
