@@ -4,8 +4,13 @@
 //! The pipeline, one module per stage (see `ARCHITECTURE.md`):
 //! `intent` (parse the description) → `schema` (load the current schema) → `plan` (resolve
 //! intents into typed operations and phases) → `render` (framework files) / `analyze` (risk) /
-//! `report` (Markdown and JSON).
+//! `report` (Markdown and JSON). `generate` ties them together for the CLI and for tests.
 
+pub mod analyze;
 pub mod dialect;
+pub mod generate;
 pub mod intent;
+pub mod plan;
+pub mod render;
+pub mod report;
 pub mod schema;

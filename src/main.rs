@@ -1,1 +1,7 @@
-fn main() {}
+//! The `migsmith` binary: parse arguments, call the library, print, set the exit code.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

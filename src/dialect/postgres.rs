@@ -287,6 +287,112 @@ pub fn spell_expr(node: &NodeEnum) -> Result<String, String> {
         .ok_or_else(|| format!("unexpected deparse output `{text}`"))
 }
 
+/// Whether an expression calls a volatile function, so that as a column default it is evaluated
+/// once per row (and `ADD COLUMN` rewrites the table) instead of once.
+pub fn is_volatile_expr(expr: &str) -> bool {
+    const VOLATILE: &[&str] = &[
+        "random(",
+        "clock_timestamp(",
+        "gen_random_uuid(",
+        "uuid_generate_v",
+        "timeofday(",
+        "nextval(",
+        "txid_current(",
+        "statement_timestamp(",
+    ];
+    let lower = expr.to_lowercase();
+    VOLATILE.iter().any(|f| lower.contains(f))
+}
+
+/// Rename column references `from` → `to` inside a canonical expression (as PostgreSQL does for
+/// checks, index expressions and predicates when a column is renamed).
+pub fn rename_column_in_expr(expr: &str, from: &str, to: &str) -> String {
+    let Ok(scan) = pg_query::scan(expr) else {
+        return expr.to_string();
+    };
+    let mut out = String::with_capacity(expr.len());
+    let mut last = 0usize;
+    for token in &scan.tokens {
+        let (start, end) = (token.start as usize, token.end as usize);
+        if token.token != pg_query::protobuf::Token::Ident as i32 || end > expr.len() {
+            continue;
+        }
+        let text = &expr[start..end];
+        let name = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => text.to_lowercase(),
+        };
+        if name == from {
+            out.push_str(&expr[last..start]);
+            out.push_str(&quote_ident(to));
+            last = end;
+        }
+    }
+    out.push_str(&expr[last..]);
+    canonical_expr(&out).unwrap_or(out)
+}
+
+/// Whether changing a column from `from` to `to` (canonical types) needs no table rewrite.
+pub fn is_binary_coercible(from: &str, to: &str) -> bool {
+    fn split(t: &str) -> (&str, Vec<u32>) {
+        match t.split_once('(') {
+            Some((base, rest)) => (
+                base,
+                rest.trim_end_matches(')')
+                    .split(',')
+                    .filter_map(|n| n.trim().parse().ok())
+                    .collect(),
+            ),
+            None => (t, vec![]),
+        }
+    }
+    if from == to {
+        return true;
+    }
+    let ((fb, fm), (tb, tm)) = (split(from), split(to));
+    match (fb, tb) {
+        ("varchar", "text") | ("text", "varchar") if tm.is_empty() => true,
+        ("varchar", "varchar") | ("varbit", "varbit") => {
+            tm.is_empty() || (!fm.is_empty() && tm[0] >= fm[0])
+        }
+        ("numeric", "numeric") => match (fm.as_slice(), tm.as_slice()) {
+            (_, []) => true,
+            ([fp, fs], [tp, ts]) => ts == fs && tp >= fp,
+            ([fp], [tp]) => tp >= fp,
+            _ => false,
+        },
+        ("cidr", "inet") => true,
+        _ => false,
+    }
+}
+
+/// The spelling `format_type()` prints for a canonical type (`timestamptz` → `timestamp with time
+/// zone`, `varchar(20)` → `character varying(20)`), for queries against the catalog.
+pub fn format_type_name(canonical: &str) -> String {
+    let (array, base) = match canonical.find("[]") {
+        Some(i) => (&canonical[i..], &canonical[..i]),
+        None => ("", canonical),
+    };
+    let (name, args) = match base.find('(') {
+        Some(i) => (&base[..i], &base[i..]),
+        None => (base, ""),
+    };
+    let spelled = match name {
+        "varchar" => format!("character varying{args}"),
+        "char" => format!("character{}", if args.is_empty() { "(1)" } else { args }),
+        "timestamptz" => format!("timestamp{args} with time zone"),
+        "timestamp" => format!("timestamp{args} without time zone"),
+        "timetz" => format!("time{args} with time zone"),
+        "time" => format!("time{args} without time zone"),
+        "varbit" => format!("bit varying{args}"),
+        "serial" => "integer".into(),
+        "bigserial" => "bigint".into(),
+        "smallserial" => "smallint".into(),
+        _ => base.to_string(),
+    };
+    format!("{spelled}{array}")
+}
+
 /// The PostgreSQL version number of the bundled parser, as its parse results carry it.
 fn parser_version() -> i32 {
     static VERSION: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
@@ -359,6 +465,37 @@ mod test {
         assert!(canonical_type("int; drop table users").is_err());
         assert!(canonical_type("not null").is_err());
         assert!(canonical_type("").is_err());
+    }
+
+    #[test]
+    fn renames_columns_inside_expressions() {
+        assert_eq!(
+            rename_column_in_expr("price >= 0", "price", "amount"),
+            "amount >= 0"
+        );
+        assert_eq!(
+            rename_column_in_expr("lower(email)", "email", "Email"),
+            "lower(\"Email\")"
+        );
+        // String literals and other identifiers are left alone.
+        assert_eq!(
+            rename_column_in_expr("kind = 'price' AND price_old > 0", "price", "x"),
+            "kind = 'price' AND price_old > 0"
+        );
+    }
+
+    #[test]
+    fn knows_which_type_changes_need_no_rewrite() {
+        assert!(is_binary_coercible("varchar(50)", "varchar(100)"));
+        assert!(is_binary_coercible("varchar(50)", "text"));
+        assert!(is_binary_coercible("varchar(50)", "varchar"));
+        assert!(!is_binary_coercible("varchar(100)", "varchar(50)"));
+        assert!(is_binary_coercible("numeric(10,2)", "numeric(12,2)"));
+        assert!(!is_binary_coercible("numeric(10,2)", "numeric(12,3)"));
+        assert!(!is_binary_coercible("integer", "bigint"));
+        assert!(!is_binary_coercible("text", "integer"));
+        assert!(is_volatile_expr("gen_random_uuid()"));
+        assert!(!is_volatile_expr("now()"));
     }
 
     #[test]

@@ -1,0 +1,338 @@
+//! Risk and impact of a plan, computed from its steps and the schema's table sizes: lock modes
+//! and what they block, rewrites and scans, data loss, reversibility, downtime, duration.
+//! Findings are data (`Warning { rule, message }`), never errors.
+
+use crate::dialect::LockMode;
+use crate::plan::ops::{DataLoss, Operation};
+use crate::plan::{Plan, Step};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Overall risk level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// One finding about the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// The strongest lock the migration takes on one table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableLock {
+    pub table: String,
+    pub lock: LockMode,
+    pub blocks_reads: bool,
+    pub blocks_writes: bool,
+    /// Estimated seconds the lock blocks others (0 for catalog-only changes).
+    pub estimated_blocking_seconds: f64,
+    pub rewrites_table: bool,
+    pub scans_table: bool,
+    /// Known row count of the table, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// Whether the table exists before the migration (a new table blocks no one).
+    pub existing: bool,
+}
+
+/// The JSON `analysis` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub risk: Risk,
+    pub risk_reasons: Vec<String>,
+    pub reversible: bool,
+    /// What a rollback restores and what it cannot.
+    pub reversibility: String,
+    pub data_loss: DataLoss,
+    pub downtime: String,
+    pub affected_rows: u64,
+    /// Whether table sizes were known (from statistics); without them rows and durations are 0.
+    pub rows_known: bool,
+    pub estimated_seconds: f64,
+    pub locks: Vec<TableLock>,
+    pub warnings: Vec<Warning>,
+}
+
+/// A step blocks others for longer than this and the migration is not "zero downtime".
+const BLOCKING_BUDGET_SECONDS: f64 = 0.1;
+
+/// Analyse a plan.
+pub fn analyze(plan: &Plan) -> Analysis {
+    let up_steps: Vec<&Step> = plan.phases.iter().flat_map(|p| &p.up).collect();
+    let mut locks: BTreeMap<String, TableLock> = BTreeMap::new();
+    for step in &up_steps {
+        let Some(table) = &step.statement.table else {
+            continue;
+        };
+        let existing = plan.before.table(table).is_some();
+        let rows = plan.before.table(table).and_then(|t| t.rows());
+        let s = &step.statement;
+        let blocking = if existing && s.lock.blocks_writes() {
+            step.estimated_seconds
+        } else {
+            0.0
+        };
+        let entry = locks.entry(table.clone()).or_insert(TableLock {
+            table: table.clone(),
+            lock: LockMode::None,
+            blocks_reads: false,
+            blocks_writes: false,
+            estimated_blocking_seconds: 0.0,
+            rewrites_table: false,
+            scans_table: false,
+            rows,
+            existing,
+        });
+        entry.lock = entry.lock.max(s.lock);
+        entry.blocks_reads |= existing && s.lock.blocks_reads();
+        entry.blocks_writes |= existing && s.lock.blocks_writes();
+        entry.estimated_blocking_seconds += blocking;
+        entry.rewrites_table |= s.rewrites_table;
+        entry.scans_table |= s.scans_table;
+    }
+    let locks: Vec<TableLock> = locks.into_values().collect();
+    let touched_existing: Vec<&TableLock> = locks.iter().filter(|l| l.existing).collect();
+    let rows_known = touched_existing.iter().all(|l| l.rows.is_some());
+    let affected_rows = touched_existing.iter().filter_map(|l| l.rows).sum();
+    let data_loss = plan
+        .operations
+        .iter()
+        .map(Operation::data_loss)
+        .max()
+        .unwrap_or(DataLoss::None);
+    let mut warnings = vec![];
+    let mut reasons = vec![];
+    let mut risk = Risk::Low;
+    let mut raise = |to: Risk, reason: String, reasons: &mut Vec<String>| {
+        risk = risk.max(to);
+        reasons.push(reason);
+    };
+
+    for op in &plan.operations {
+        match op {
+            Operation::DropColumn(d) => {
+                raise(
+                    Risk::High,
+                    format!("drops `{}.{}` and its data", d.table, d.column),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "drop-column",
+                    message: format!(
+                        "Dropping `{}.{}` deletes its data and breaks code that still reads it: deploy code that no longer uses the column first",
+                        d.table, d.column
+                    ),
+                });
+            }
+            Operation::DropTable(d) => {
+                raise(
+                    Risk::High,
+                    format!("drops table `{}` and its rows", d.table),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "drop-table",
+                    message: format!(
+                        "Dropping `{}` deletes every row; take a backup first (pg_dump -t {})",
+                        d.table, d.table
+                    ),
+                });
+            }
+            Operation::RenameColumn(r) => {
+                raise(
+                    Risk::High,
+                    format!(
+                        "renames `{}.{}`, which breaks code using the old name",
+                        r.table, r.from
+                    ),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "rename-column",
+                    message: format!(
+                        "Renaming `{}.{}` to `{}` breaks running code that uses `{}`: deploy code that handles both names first, or rename through a new column (expand-contract)",
+                        r.table, r.from, r.to, r.from
+                    ),
+                });
+            }
+            Operation::RenameTable(r) => {
+                raise(
+                    Risk::High,
+                    format!(
+                        "renames table `{}`, which breaks code using the old name",
+                        r.from
+                    ),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "rename-table",
+                    message: format!(
+                        "Renaming `{}` to `{}` breaks running code that uses `{}`: deploy the code change together with it, or keep a view under the old name during the transition",
+                        r.from, r.to, r.from
+                    ),
+                });
+            }
+            Operation::ChangeColumnType(c) if !c.in_place() => {
+                warnings.push(Warning {
+                    rule: "type-change-rewrite",
+                    message: format!(
+                        "Changing `{}.{}` from {} to {} rewrites the table under an ACCESS EXCLUSIVE lock: reads and writes wait until it finishes",
+                        c.table, c.column, c.from_type, c.to_type
+                    ),
+                });
+            }
+            Operation::Backfill(b) => {
+                raise(
+                    Risk::Medium,
+                    format!("updates rows of `{}` in one transaction", b.table),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "backfill-single-transaction",
+                    message: format!(
+                        "The backfill of `{}.{}` runs as one UPDATE: every updated row stays locked until it commits, and the table grows until VACUUM",
+                        b.table, b.column
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+    for lock in touched_existing.iter().filter(|l| l.blocks_writes) {
+        let what = if lock.blocks_reads {
+            "reads and writes"
+        } else {
+            "writes"
+        };
+        let work = if lock.rewrites_table {
+            Some("rewrites")
+        } else if lock.scans_table {
+            Some("scans")
+        } else {
+            None
+        };
+        if let Some(work) = work {
+            let level = if lock.rewrites_table {
+                Risk::High
+            } else {
+                Risk::Medium
+            };
+            raise(
+                level,
+                format!(
+                    "{work} `{}` while holding {} (blocks {what})",
+                    lock.table,
+                    lock.lock.name()
+                ),
+                &mut reasons,
+            );
+            if lock.rows.is_none() {
+                warnings.push(Warning {
+                    rule: "unknown-table-size",
+                    message: format!(
+                        "The size of `{}` is unknown (no statistics), so how long {what} are blocked cannot be estimated; read the schema from the database to size it",
+                        lock.table
+                    ),
+                });
+            }
+        }
+    }
+    if plan.phases.iter().any(|p| !p.transactional) {
+        warnings.push(Warning {
+            rule: "non-transactional-migration",
+            message: "Part of this change runs outside a transaction (concurrent index builds): if it fails midway, drop the INVALID index it leaves and run it again".into(),
+        });
+    }
+
+    let blocking: Vec<&TableLock> = touched_existing
+        .iter()
+        .copied()
+        .filter(|l| l.blocks_writes && (l.rewrites_table || l.scans_table))
+        .collect();
+    let downtime = if blocking.is_empty() {
+        "none".to_string()
+    } else if rows_known
+        && blocking
+            .iter()
+            .all(|l| l.estimated_blocking_seconds <= BLOCKING_BUDGET_SECONDS)
+    {
+        "none (blocking locks are held for under 100 ms at the known table sizes)".to_string()
+    } else {
+        blocking
+            .iter()
+            .map(|l| {
+                let what = if l.blocks_reads { "reads and writes" } else { "writes" };
+                if l.rows.is_some() {
+                    format!("{what} on `{}` blocked for ~{}", l.table, human_seconds(l.estimated_blocking_seconds))
+                } else {
+                    format!("{what} on `{}` blocked while the table is {} (duration unknown: size unknown)", l.table, if l.rewrites_table { "rewritten" } else { "scanned" })
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+
+    let irreversible: Vec<String> = plan
+        .operations
+        .iter()
+        .filter(|op| op.inverse().is_empty())
+        .map(Operation::summary)
+        .collect();
+    let caveats: Vec<String> = plan
+        .operations
+        .iter()
+        .filter_map(Operation::inverse_caveat)
+        .collect();
+    let reversible = irreversible.is_empty();
+    let reversibility = if !reversible {
+        format!("no: {} cannot be undone", irreversible.join("; "))
+    } else if caveats.is_empty() {
+        "yes: the down migration restores the schema exactly".to_string()
+    } else {
+        format!("schema yes, data no: {}", caveats.join("; "))
+    };
+    if reasons.is_empty() {
+        reasons.push("catalog-only changes under brief locks".into());
+    }
+    Analysis {
+        risk,
+        risk_reasons: reasons,
+        reversible,
+        reversibility,
+        data_loss,
+        downtime,
+        affected_rows,
+        rows_known,
+        estimated_seconds: up_steps.iter().map(|s| s.estimated_seconds).sum(),
+        locks,
+        warnings,
+    }
+}
+
+/// `0.4 s`, `12 s`, `3.5 min`.
+pub fn human_seconds(s: f64) -> String {
+    if s < 10.0 {
+        format!("{s:.1} s")
+    } else if s < 120.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{:.1} min", s / 60.0)
+    }
+}

@@ -1,0 +1,99 @@
+//! `migsmith schema` in text form: one block per table, as a person reads a schema.
+
+use migsmith::dialect::postgres::quote_ident;
+use migsmith::schema::{IndexKey, Schema};
+use std::fmt::Write;
+
+pub fn render(schema: &Schema, from: &str) -> String {
+    let mut out = format!("-- {from}\n");
+    for (key, t) in &schema.tables {
+        let size = t.rows().map(|r| format!(" ({r} rows)")).unwrap_or_default();
+        let _ = writeln!(out, "\ntable {key}{size}");
+        if let Some(c) = &t.comment {
+            let _ = writeln!(out, "  -- {c}");
+        }
+        let width = t.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for c in &t.columns {
+            let mut line = format!("  {:width$}  {}", c.name, c.data_type);
+            if let Some(id) = c.identity {
+                let _ = write!(
+                    line,
+                    " identity ({})",
+                    if id == migsmith::schema::Identity::Always {
+                        "always"
+                    } else {
+                        "by default"
+                    }
+                );
+            }
+            if !c.nullable {
+                line.push_str(" NOT NULL");
+            }
+            if let Some(d) = &c.default {
+                let _ = write!(line, " DEFAULT {d}");
+            }
+            if let Some(cm) = &c.comment {
+                let _ = write!(line, "  -- {cm}");
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        if let Some(pk) = &t.primary_key {
+            let _ = writeln!(out, "  primary key {} ({})", pk.name, pk.columns.join(", "));
+        }
+        for u in &t.unique_constraints {
+            let _ = writeln!(out, "  unique {} ({})", u.name, u.columns.join(", "));
+        }
+        for c in &t.check_constraints {
+            let _ = writeln!(
+                out,
+                "  check {} ({}){}",
+                c.name,
+                c.expression,
+                if c.validated { "" } else { " NOT VALID" }
+            );
+        }
+        for fk in &t.foreign_keys {
+            let _ = writeln!(
+                out,
+                "  foreign key {} ({}) → {} ({}) on delete {}",
+                fk.name,
+                fk.columns.join(", "),
+                fk.ref_table,
+                fk.ref_columns.join(", "),
+                fk.on_delete.sql().to_lowercase()
+            );
+        }
+        for i in &t.indexes {
+            let keys: Vec<String> = i
+                .columns
+                .iter()
+                .map(|k| match k {
+                    IndexKey::Column(c) => quote_ident(c),
+                    IndexKey::Expression { expression } => format!("({expression})"),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {}index {} using {} ({}){}",
+                if i.unique { "unique " } else { "" },
+                i.name,
+                i.method,
+                keys.join(", "),
+                i.predicate
+                    .as_ref()
+                    .map(|p| format!(" where {p}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    for (key, e) in &schema.enums {
+        let _ = writeln!(out, "\nenum {key}: {}", e.values.join(", "));
+    }
+    if !schema.notes.is_empty() {
+        let _ = writeln!(out, "\n-- not modelled:");
+        for n in &schema.notes {
+            let _ = writeln!(out, "--   {n}");
+        }
+    }
+    out
+}

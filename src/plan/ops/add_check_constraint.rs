@@ -1,0 +1,71 @@
+//! `add_check_constraint`: `ALTER TABLE t ADD CONSTRAINT … CHECK (…)`.
+
+use super::{
+    lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
+};
+use crate::dialect::LockMode;
+use crate::schema::{CheckConstraint, Schema};
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ADD CONSTRAINT <name> CHECK (<expression>)` (scans to validate).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddCheckConstraint {
+    pub table: String,
+    pub name: String,
+    pub expression: String,
+}
+
+impl OpKind for AddCheckConstraint {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        if table.constraint_names().any(|n| n == self.name) {
+            return Err(PlanError::AlreadyExists {
+                what: "constraint",
+                name: self.name.clone(),
+                hint: None,
+            });
+        }
+        table.check_constraints.push(CheckConstraint {
+            name: self.name.clone(),
+            expression: self.expression.clone(),
+            validated: true,
+        });
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![DropConstraint {
+            table: self.table.clone(),
+            name: self.name.clone(),
+            definition: ConstraintDefinition::Check {
+                expression: self.expression.clone(),
+            },
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                sql::table(&self.table),
+                sql::ident(&self.name),
+                self.expression
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )
+        .scanning()]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Add check constraint `{}` on `{}`: {}",
+            self.name, self.table, self.expression
+        )
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,98 @@
+//! `add_enum_value`: `ALTER TYPE … ADD VALUE …`.
+
+use super::{sql, EnumColumn, OpKind, Operation, PlanError, RemoveEnumValue, Statement};
+use crate::dialect::postgres::quote_literal;
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TYPE <name> ADD VALUE '<value>' [AFTER '<after>']`. PostgreSQL cannot drop an enum
+/// value, so the inverse re-creates the type without it (see `remove_enum_value`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddEnumValue {
+    pub name: String,
+    pub value: String,
+    /// Insert after this existing value (`None`: at the end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The values the type had before, in order (for the down migration).
+    pub existing: Vec<String>,
+    /// Columns of this type, captured for the down migration.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<EnumColumn>,
+}
+
+impl OpKind for AddEnumValue {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let enum_type =
+            schema
+                .enums
+                .get_mut(&self.name)
+                .ok_or_else(|| PlanError::UnknownObject {
+                    what: "enum",
+                    name: self.name.clone(),
+                    suggestions: vec![],
+                })?;
+        if enum_type.values.contains(&self.value) {
+            return Err(PlanError::AlreadyExists {
+                what: "enum value",
+                name: format!("{}.{}", self.name, self.value),
+                hint: None,
+            });
+        }
+        let at = match &self.after {
+            Some(after) => enum_type
+                .values
+                .iter()
+                .position(|v| v == after)
+                .map(|i| i + 1)
+                .ok_or_else(|| PlanError::UnknownObject {
+                    what: "enum value",
+                    name: after.clone(),
+                    suggestions: vec![],
+                })?,
+            None => enum_type.values.len(),
+        };
+        enum_type.values.insert(at, self.value.clone());
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![RemoveEnumValue {
+            name: self.name.clone(),
+            value: self.value.clone(),
+            after: self.after.clone(),
+            remaining: self.existing.clone(),
+            columns: self.columns.clone(),
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        let mut text = format!(
+            "ALTER TYPE {} ADD VALUE {}",
+            sql::table(&self.name),
+            quote_literal(&self.value)
+        );
+        if let Some(after) = &self.after {
+            text.push_str(&format!(" AFTER {}", quote_literal(after)));
+        }
+        vec![Statement {
+            sql: text,
+            lock: LockMode::None,
+            table: None,
+            // PostgreSQL 12+ allows it in a transaction (the value is usable after commit).
+            transactional: true,
+            rewrites_table: false,
+            scans_table: false,
+        }]
+    }
+
+    fn summary(&self) -> String {
+        format!("Add value '{}' to enum `{}`", self.value, self.name)
+    }
+
+    fn table(&self) -> Option<&str> {
+        None
+    }
+}

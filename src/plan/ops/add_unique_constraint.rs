@@ -1,0 +1,82 @@
+//! `add_unique_constraint`: `ALTER TABLE t ADD CONSTRAINT … UNIQUE (…)`.
+
+use super::{
+    lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
+};
+use crate::dialect::LockMode;
+use crate::schema::{Schema, UniqueConstraint};
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE (<columns>)` (builds an index under lock).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddUniqueConstraint {
+    pub table: String,
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+impl OpKind for AddUniqueConstraint {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        if schema.relation_names().any(|n| n == self.name) {
+            return Err(PlanError::AlreadyExists {
+                what: "relation",
+                name: self.name.clone(),
+                hint: None,
+            });
+        }
+        let table = lookup::table_mut(schema, &self.table)?;
+        for c in &self.columns {
+            lookup::column(table, c)?;
+        }
+        if table.constraint_names().any(|n| n == self.name) {
+            return Err(PlanError::AlreadyExists {
+                what: "constraint",
+                name: self.name.clone(),
+                hint: None,
+            });
+        }
+        table.unique_constraints.push(UniqueConstraint {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+        });
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![DropConstraint {
+            table: self.table.clone(),
+            name: self.name.clone(),
+            definition: ConstraintDefinition::Unique {
+                columns: self.columns.clone(),
+            },
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                sql::table(&self.table),
+                sql::ident(&self.name),
+                sql::ident_list(&self.columns)
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )
+        .scanning()]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Add unique constraint `{}` on `{}` ({})",
+            self.name,
+            self.table,
+            self.columns.join(", ")
+        )
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

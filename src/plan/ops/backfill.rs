@@ -1,0 +1,70 @@
+//! `backfill`: `UPDATE t SET c = … [WHERE …]`.
+
+use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `UPDATE <table> SET <column> = <value> [WHERE <condition>]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backfill {
+    pub table: String,
+    pub column: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+impl OpKind for Backfill {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
+        lookup::column(table, &self.column)?;
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![]
+    }
+
+    fn inverse_caveat(&self) -> Option<String> {
+        Some(format!(
+            "the values the backfill wrote to `{}.{}` stay: the down migration does not restore the previous values",
+            self.table, self.column
+        ))
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        let mut text = format!(
+            "UPDATE {} SET {} = {}",
+            sql::table(&self.table),
+            sql::ident(&self.column),
+            self.value
+        );
+        if let Some(condition) = &self.condition {
+            text.push_str(" WHERE ");
+            text.push_str(condition);
+        }
+        vec![Statement::metadata(text, LockMode::RowExclusive, &self.table).scanning()]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Backfill `{}.{}` with {}{}",
+            self.table,
+            self.column,
+            self.value,
+            self.condition
+                .as_ref()
+                .map(|c| format!(" where {c}"))
+                .unwrap_or_default()
+        )
+    }
+
+    fn data_loss(&self) -> DataLoss {
+        DataLoss::Possible
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,112 @@
+//! `change_column_type`: `ALTER TABLE t ALTER COLUMN c TYPE …`.
+
+use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError, Statement};
+use crate::dialect::postgres::is_binary_coercible;
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ALTER COLUMN <column> TYPE <to_type> [USING <expr>]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeColumnType {
+    pub table: String,
+    pub column: String,
+    pub from_type: String,
+    pub to_type: String,
+    /// Conversion expression; `None` when the cast needs none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+}
+
+impl ChangeColumnType {
+    /// Whether PostgreSQL can change the type without rewriting the table.
+    pub fn in_place(&self) -> bool {
+        is_binary_coercible(&self.from_type, &self.to_type)
+    }
+
+    /// The `USING` expression a conversion needs when the user gave none.
+    pub fn default_using(column: &str, from: &str, to: &str) -> Option<String> {
+        (!is_binary_coercible(from, to)).then(|| format!("{}::{to}", sql::ident(column)))
+    }
+}
+
+impl OpKind for ChangeColumnType {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let column = lookup::column_mut(table, &self.column)?;
+        if column.data_type == self.to_type {
+            return Err(PlanError::NoOp(format!(
+                "`{}.{}` is already {}",
+                self.table, self.column, self.to_type
+            )));
+        }
+        column.data_type = self.to_type.clone();
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![ChangeColumnType {
+            table: self.table.clone(),
+            column: self.column.clone(),
+            from_type: self.to_type.clone(),
+            to_type: self.from_type.clone(),
+            using: Self::default_using(&self.column, &self.to_type, &self.from_type),
+        }
+        .into()]
+    }
+
+    fn inverse_caveat(&self) -> Option<String> {
+        (!is_binary_coercible(&self.to_type, &self.from_type)).then(|| {
+            format!(
+                "converting `{}` back to {} fails or truncates if values written meanwhile do not fit it",
+                self.column, self.from_type
+            )
+        })
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        let mut text = format!(
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {}",
+            sql::table(&self.table),
+            sql::ident(&self.column),
+            self.to_type
+        );
+        if let Some(using) = &self.using {
+            text.push_str(" USING ");
+            text.push_str(using);
+        }
+        let stmt = Statement::metadata(text, LockMode::AccessExclusive, &self.table);
+        vec![if self.in_place() {
+            stmt
+        } else {
+            stmt.rewriting()
+        }]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Change type of `{}.{}` from {} to {}{}",
+            self.table,
+            self.column,
+            self.from_type,
+            self.to_type,
+            if self.in_place() {
+                " (no table rewrite)"
+            } else {
+                " (rewrites the table)"
+            }
+        )
+    }
+
+    fn data_loss(&self) -> DataLoss {
+        if self.in_place() {
+            DataLoss::None
+        } else {
+            DataLoss::Possible
+        }
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,138 @@
+//! `create_table`: `CREATE TABLE t (…)`, with its constraints, comments and indexes.
+
+use super::{lookup, sql, DropTable, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::{Schema, Table};
+use serde::Serialize;
+
+/// `CREATE TABLE <table> (<columns>, <constraints>)`, then `CREATE INDEX` for its indexes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateTable {
+    pub table: String,
+    /// The whole table as it will exist (columns, keys, checks, foreign keys, indexes).
+    pub definition: Table,
+}
+
+impl OpKind for CreateTable {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        if schema.table(&self.table).is_some() {
+            return Err(PlanError::AlreadyExists {
+                what: "table",
+                name: self.table.clone(),
+                hint: None,
+            });
+        }
+        for fk in &self.definition.foreign_keys {
+            if fk.ref_table != self.table {
+                lookup::table(schema, &fk.ref_table)?;
+            }
+        }
+        let mut table = self.definition.clone();
+        table.stats = None;
+        schema.tables.insert(self.table.clone(), table);
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![DropTable {
+            table: self.table.clone(),
+            definition: self.definition.clone(),
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        let t = &self.definition;
+        let key = &self.table;
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| sql::column_definition(c, key))
+            .collect();
+        if let Some(pk) = &t.primary_key {
+            parts.push(format!(
+                "CONSTRAINT {} PRIMARY KEY ({})",
+                sql::ident(&pk.name),
+                sql::ident_list(&pk.columns)
+            ));
+        }
+        for u in &t.unique_constraints {
+            parts.push(format!(
+                "CONSTRAINT {} UNIQUE ({})",
+                sql::ident(&u.name),
+                sql::ident_list(&u.columns)
+            ));
+        }
+        for c in &t.check_constraints {
+            parts.push(format!(
+                "CONSTRAINT {} {}",
+                sql::ident(&c.name),
+                sql::check_body(c)
+            ));
+        }
+        for fk in &t.foreign_keys {
+            parts.push(format!(
+                "CONSTRAINT {} {}",
+                sql::ident(&fk.name),
+                sql::foreign_key_body(fk)
+            ));
+        }
+        let body = parts
+            .iter()
+            .map(|p| format!("  {p}"))
+            .collect::<Vec<_>>()
+            .join(",\n");
+        // A new table has no readers yet; the only lock others can feel is the SHARE ROW
+        // EXCLUSIVE a foreign key takes on the table it references.
+        let create = match t.foreign_keys.iter().find(|fk| &fk.ref_table != key) {
+            Some(fk) => Statement::metadata(
+                format!("CREATE TABLE {} (\n{body}\n)", sql::table(key)),
+                LockMode::ShareRowExclusive,
+                &fk.ref_table,
+            ),
+            None => Statement::metadata(
+                format!("CREATE TABLE {} (\n{body}\n)", sql::table(key)),
+                LockMode::None,
+                key,
+            ),
+        };
+        let mut out = vec![create];
+        if t.comment.is_some() {
+            out.push(Statement::metadata(
+                sql::comment_on_table(key, t.comment.as_deref()),
+                LockMode::None,
+                key,
+            ));
+        }
+        for c in t.columns.iter().filter(|c| c.comment.is_some()) {
+            out.push(Statement::metadata(
+                sql::comment_on_column(key, &c.name, c.comment.as_deref()),
+                LockMode::None,
+                key,
+            ));
+        }
+        for index in &t.indexes {
+            out.push(Statement::metadata(
+                sql::create_index(index, key, false),
+                LockMode::None,
+                key,
+            ));
+        }
+        out
+    }
+
+    fn summary(&self) -> String {
+        let cols = self
+            .definition
+            .columns
+            .iter()
+            .map(|c| format!("`{}` {}", c.name, sql::column_shape(c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("Create table `{}` ({cols})", self.table)
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,82 @@
+//! `drop_constraint`: `ALTER TABLE t DROP CONSTRAINT <name>` for unique and check constraints
+//! (foreign keys have `drop_foreign_key`).
+
+use super::{
+    lookup, sql, AddCheckConstraint, AddUniqueConstraint, OpKind, Operation, PlanError, Statement,
+};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// What a dropped constraint was, so the down migration can restore it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConstraintDefinition {
+    Unique { columns: Vec<String> },
+    Check { expression: String },
+}
+
+/// `ALTER TABLE <table> DROP CONSTRAINT <name>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DropConstraint {
+    pub table: String,
+    pub name: String,
+    pub definition: ConstraintDefinition,
+}
+
+impl OpKind for DropConstraint {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let (u, c) = (
+            table.unique_constraints.len(),
+            table.check_constraints.len(),
+        );
+        table.unique_constraints.retain(|x| x.name != self.name);
+        table.check_constraints.retain(|x| x.name != self.name);
+        if table.unique_constraints.len() == u && table.check_constraints.len() == c {
+            return Err(PlanError::UnknownObject {
+                what: "constraint",
+                name: self.name.clone(),
+                suggestions: vec![],
+            });
+        }
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![match &self.definition {
+            ConstraintDefinition::Unique { columns } => AddUniqueConstraint {
+                table: self.table.clone(),
+                name: self.name.clone(),
+                columns: columns.clone(),
+            }
+            .into(),
+            ConstraintDefinition::Check { expression } => AddCheckConstraint {
+                table: self.table.clone(),
+                name: self.name.clone(),
+                expression: expression.clone(),
+            }
+            .into(),
+        }]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                sql::table(&self.table),
+                sql::ident(&self.name)
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )]
+    }
+
+    fn summary(&self) -> String {
+        format!("Drop constraint `{}` on `{}`", self.name, self.table)
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

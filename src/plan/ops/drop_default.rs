@@ -1,0 +1,63 @@
+//! `drop_default`: `ALTER TABLE t ALTER COLUMN c DROP DEFAULT`.
+
+use super::{lookup, sql, OpKind, Operation, PlanError, SetDefault, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ALTER COLUMN <column> DROP DEFAULT`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DropDefault {
+    pub table: String,
+    pub column: String,
+    /// The default removed, restored by the down migration.
+    pub previous: String,
+}
+
+impl OpKind for DropDefault {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let column = lookup::column_mut(table, &self.column)?;
+        if column.default.is_none() {
+            return Err(PlanError::NoOp(format!(
+                "`{}.{}` has no default",
+                self.table, self.column
+            )));
+        }
+        column.default = None;
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![SetDefault {
+            table: self.table.clone(),
+            column: self.column.clone(),
+            default: self.previous.clone(),
+            previous: None,
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                sql::table(&self.table),
+                sql::ident(&self.column)
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Remove default ({}) from `{}.{}`",
+            self.previous, self.table, self.column
+        )
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,68 @@
+//! `drop_index`: `DROP INDEX [CONCURRENTLY] …`; the inverse rebuilds it from its definition.
+
+use super::{lookup, sql, AddIndex, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::{Index, Schema};
+use serde::Serialize;
+
+/// `DROP INDEX [CONCURRENTLY] <name>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DropIndex {
+    pub table: String,
+    /// The index as it was: `name`, `columns`, `unique`, `method`, `predicate`, `include`.
+    #[serde(flatten)]
+    pub index: Index,
+    pub concurrently: bool,
+}
+
+impl OpKind for DropIndex {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let before = table.indexes.len();
+        table.indexes.retain(|i| i.name != self.index.name);
+        if table.indexes.len() == before {
+            return Err(PlanError::UnknownIndex {
+                index: self.index.name.clone(),
+                suggestions: vec![],
+            });
+        }
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![AddIndex {
+            table: self.table.clone(),
+            index: self.index.clone(),
+            concurrently: self.concurrently,
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        let text = sql::drop_index(&self.index.name, &self.table, self.concurrently);
+        vec![if self.concurrently {
+            Statement::metadata(text, LockMode::ShareUpdateExclusive, &self.table)
+                .non_transactional()
+        } else {
+            Statement::metadata(text, LockMode::AccessExclusive, &self.table)
+        }]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Drop index `{}` on `{}` ({}){}",
+            self.index.name,
+            self.table,
+            sql::index_keys(&self.index.columns),
+            if self.concurrently {
+                ", concurrently"
+            } else {
+                ""
+            }
+        )
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

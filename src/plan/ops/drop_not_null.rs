@@ -1,0 +1,73 @@
+//! `drop_not_null`: `ALTER TABLE t ALTER COLUMN c DROP NOT NULL`.
+
+use super::{lookup, sql, OpKind, Operation, PlanError, SetNotNull, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ALTER COLUMN <column> DROP NOT NULL`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DropNotNull {
+    pub table: String,
+    pub column: String,
+}
+
+impl OpKind for DropNotNull {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        if table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.contains(&self.column))
+        {
+            return Err(PlanError::Invalid(format!(
+                "`{}.{}` is part of the primary key, which requires NOT NULL",
+                self.table, self.column
+            )));
+        }
+        let column = lookup::column_mut(table, &self.column)?;
+        if column.nullable {
+            return Err(PlanError::NoOp(format!(
+                "`{}.{}` is already nullable",
+                self.table, self.column
+            )));
+        }
+        column.nullable = true;
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![SetNotNull {
+            table: self.table.clone(),
+            column: self.column.clone(),
+        }
+        .into()]
+    }
+
+    fn inverse_caveat(&self) -> Option<String> {
+        Some(format!(
+            "once NULLs have been written to `{}.{}`, the down migration fails until they are replaced",
+            self.table, self.column
+        ))
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
+                sql::table(&self.table),
+                sql::ident(&self.column)
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )]
+    }
+
+    fn summary(&self) -> String {
+        format!("Allow NULL in `{}.{}`", self.table, self.column)
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

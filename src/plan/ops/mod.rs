@@ -1,0 +1,280 @@
+//! The operation IR: one typed value per schema change, one file per kind.
+//!
+//! Every kind implements [`OpKind`]: its effect on the schema model (`apply`, which also
+//! re-validates), the operations that undo it (`inverse`, computed from what the operation
+//! captured at resolve time, never from a later schema), and its PostgreSQL statements with the
+//! lock each takes. `op` names and their fields are the stable JSON contract (ARCHITECTURE.md).
+
+mod add_check_constraint;
+mod add_column;
+mod add_enum_value;
+mod add_foreign_key;
+mod add_index;
+mod add_unique_constraint;
+mod backfill;
+mod change_column_type;
+mod create_enum;
+mod create_table;
+mod drop_column;
+mod drop_constraint;
+mod drop_default;
+mod drop_enum;
+mod drop_foreign_key;
+mod drop_index;
+mod drop_not_null;
+mod drop_table;
+mod remove_enum_value;
+mod rename_column;
+mod rename_table;
+mod set_default;
+mod set_not_null;
+pub(crate) mod sql;
+
+pub use add_check_constraint::AddCheckConstraint;
+pub use add_column::AddColumn;
+pub use add_enum_value::AddEnumValue;
+pub use add_foreign_key::AddForeignKey;
+pub use add_index::AddIndex;
+pub use add_unique_constraint::AddUniqueConstraint;
+pub use backfill::Backfill;
+pub use change_column_type::ChangeColumnType;
+pub use create_enum::CreateEnum;
+pub use create_table::CreateTable;
+pub use drop_column::DropColumn;
+pub use drop_constraint::{ConstraintDefinition, DropConstraint};
+pub use drop_default::DropDefault;
+pub use drop_enum::DropEnum;
+pub use drop_foreign_key::DropForeignKey;
+pub use drop_index::DropIndex;
+pub use drop_not_null::DropNotNull;
+pub use drop_table::DropTable;
+pub use remove_enum_value::{EnumColumn, RemoveEnumValue};
+pub use rename_column::RenameColumn;
+pub use rename_table::RenameTable;
+pub use set_default::SetDefault;
+pub use set_not_null::SetNotNull;
+
+use super::PlanError;
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// How much existing data an operation can destroy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataLoss {
+    None,
+    Possible,
+    Certain,
+}
+
+impl DataLoss {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataLoss::None => "none",
+            DataLoss::Possible => "possible",
+            DataLoss::Certain => "certain",
+        }
+    }
+}
+
+/// One SQL statement and what it does to the table it touches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    pub sql: String,
+    /// The strongest table-level lock the statement takes.
+    pub lock: LockMode,
+    /// The table that lock is on (schema key), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Whether the statement may run inside a transaction block.
+    pub transactional: bool,
+    /// Whether it rewrites every row of the table.
+    pub rewrites_table: bool,
+    /// Whether it reads every row of the table (without rewriting it).
+    pub scans_table: bool,
+}
+
+impl Statement {
+    /// A metadata-only statement under `lock` on `table`, transactional.
+    pub fn metadata(sql: String, lock: LockMode, table: &str) -> Self {
+        Statement {
+            sql,
+            lock,
+            table: Some(table.to_string()),
+            transactional: true,
+            rewrites_table: false,
+            scans_table: false,
+        }
+    }
+
+    pub fn scanning(mut self) -> Self {
+        self.scans_table = true;
+        self
+    }
+
+    pub fn rewriting(mut self) -> Self {
+        self.rewrites_table = true;
+        self
+    }
+
+    pub fn non_transactional(mut self) -> Self {
+        self.transactional = false;
+        self
+    }
+}
+
+/// What every operation kind provides.
+pub trait OpKind {
+    /// Apply the operation to the schema model, failing if it does not fit the schema.
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError>;
+    /// The operations that undo this one, in execution order.
+    fn inverse(&self) -> Vec<Operation>;
+    /// What the inverse cannot bring back, if anything.
+    fn inverse_caveat(&self) -> Option<String> {
+        None
+    }
+    /// PostgreSQL statements, in order.
+    fn statements(&self) -> Vec<Statement>;
+    /// One line for people: "Add column `email_verified` boolean NOT NULL DEFAULT false to `users`".
+    fn summary(&self) -> String;
+    /// Existing data this operation can destroy.
+    fn data_loss(&self) -> DataLoss {
+        DataLoss::None
+    }
+    /// The table the operation changes, when there is one.
+    fn table(&self) -> Option<&str>;
+}
+
+macro_rules! operations {
+    ($($variant:ident),* $(,)?) => {
+        /// A typed, dialect-free schema change. Serialized with an `op` tag (snake_case).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "op", rename_all = "snake_case")]
+        pub enum Operation {
+            $($variant($variant),)*
+        }
+
+        impl Operation {
+            fn kind(&self) -> &dyn OpKind {
+                match self {
+                    $(Operation::$variant(op) => op,)*
+                }
+            }
+        }
+
+        $(impl From<$variant> for Operation {
+            fn from(op: $variant) -> Self {
+                Operation::$variant(op)
+            }
+        })*
+    };
+}
+
+operations!(
+    CreateTable,
+    DropTable,
+    RenameTable,
+    AddColumn,
+    DropColumn,
+    RenameColumn,
+    ChangeColumnType,
+    SetNotNull,
+    DropNotNull,
+    SetDefault,
+    DropDefault,
+    AddIndex,
+    DropIndex,
+    AddForeignKey,
+    DropForeignKey,
+    AddUniqueConstraint,
+    AddCheckConstraint,
+    DropConstraint,
+    Backfill,
+    CreateEnum,
+    DropEnum,
+    AddEnumValue,
+    RemoveEnumValue,
+);
+
+impl Operation {
+    /// The `op` name used in JSON (`add_column`, …).
+    pub fn name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("op").and_then(|o| o.as_str().map(str::to_string)))
+            .unwrap_or_default()
+    }
+    pub fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        self.kind().apply(schema)
+    }
+    pub fn inverse(&self) -> Vec<Operation> {
+        self.kind().inverse()
+    }
+    pub fn inverse_caveat(&self) -> Option<String> {
+        self.kind().inverse_caveat()
+    }
+    pub fn statements(&self) -> Vec<Statement> {
+        self.kind().statements()
+    }
+    pub fn summary(&self) -> String {
+        self.kind().summary()
+    }
+    pub fn data_loss(&self) -> DataLoss {
+        self.kind().data_loss()
+    }
+    pub fn table(&self) -> Option<&str> {
+        self.kind().table()
+    }
+    /// Whether every statement can run inside a transaction block.
+    pub fn transactional(&self) -> bool {
+        self.statements().iter().all(|s| s.transactional)
+    }
+}
+
+/// Helpers the op files share for looking things up with precise errors.
+pub(crate) mod lookup {
+    use super::PlanError;
+    use crate::schema::{did_you_mean, Column, Schema, Table};
+
+    pub fn table<'a>(schema: &'a Schema, name: &str) -> Result<&'a Table, PlanError> {
+        schema
+            .table(name)
+            .ok_or_else(|| unknown_table(schema, name))
+    }
+
+    pub fn table_mut<'a>(schema: &'a mut Schema, name: &str) -> Result<&'a mut Table, PlanError> {
+        if schema.table(name).is_none() {
+            return Err(unknown_table(schema, name));
+        }
+        Ok(schema.table_mut(name).expect("checked above"))
+    }
+
+    pub fn unknown_table(schema: &Schema, name: &str) -> PlanError {
+        PlanError::UnknownTable {
+            table: name.to_string(),
+            suggestions: did_you_mean(name, schema.tables.keys().map(String::as_str)),
+        }
+    }
+
+    pub fn column<'a>(table: &'a Table, name: &str) -> Result<&'a Column, PlanError> {
+        table
+            .column(name)
+            .ok_or_else(|| unknown_column(table, name))
+    }
+
+    pub fn column_mut<'a>(table: &'a mut Table, name: &str) -> Result<&'a mut Column, PlanError> {
+        if table.column(name).is_none() {
+            return Err(unknown_column(table, name));
+        }
+        Ok(table.column_mut(name).expect("checked above"))
+    }
+
+    pub fn unknown_column(table: &Table, name: &str) -> PlanError {
+        PlanError::UnknownColumn {
+            table: table.key(),
+            column: name.to_string(),
+            suggestions: did_you_mean(name, table.columns.iter().map(|c| c.name.as_str())),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `rename_table`: `ALTER TABLE a RENAME TO b`.
+
+use super::{lookup, sql, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <from> RENAME TO <to>`. Constraint and index names are left as they are, as
+/// PostgreSQL leaves them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RenameTable {
+    /// The table's current name (same as `from`).
+    pub table: String,
+    pub from: String,
+    pub to: String,
+}
+
+impl OpKind for RenameTable {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let mut table = lookup::table(schema, &self.from)?.clone();
+        if schema.table(&self.to).is_some() || schema.relation_names().any(|n| n == self.to) {
+            return Err(PlanError::AlreadyExists {
+                what: "relation",
+                name: self.to.clone(),
+                hint: None,
+            });
+        }
+        schema.tables.remove(&self.from);
+        table.name = sql::bare_name(&self.to).to_string();
+        schema.tables.insert(self.to.clone(), table);
+        for t in schema.tables.values_mut() {
+            for fk in &mut t.foreign_keys {
+                if fk.ref_table == self.from {
+                    fk.ref_table = self.to.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![RenameTable {
+            table: self.to.clone(),
+            from: self.to.clone(),
+            to: self.from.clone(),
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} RENAME TO {}",
+                sql::table(&self.from),
+                sql::ident(sql::bare_name(&self.to))
+            ),
+            LockMode::AccessExclusive,
+            &self.from,
+        )]
+    }
+
+    fn summary(&self) -> String {
+        format!("Rename table `{}` to `{}`", self.from, self.to)
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.from)
+    }
+}

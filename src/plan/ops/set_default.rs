@@ -1,0 +1,74 @@
+//! `set_default`: `ALTER TABLE t ALTER COLUMN c SET DEFAULT …`.
+
+use super::{lookup, sql, DropDefault, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ALTER COLUMN <column> SET DEFAULT <default>` (affects new rows only).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetDefault {
+    pub table: String,
+    pub column: String,
+    pub default: String,
+    /// The default it replaces, restored by the down migration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+
+impl OpKind for SetDefault {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let column = lookup::column_mut(table, &self.column)?;
+        if column.default.as_deref() == Some(self.default.as_str()) {
+            return Err(PlanError::NoOp(format!(
+                "`{}.{}` already defaults to {}",
+                self.table, self.column, self.default
+            )));
+        }
+        column.default = Some(self.default.clone());
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![match &self.previous {
+            Some(previous) => SetDefault {
+                table: self.table.clone(),
+                column: self.column.clone(),
+                default: previous.clone(),
+                previous: Some(self.default.clone()),
+            }
+            .into(),
+            None => DropDefault {
+                table: self.table.clone(),
+                column: self.column.clone(),
+                previous: self.default.clone(),
+            }
+            .into(),
+        }]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
+                sql::table(&self.table),
+                sql::ident(&self.column),
+                self.default
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )]
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "Set default of `{}.{}` to {}",
+            self.table, self.column, self.default
+        )
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

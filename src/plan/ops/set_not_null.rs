@@ -1,0 +1,57 @@
+//! `set_not_null`: `ALTER TABLE t ALTER COLUMN c SET NOT NULL`.
+
+use super::{lookup, sql, DropNotNull, OpKind, Operation, PlanError, Statement};
+use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::Serialize;
+
+/// `ALTER TABLE <table> ALTER COLUMN <column> SET NOT NULL` (scans the table to check).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetNotNull {
+    pub table: String,
+    pub column: String,
+}
+
+impl OpKind for SetNotNull {
+    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+        let table = lookup::table_mut(schema, &self.table)?;
+        let column = lookup::column_mut(table, &self.column)?;
+        if !column.nullable {
+            return Err(PlanError::NoOp(format!(
+                "`{}.{}` is already NOT NULL",
+                self.table, self.column
+            )));
+        }
+        column.nullable = false;
+        Ok(())
+    }
+
+    fn inverse(&self) -> Vec<Operation> {
+        vec![DropNotNull {
+            table: self.table.clone(),
+            column: self.column.clone(),
+        }
+        .into()]
+    }
+
+    fn statements(&self) -> Vec<Statement> {
+        vec![Statement::metadata(
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+                sql::table(&self.table),
+                sql::ident(&self.column)
+            ),
+            LockMode::AccessExclusive,
+            &self.table,
+        )
+        .scanning()]
+    }
+
+    fn summary(&self) -> String {
+        format!("Make `{}.{}` NOT NULL", self.table, self.column)
+    }
+
+    fn table(&self) -> Option<&str> {
+        Some(&self.table)
+    }
+}

@@ -1,0 +1,340 @@
+//! Resolving foreign keys, references and constraints: default names, the referenced key,
+//! and the "which constraint did you mean" lookups.
+
+use super::names::{bare_table, object_name, singular};
+use super::Context;
+use crate::dialect::postgres::canonical_expr;
+use crate::intent::{ColumnSpec, ConstraintTarget, FkActionSpec};
+use crate::plan::ops::*;
+use crate::plan::PlanError;
+use crate::schema::{did_you_mean, FkAction, ForeignKey, Schema};
+
+/// Whether a canonical expression refers to `column` (as an identifier, not inside a string).
+pub fn mentions_column(expr: &str, column: &str) -> bool {
+    referenced_identifiers(expr).iter().any(|i| i == column)
+}
+
+/// Identifiers in an expression that are not function names or type names after `::`.
+fn referenced_identifiers(expr: &str) -> Vec<String> {
+    let Ok(scan) = pg_query::scan(expr) else {
+        return vec![];
+    };
+    let tokens = &scan.tokens;
+    let ident = pg_query::protobuf::Token::Ident as i32;
+    let typecast = pg_query::protobuf::Token::Typecast as i32;
+    let mut out = vec![];
+    for (i, t) in tokens.iter().enumerate() {
+        if t.token != ident {
+            continue;
+        }
+        let next_is_call = tokens
+            .get(i + 1)
+            .is_some_and(|n| expr.get(n.start as usize..n.end as usize) == Some("("));
+        let after_cast = i > 0 && tokens[i - 1].token == typecast;
+        if next_is_call || after_cast {
+            continue;
+        }
+        let text = &expr[t.start as usize..t.end as usize];
+        out.push(
+            match text.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => text.to_lowercase(),
+            },
+        );
+    }
+    out
+}
+
+fn action(spec: Option<FkActionSpec>) -> FkAction {
+    match spec {
+        None | Some(FkActionSpec::NoAction) => FkAction::NoAction,
+        Some(FkActionSpec::Cascade) => FkAction::Cascade,
+        Some(FkActionSpec::SetNull) => FkAction::SetNull,
+        Some(FkActionSpec::SetDefault) => FkAction::SetDefault,
+        Some(FkActionSpec::Restrict) => FkAction::Restrict,
+    }
+}
+
+/// A foreign key from `table(columns)` to `ref_table(ref_columns)`; empty `ref_columns` means
+/// the referenced table's primary key. Named as PostgreSQL names it (`<table>_<cols>_fkey`).
+pub fn foreign_key(
+    schema: &Schema,
+    table: &str,
+    columns: &[String],
+    ref_table: &str,
+    ref_columns: &[String],
+    on_delete: Option<FkActionSpec>,
+    on_update: Option<FkActionSpec>,
+) -> Result<ForeignKey, PlanError> {
+    let parent = lookup::table(schema, ref_table)?;
+    let ref_columns = if ref_columns.is_empty() {
+        parent
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.columns.clone())
+            .ok_or_else(|| {
+                PlanError::Invalid(format!(
+                    "`{ref_table}` has no primary key: name the referenced column (\"… to {ref_table}.<column>\")"
+                ))
+            })?
+    } else {
+        for c in ref_columns {
+            lookup::column(parent, c)?;
+        }
+        ref_columns.to_vec()
+    };
+    if ref_columns.len() != columns.len() {
+        return Err(PlanError::Invalid(format!(
+            "{} column(s) cannot reference {} column(s) of `{ref_table}`",
+            columns.len(),
+            ref_columns.len()
+        )));
+    }
+    let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+    Ok(ForeignKey {
+        name: object_name(bare_table(table), &cols, "fkey"),
+        columns: columns.to_vec(),
+        ref_table: ref_table.to_string(),
+        ref_columns,
+        on_delete: action(on_delete),
+        on_update: action(on_update),
+        deferrable: false,
+        initially_deferred: false,
+        validated: true,
+    })
+}
+
+impl Context {
+    pub(super) fn add_foreign_key(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        ref_table: &str,
+        ref_columns: &[String],
+        on_delete: Option<FkActionSpec>,
+        on_update: Option<FkActionSpec>,
+    ) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        for c in columns {
+            lookup::column(t, c)?;
+        }
+        let fk = foreign_key(
+            &self.schema,
+            table,
+            columns,
+            ref_table,
+            ref_columns,
+            on_delete,
+            on_update,
+        )?;
+        if let Some(same) = t
+            .foreign_keys
+            .iter()
+            .find(|f| f.columns == fk.columns && f.ref_table == fk.ref_table)
+        {
+            return Err(PlanError::AlreadyExists {
+                what: "foreign key",
+                name: same.name.clone(),
+                hint: None,
+            });
+        }
+        let indexed = t
+            .indexes
+            .iter()
+            .any(|i| i.columns.first().and_then(|k| k.column()) == Some(columns[0].as_str()))
+            || t.primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns.first() == columns.first());
+        let just_indexed = self.operations.iter().any(|op| {
+            matches!(op, Operation::AddIndex(a) if a.table == table
+                && a.index.columns.first().and_then(|k| k.column()) == Some(columns[0].as_str()))
+        });
+        if !indexed && !just_indexed {
+            self.decisions.push(format!(
+                "`{table}` ({}) has no index: deletes and updates on `{ref_table}` will scan `{table}`; consider \"add index on {table}({})\"",
+                columns.join(", "),
+                columns.join(", ")
+            ));
+        }
+        self.push(AddForeignKey {
+            table: table.to_string(),
+            foreign_key: fk,
+        })
+    }
+
+    /// `add reference to users on posts`: column `user_id` (typed like the referenced key),
+    /// an index, and a foreign key.
+    pub(super) fn add_reference(
+        &mut self,
+        table: &str,
+        ref_table: &str,
+        column: Option<&str>,
+        on_delete: Option<FkActionSpec>,
+    ) -> Result<(), PlanError> {
+        self.table(table)?;
+        self.table(ref_table)?;
+        let column = column
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}_id", singular(bare_table(ref_table))));
+        let spec = ColumnSpec {
+            name: column.clone(),
+            data_type: Some(super::columns::reference_type(&self.schema, ref_table)),
+            ..ColumnSpec::default()
+        };
+        self.add_column(table, &spec)?;
+        self.add_index(table, std::slice::from_ref(&column), false, None, None)?;
+        self.add_foreign_key(table, &[column], ref_table, &[], on_delete, None)
+    }
+
+    pub(super) fn drop_foreign_key(&mut self, target: &ConstraintTarget) -> Result<(), PlanError> {
+        let (table, fk) = match target {
+            ConstraintTarget::Name { table, name } => {
+                let t = self.table(table)?;
+                let fk = t
+                    .foreign_keys
+                    .iter()
+                    .find(|f| &f.name == name)
+                    .ok_or_else(|| PlanError::UnknownObject {
+                        what: "foreign key",
+                        name: name.clone(),
+                        suggestions: did_you_mean(
+                            name,
+                            t.foreign_keys.iter().map(|f| f.name.as_str()),
+                        ),
+                    })?;
+                (table.clone(), fk.clone())
+            }
+            ConstraintTarget::Columns { table, columns } => {
+                let t = self.table(table)?;
+                for c in columns {
+                    lookup::column(t, c)?;
+                }
+                let fk = t
+                    .foreign_keys
+                    .iter()
+                    .find(|f| &f.columns == columns)
+                    .ok_or_else(|| PlanError::UnknownObject {
+                        what: "foreign key",
+                        name: format!("on {table} ({})", columns.join(", ")),
+                        suggestions: t
+                            .foreign_keys
+                            .iter()
+                            .map(|f| format!("{} ({})", f.name, f.columns.join(", ")))
+                            .collect(),
+                    })?;
+                (table.clone(), fk.clone())
+            }
+        };
+        self.push(DropForeignKey {
+            table,
+            foreign_key: fk,
+        })
+    }
+
+    pub(super) fn add_unique_constraint(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        name: Option<&str>,
+    ) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        for c in columns {
+            lookup::column(t, c)?;
+        }
+        if let Some(same) = t.unique_constraints.iter().find(|u| u.columns == columns) {
+            return Err(PlanError::AlreadyExists {
+                what: "unique constraint",
+                name: same.name.clone(),
+                hint: None,
+            });
+        }
+        let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let name = name.map(str::to_string).unwrap_or_else(|| {
+            super::names::unused_relation_name(
+                &self.schema,
+                object_name(bare_table(table), &cols, "key"),
+            )
+        });
+        self.push(AddUniqueConstraint {
+            table: table.to_string(),
+            name,
+            columns: columns.to_vec(),
+        })
+    }
+
+    pub(super) fn add_check_constraint(
+        &mut self,
+        table: &str,
+        expression: &str,
+        name: Option<&str>,
+    ) -> Result<(), PlanError> {
+        let expression =
+            canonical_expr(expression).map_err(|e| PlanError::Invalid(e.to_string()))?;
+        let t = self.table(table)?;
+        let referenced = referenced_identifiers(&expression);
+        for ident in &referenced {
+            lookup::column(t, ident)?;
+        }
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => {
+                let first: Vec<&str> = referenced.first().map(String::as_str).into_iter().collect();
+                let base = object_name(bare_table(table), &first, "check");
+                let taken: Vec<&str> = t.constraint_names().collect();
+                if taken.contains(&base.as_str()) {
+                    (1..)
+                        .map(|i| format!("{base}{i}"))
+                        .find(|n| !taken.contains(&n.as_str()))
+                        .expect("an unused name exists")
+                } else {
+                    base
+                }
+            }
+        };
+        self.push(AddCheckConstraint {
+            table: table.to_string(),
+            name,
+            expression,
+        })
+    }
+
+    pub(super) fn drop_constraint(&mut self, table: &str, name: &str) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        if let Some(u) = t.unique_constraints.iter().find(|u| u.name == name) {
+            let op = DropConstraint {
+                table: table.to_string(),
+                name: name.to_string(),
+                definition: ConstraintDefinition::Unique {
+                    columns: u.columns.clone(),
+                },
+            };
+            return self.push(op);
+        }
+        if let Some(c) = t.check_constraints.iter().find(|c| c.name == name) {
+            let op = DropConstraint {
+                table: table.to_string(),
+                name: name.to_string(),
+                definition: ConstraintDefinition::Check {
+                    expression: c.expression.clone(),
+                },
+            };
+            return self.push(op);
+        }
+        if t.foreign_keys.iter().any(|f| f.name == name) {
+            return self.drop_foreign_key(&ConstraintTarget::Name {
+                table: table.to_string(),
+                name: name.to_string(),
+            });
+        }
+        if t.primary_key.as_ref().is_some_and(|p| p.name == name) {
+            return Err(PlanError::Invalid(format!(
+                "`{name}` is the primary key of `{table}`; dropping a primary key is not supported"
+            )));
+        }
+        Err(PlanError::UnknownObject {
+            what: "constraint",
+            name: name.to_string(),
+            suggestions: did_you_mean(name, t.constraint_names()),
+        })
+    }
+}

@@ -1,0 +1,640 @@
+//! Intents → operations, checked against the schema.
+//!
+//! Each intent is resolved against a working copy of the schema that already has the earlier
+//! intents applied, so "add x to users and add index on users.x" works. Everything an inverse
+//! will need (a dropped column's definition, indexes, constraints; a default being replaced) is
+//! captured here, from the schema, so down migrations restore exactly what was there.
+
+mod columns;
+mod constraints;
+pub mod names;
+
+use crate::intent::{ColumnSpec, Intent};
+use crate::plan::ops::*;
+use crate::plan::PlanError;
+use crate::schema::{did_you_mean, Identity, Index, IndexKey, PrimaryKey, Schema, Table};
+use columns::{expression, resolve_column, resolve_type};
+use names::{object_name, unused_relation_name};
+use std::collections::BTreeSet;
+
+/// Operations and the decisions taken on the user's behalf.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub operations: Vec<Operation>,
+    pub decisions: Vec<String>,
+    /// The schema with every operation applied.
+    pub after: Schema,
+}
+
+/// Resolve intents, in order, against `schema`.
+pub fn resolve(intents: &[Intent], schema: &Schema) -> Result<Resolved, PlanError> {
+    let mut cx = Context {
+        schema: schema.clone(),
+        original_tables: schema.tables.keys().cloned().collect(),
+        operations: vec![],
+        decisions: vec![],
+    };
+    for intent in intents {
+        cx.intent(intent)?;
+    }
+    Ok(Resolved {
+        operations: cx.operations,
+        decisions: cx.decisions,
+        after: cx.schema,
+    })
+}
+
+pub(super) struct Context {
+    /// The working schema: the original with every operation so far applied.
+    pub schema: Schema,
+    /// Tables that exist before the migration (only those need concurrent index builds).
+    pub original_tables: BTreeSet<String>,
+    pub operations: Vec<Operation>,
+    pub decisions: Vec<String>,
+}
+
+impl Context {
+    /// Apply an operation to the working schema and record it.
+    pub fn push(&mut self, op: impl Into<Operation>) -> Result<(), PlanError> {
+        let op = op.into();
+        op.apply(&mut self.schema)?;
+        self.operations.push(op);
+        Ok(())
+    }
+
+    pub fn table(&self, name: &str) -> Result<&Table, PlanError> {
+        lookup::table(&self.schema, name)
+    }
+
+    pub fn column_exists(&self, table: &str, column: &str) -> Result<(), PlanError> {
+        lookup::column(self.table(table)?, column).map(|_| ())
+    }
+
+    /// Whether an index on `table` should be built concurrently: only on tables that already
+    /// hold data (those that exist before this migration).
+    pub fn concurrent(&self, table: &str) -> bool {
+        self.original_tables.contains(table)
+    }
+
+    fn intent(&mut self, intent: &Intent) -> Result<(), PlanError> {
+        match intent {
+            Intent::AddColumn { table, column } => self.add_column(table, column),
+            Intent::DropColumn { table, column } => self.drop_column(table, column),
+            Intent::RenameColumn { table, from, to } => {
+                self.column_exists(table, from)?;
+                self.decisions.push(format!(
+                    "Renaming `{table}.{from}` breaks application code that still uses `{from}`: deploy code that reads both names (or the new one) before running this migration"
+                ));
+                self.push(RenameColumn {
+                    table: table.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+            }
+            Intent::ChangeColumnType {
+                table,
+                column,
+                to_type,
+                using,
+            } => {
+                let current = lookup::column(self.table(table)?, column)?
+                    .data_type
+                    .clone();
+                let to_type = resolve_type(&self.schema, to_type)?;
+                let using = match using {
+                    Some(u) => Some(expression(u)?),
+                    None => ChangeColumnType::default_using(column, &current, &to_type),
+                };
+                self.push(ChangeColumnType {
+                    table: table.clone(),
+                    column: column.clone(),
+                    from_type: current,
+                    to_type,
+                    using,
+                })
+            }
+            Intent::SetNotNull { table, column } => self.push(SetNotNull {
+                table: table.clone(),
+                column: column.clone(),
+            }),
+            Intent::DropNotNull { table, column } => self.push(DropNotNull {
+                table: table.clone(),
+                column: column.clone(),
+            }),
+            Intent::SetDefault {
+                table,
+                column,
+                default,
+            } => {
+                let previous = lookup::column(self.table(table)?, column)?.default.clone();
+                self.push(SetDefault {
+                    table: table.clone(),
+                    column: column.clone(),
+                    default: expression(default)?,
+                    previous,
+                })
+            }
+            Intent::DropDefault { table, column } => {
+                let previous = lookup::column(self.table(table)?, column)?
+                    .default
+                    .clone()
+                    .ok_or_else(|| {
+                        PlanError::NoOp(format!("`{table}.{column}` has no default to remove"))
+                    })?;
+                self.push(DropDefault {
+                    table: table.clone(),
+                    column: column.clone(),
+                    previous,
+                })
+            }
+            Intent::CreateTable { table, columns } => self.create_table(table, columns),
+            Intent::DropTable { table } => self.drop_table(table),
+            Intent::RenameTable { from, to } => {
+                self.table(from)?;
+                self.decisions.push(format!(
+                    "Renaming table `{from}` breaks application code that still uses `{from}`: deploy code that uses `{to}` together with this migration"
+                ));
+                self.push(RenameTable {
+                    table: from.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+            }
+            Intent::AddIndex {
+                table,
+                columns,
+                unique,
+                name,
+                method,
+            } => self.add_index(table, columns, *unique, name.as_deref(), method.as_deref()),
+            Intent::DropIndex(target) => self.drop_index(target),
+            Intent::AddForeignKey {
+                table,
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+            } => self.add_foreign_key(
+                table,
+                columns,
+                ref_table,
+                ref_columns,
+                *on_delete,
+                *on_update,
+            ),
+            Intent::AddReference {
+                table,
+                ref_table,
+                column,
+                on_delete,
+            } => self.add_reference(table, ref_table, column.as_deref(), *on_delete),
+            Intent::DropForeignKey(target) => self.drop_foreign_key(target),
+            Intent::AddUniqueConstraint {
+                table,
+                columns,
+                name,
+            } => self.add_unique_constraint(table, columns, name.as_deref()),
+            Intent::AddCheckConstraint {
+                table,
+                expression,
+                name,
+            } => self.add_check_constraint(table, expression, name.as_deref()),
+            Intent::DropConstraint { table, name } => self.drop_constraint(table, name),
+            Intent::Backfill {
+                table,
+                column,
+                value,
+                condition,
+            } => {
+                self.column_exists(table, column)?;
+                self.push(Backfill {
+                    table: table.clone(),
+                    column: column.clone(),
+                    value: expression(value)?,
+                    condition: condition.as_deref().map(expression).transpose()?,
+                })
+            }
+            Intent::CreateEnum { name, values } => self.create_enum(name, values),
+            Intent::AddEnumValue { name, value } => self.add_enum_value(name, value),
+        }
+    }
+
+    fn add_column(&mut self, table: &str, spec: &ColumnSpec) -> Result<(), PlanError> {
+        let existing = self.table(table)?;
+        if existing.column(&spec.name).is_some() {
+            return Err(PlanError::AlreadyExists {
+                what: "column",
+                name: format!("{table}.{}", spec.name),
+                hint: Some(format!(
+                    "to change it, say e.g. \"change type of {table}.{} to …\" or \"make {table}.{} not null\"",
+                    spec.name, spec.name
+                )),
+            });
+        }
+        let rows = existing.rows();
+        let resolved = resolve_column(&self.schema, table, spec)?;
+        self.decisions.extend(resolved.decisions);
+        let column = resolved.column;
+        if !column.nullable
+            && column.default.is_none()
+            && column.identity.is_none()
+            && rows != Some(0)
+        {
+            return Err(PlanError::Invalid(format!(
+                "`{table}.{}` cannot be added NOT NULL without a default: existing rows would have no value. \
+                 Give a default (\"… default <value> not null …\"), or add it nullable, backfill it, then \"make {table}.{} not null\"",
+                column.name, column.name
+            )));
+        }
+        let name = column.name.clone();
+        self.push(AddColumn {
+            table: table.to_string(),
+            column,
+        })?;
+        if resolved.primary_key {
+            return Err(PlanError::Invalid(format!(
+                "adding a primary key column to the existing table `{table}` is not supported; add the column, then a unique constraint"
+            )));
+        }
+        if let Some(target) = resolved.references {
+            self.reference_parts(table, &name, &target, None)?;
+        } else if resolved.unique {
+            self.add_index(table, std::slice::from_ref(&name), true, None, None)?;
+        }
+        Ok(())
+    }
+
+    /// The foreign key and index that make `table.column` a reference to `target`.
+    fn reference_parts(
+        &mut self,
+        table: &str,
+        column: &str,
+        target: &str,
+        on_delete: Option<crate::intent::FkActionSpec>,
+    ) -> Result<(), PlanError> {
+        self.add_index(table, &[column.to_string()], false, None, None)?;
+        self.add_foreign_key(table, &[column.to_string()], target, &[], on_delete, None)
+    }
+
+    fn drop_column(&mut self, table: &str, column: &str) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        let definition = lookup::column(t, column)?.clone();
+        if t.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+        {
+            return Err(PlanError::Invalid(format!(
+                "`{table}.{column}` is part of the primary key of `{table}`; dropping it is not supported"
+            )));
+        }
+        if let Some((other, fk)) = self
+            .schema
+            .references_to(table)
+            .find(|(_, fk)| fk.ref_columns.iter().any(|c| c == column))
+        {
+            return Err(PlanError::Invalid(format!(
+                "`{table}.{column}` is referenced by foreign key `{}` on `{}`; drop that first (\"remove foreign key {}.{}\")",
+                fk.name,
+                other.key(),
+                other.key(),
+                fk.columns.join(", ")
+            )));
+        }
+        let uses = |e: &str| constraints::mentions_column(e, column);
+        let op = DropColumn {
+            table: table.to_string(),
+            column: column.to_string(),
+            indexes: t
+                .indexes
+                .iter()
+                .filter(|i| {
+                    i.columns.iter().any(|k| match k {
+                        IndexKey::Column(c) => c == column,
+                        IndexKey::Expression { expression } => uses(expression),
+                    }) || i.include.iter().any(|c| c == column)
+                        || i.predicate.as_deref().is_some_and(uses)
+                })
+                .cloned()
+                .collect(),
+            unique_constraints: t
+                .unique_constraints
+                .iter()
+                .filter(|u| u.columns.iter().any(|c| c == column))
+                .cloned()
+                .collect(),
+            check_constraints: t
+                .check_constraints
+                .iter()
+                .filter(|c| uses(&c.expression))
+                .cloned()
+                .collect(),
+            foreign_keys: t
+                .foreign_keys
+                .iter()
+                .filter(|f| f.columns.iter().any(|c| c == column))
+                .cloned()
+                .collect(),
+            definition,
+        };
+        self.push(op)
+    }
+
+    fn create_table(&mut self, table: &str, specs: &[ColumnSpec]) -> Result<(), PlanError> {
+        if self.schema.table(table).is_some() {
+            return Err(PlanError::AlreadyExists {
+                what: "table",
+                name: table.to_string(),
+                hint: None,
+            });
+        }
+        let mut definition = Table::new(names::bare_table(table));
+        if let Some((schema_name, _)) = table.split_once('.') {
+            definition.schema = schema_name.to_string();
+        }
+        let mut primary_key = vec![];
+        let mut references = vec![];
+        let mut uniques = vec![];
+        if !specs.iter().any(|s| s.primary_key || s.name == "id") {
+            definition.columns.push(crate::schema::Column {
+                nullable: false,
+                identity: Some(Identity::ByDefault),
+                ..crate::schema::Column::new("id", "bigint")
+            });
+            primary_key.push("id".to_string());
+            self.decisions.push(format!(
+                "`{table}` gets a primary key `id bigint GENERATED BY DEFAULT AS IDENTITY`"
+            ));
+        }
+        for spec in specs {
+            if definition.column(&spec.name).is_some() {
+                return Err(PlanError::AlreadyExists {
+                    what: "column",
+                    name: format!("{table}.{}", spec.name),
+                    hint: Some("it is listed twice".into()),
+                });
+            }
+            let mut resolved = resolve_column(&self.schema, table, spec)?;
+            self.decisions.append(&mut resolved.decisions);
+            let name = resolved.column.name.clone();
+            if resolved.primary_key || (spec.name == "id" && primary_key.is_empty()) {
+                resolved.column.nullable = false;
+                primary_key.push(name.clone());
+            }
+            if let Some(target) = resolved.references {
+                references.push((name.clone(), target));
+            }
+            if resolved.unique {
+                uniques.push(name);
+            }
+            definition.columns.push(resolved.column);
+        }
+        if specs.is_empty() {
+            for ts in ["created_at", "updated_at"] {
+                definition.columns.push(crate::schema::Column {
+                    nullable: false,
+                    default: Some("now()".into()),
+                    ..crate::schema::Column::new(ts, "timestamptz")
+                });
+            }
+            self.decisions.push(format!(
+                "no columns given: `{table}` gets `created_at` and `updated_at timestamptz NOT NULL DEFAULT now()`"
+            ));
+        }
+        let bare = names::bare_table(table);
+        if !primary_key.is_empty() {
+            definition.primary_key = Some(PrimaryKey {
+                name: object_name(bare, &[], "pkey"),
+                columns: primary_key,
+            });
+        }
+        for column in uniques {
+            definition
+                .unique_constraints
+                .push(crate::schema::UniqueConstraint {
+                    name: object_name(bare, &[&column], "key"),
+                    columns: vec![column],
+                });
+        }
+        for (column, target) in references {
+            let fk = constraints::foreign_key(
+                &self.schema,
+                table,
+                std::slice::from_ref(&column),
+                &target,
+                &[],
+                None,
+                None,
+            )?;
+            definition.foreign_keys.push(fk);
+            definition.indexes.push(Index {
+                name: unused_relation_name(&self.schema, object_name(bare, &[&column], "idx")),
+                columns: vec![IndexKey::Column(column)],
+                unique: false,
+                method: "btree".into(),
+                predicate: None,
+                include: vec![],
+            });
+        }
+        self.push(CreateTable {
+            table: table.to_string(),
+            definition,
+        })
+    }
+
+    fn drop_table(&mut self, table: &str) -> Result<(), PlanError> {
+        let definition = self.table(table)?.clone();
+        let incoming: Vec<(String, crate::schema::ForeignKey)> = self
+            .schema
+            .references_to(table)
+            .filter(|(t, _)| t.key() != table)
+            .map(|(t, fk)| (t.key(), fk.clone()))
+            .collect();
+        for (other, fk) in incoming {
+            self.decisions.push(format!(
+                "`{other}` references `{table}` through `{}`: that foreign key is dropped first (and restored by the down migration)",
+                fk.name
+            ));
+            self.push(DropForeignKey {
+                table: other,
+                foreign_key: fk,
+            })?;
+        }
+        self.push(DropTable {
+            table: table.to_string(),
+            definition,
+        })
+    }
+
+    fn add_index(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        unique: bool,
+        name: Option<&str>,
+        method: Option<&str>,
+    ) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        for c in columns {
+            lookup::column(t, c)?;
+        }
+        let keys: Vec<IndexKey> = columns.iter().cloned().map(IndexKey::Column).collect();
+        let method = method.unwrap_or("btree").to_lowercase();
+        if let Some(same) = t.indexes.iter().find(|i| {
+            i.columns == keys && i.unique == unique && i.method == method && i.predicate.is_none()
+        }) {
+            return Err(PlanError::AlreadyExists {
+                what: "index",
+                name: same.name.clone(),
+                hint: Some(format!(
+                    "it already covers `{table}` ({})",
+                    columns.join(", ")
+                )),
+            });
+        }
+        let bare = names::bare_table(table);
+        let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => unused_relation_name(
+                &self.schema,
+                object_name(bare, &cols, if unique { "key" } else { "idx" }),
+            ),
+        };
+        let concurrently = self.concurrent(table);
+        self.push(AddIndex {
+            table: table.to_string(),
+            index: Index {
+                name,
+                columns: keys,
+                unique,
+                method,
+                predicate: None,
+                include: vec![],
+            },
+            concurrently,
+        })
+    }
+
+    fn drop_index(&mut self, target: &crate::intent::IndexTarget) -> Result<(), PlanError> {
+        let (table, index) = match target {
+            crate::intent::IndexTarget::Name(name) => {
+                if let Some((t, i)) = self.schema.find_index(name) {
+                    (t.key(), i.clone())
+                } else {
+                    if let Some(t) = self
+                        .schema
+                        .tables
+                        .values()
+                        .find(|t| t.constraint_names().any(|c| c == name))
+                    {
+                        return Err(PlanError::Invalid(format!(
+                            "`{name}` is the index of a constraint on `{}`: say \"drop constraint {name} on {}\"",
+                            t.key(),
+                            t.key()
+                        )));
+                    }
+                    return Err(PlanError::UnknownIndex {
+                        index: name.clone(),
+                        suggestions: did_you_mean(
+                            name,
+                            self.schema
+                                .tables
+                                .values()
+                                .flat_map(|t| t.indexes.iter().map(|i| i.name.as_str())),
+                        ),
+                    });
+                }
+            }
+            crate::intent::IndexTarget::Columns { table, columns } => {
+                let t = self.table(table)?;
+                let keys: Vec<IndexKey> = columns.iter().cloned().map(IndexKey::Column).collect();
+                let found: Vec<&Index> = t.indexes.iter().filter(|i| i.columns == keys).collect();
+                match found.as_slice() {
+                    [one] => (table.clone(), (*one).clone()),
+                    [] => {
+                        let on_table: Vec<String> = t
+                            .indexes
+                            .iter()
+                            .map(|i| {
+                                format!(
+                                    "{} ({})",
+                                    i.name,
+                                    crate::plan::ops::sql::index_keys(&i.columns)
+                                )
+                            })
+                            .collect();
+                        return Err(PlanError::UnknownIndex {
+                            index: format!("on {table} ({})", columns.join(", ")),
+                            suggestions: on_table,
+                        });
+                    }
+                    many => {
+                        return Err(PlanError::Invalid(format!(
+                            "several indexes cover `{table}` ({}): {}; name the one to drop (\"drop index <name>\")",
+                            columns.join(", "),
+                            many.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+                        )))
+                    }
+                }
+            }
+        };
+        let concurrently = self.concurrent(&table);
+        self.push(DropIndex {
+            table,
+            index,
+            concurrently,
+        })
+    }
+
+    fn create_enum(&mut self, name: &str, values: &[String]) -> Result<(), PlanError> {
+        if values.is_empty() {
+            return Err(PlanError::Invalid(format!(
+                "enum `{name}` needs at least one value"
+            )));
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(dup) = values.iter().find(|v| !seen.insert(v.as_str())) {
+            return Err(PlanError::Invalid(format!(
+                "enum `{name}` lists `{dup}` twice"
+            )));
+        }
+        self.push(CreateEnum {
+            name: name.to_string(),
+            values: values.to_vec(),
+        })
+    }
+
+    fn add_enum_value(&mut self, name: &str, value: &str) -> Result<(), PlanError> {
+        let Some(existing) = self.schema.enums.get(name) else {
+            return Err(PlanError::UnknownObject {
+                what: "enum",
+                name: name.to_string(),
+                suggestions: did_you_mean(name, self.schema.enums.keys().map(String::as_str)),
+            });
+        };
+        let existing = existing.values.clone();
+        let columns = self
+            .schema
+            .tables
+            .values()
+            .flat_map(|t| {
+                t.columns
+                    .iter()
+                    .filter(|c| c.data_type == name)
+                    .map(|c| EnumColumn {
+                        table: t.key(),
+                        column: c.name.clone(),
+                        default: c.default.clone(),
+                    })
+            })
+            .collect();
+        self.push(AddEnumValue {
+            name: name.to_string(),
+            value: value.to_string(),
+            after: None,
+            existing,
+            columns,
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! Verification queries: for each operation, one SQL query returning a single boolean `ok` that
+//! is true exactly when the change is in place. The report prints them; the test suite runs
+//! them against PostgreSQL after `up` (and the inverse operations' checks after `down`).
+
+use crate::dialect::postgres::{format_type_name, quote_literal, quote_qualified};
+use crate::plan::ops::sql::{ident, table as qtable};
+use crate::plan::ops::Operation;
+
+/// A query that proves one change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Check {
+    pub description: String,
+    /// Returns one row with one boolean column `ok`.
+    pub sql: String,
+}
+
+/// `to_regclass('public.users')`-style reference to a relation by schema key.
+fn regclass(key: &str) -> String {
+    let qualified = if key.contains('.') {
+        quote_qualified(key)
+    } else {
+        format!("public.{}", ident(key))
+    };
+    format!("to_regclass({})", quote_literal(&qualified))
+}
+
+/// An index or other relation living in the same schema as `table_key`.
+fn sibling(table_key: &str, name: &str) -> String {
+    match table_key.split_once('.') {
+        Some((schema, _)) => regclass(&format!("{schema}.{name}")),
+        None => regclass(name),
+    }
+}
+
+fn regtype(name: &str) -> String {
+    format!("to_regtype({})", quote_literal(&quote_qualified(name)))
+}
+
+fn attribute(table: &str, column: &str, condition: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped{condition})",
+        regclass(table),
+        quote_literal(column)
+    )
+}
+
+fn constraint(table: &str, name: &str, validated: bool) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {} AND conname = {}{})",
+        regclass(table),
+        quote_literal(name),
+        if validated { " AND convalidated" } else { "" }
+    )
+}
+
+fn check(description: String, condition: String) -> Check {
+    Check {
+        description,
+        sql: format!("SELECT {condition} AS ok"),
+    }
+}
+
+/// The check for one operation.
+pub fn for_operation(op: &Operation) -> Check {
+    use Operation::*;
+    match op {
+        CreateTable(o) => check(
+            format!("table `{}` exists", o.table),
+            format!("{} IS NOT NULL", regclass(&o.table)),
+        ),
+        DropTable(o) => check(
+            format!("table `{}` is gone", o.table),
+            format!("{} IS NULL", regclass(&o.table)),
+        ),
+        RenameTable(o) => check(
+            format!("table `{}` exists and `{}` does not", o.to, o.from),
+            format!("{} IS NOT NULL AND {} IS NULL", regclass(&o.to), regclass(&o.from)),
+        ),
+        AddColumn(o) => check(
+            format!(
+                "`{}.{}` exists as {}{}",
+                o.table,
+                o.column.name,
+                o.column.data_type,
+                if o.column.nullable { "" } else { " NOT NULL" }
+            ),
+            attribute(
+                &o.table,
+                &o.column.name,
+                &format!(
+                    " AND format_type(atttypid, atttypmod) = {} AND attnotnull = {}",
+                    quote_literal(&format_type_name(&o.column.data_type)),
+                    !o.column.nullable
+                ),
+            ),
+        ),
+        DropColumn(o) => check(
+            format!("`{}.{}` is gone", o.table, o.column),
+            format!("NOT {}", attribute(&o.table, &o.column, "")),
+        ),
+        RenameColumn(o) => check(
+            format!("`{}.{}` exists and `{}` does not", o.table, o.to, o.from),
+            format!(
+                "{} AND NOT {}",
+                attribute(&o.table, &o.to, ""),
+                attribute(&o.table, &o.from, "")
+            ),
+        ),
+        ChangeColumnType(o) => check(
+            format!("`{}.{}` is {}", o.table, o.column, o.to_type),
+            attribute(
+                &o.table,
+                &o.column,
+                &format!(
+                    " AND format_type(atttypid, atttypmod) = {}",
+                    quote_literal(&format_type_name(&o.to_type))
+                ),
+            ),
+        ),
+        SetNotNull(o) => check(
+            format!("`{}.{}` is NOT NULL", o.table, o.column),
+            attribute(&o.table, &o.column, " AND attnotnull"),
+        ),
+        DropNotNull(o) => check(
+            format!("`{}.{}` allows NULL", o.table, o.column),
+            attribute(&o.table, &o.column, " AND NOT attnotnull"),
+        ),
+        SetDefault(o) => check(
+            format!("`{}.{}` has a default", o.table, o.column),
+            attribute(&o.table, &o.column, " AND atthasdef"),
+        ),
+        DropDefault(o) => check(
+            format!("`{}.{}` has no default", o.table, o.column),
+            attribute(&o.table, &o.column, " AND NOT atthasdef"),
+        ),
+        AddIndex(o) => check(
+            format!("index `{}` exists and is valid", o.index.name),
+            format!(
+                "EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = {} AND indisvalid)",
+                sibling(&o.table, &o.index.name)
+            ),
+        ),
+        DropIndex(o) => check(
+            format!("index `{}` is gone", o.index.name),
+            format!("{} IS NULL", sibling(&o.table, &o.index.name)),
+        ),
+        AddForeignKey(o) => check(
+            format!("foreign key `{}` exists and is validated", o.foreign_key.name),
+            constraint(&o.table, &o.foreign_key.name, true),
+        ),
+        AddUniqueConstraint(o) => check(
+            format!("unique constraint `{}` exists", o.name),
+            constraint(&o.table, &o.name, true),
+        ),
+        AddCheckConstraint(o) => check(
+            format!("check constraint `{}` exists and is validated", o.name),
+            constraint(&o.table, &o.name, true),
+        ),
+        DropForeignKey(o) => check(
+            format!("foreign key `{}` is gone", o.foreign_key.name),
+            format!("NOT {}", constraint(&o.table, &o.foreign_key.name, false)),
+        ),
+        DropConstraint(o) => check(
+            format!("constraint `{}` is gone", o.name),
+            format!("NOT {}", constraint(&o.table, &o.name, false)),
+        ),
+        Backfill(o) => check(
+            format!("every targeted row of `{}` has `{}` = {}", o.table, o.column, o.value),
+            format!(
+                "NOT EXISTS (SELECT 1 FROM {} WHERE ({}) AND {} IS DISTINCT FROM ({}))",
+                qtable(&o.table),
+                o.condition.as_deref().unwrap_or("true"),
+                ident(&o.column),
+                o.value
+            ),
+        ),
+        CreateEnum(o) => check(
+            format!("enum `{}` exists with its values", o.name),
+            format!(
+                "{} IS NOT NULL AND (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = {}) = ARRAY[{}]::text[]",
+                regtype(&o.name),
+                regtype(&o.name),
+                o.values.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ")
+            ),
+        ),
+        DropEnum(o) => check(
+            format!("enum `{}` is gone", o.name),
+            format!("{} IS NULL", regtype(&o.name)),
+        ),
+        AddEnumValue(o) => check(
+            format!("enum `{}` has the value '{}'", o.name, o.value),
+            format!(
+                "EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = {} AND enumlabel = {})",
+                regtype(&o.name),
+                quote_literal(&o.value)
+            ),
+        ),
+        RemoveEnumValue(o) => check(
+            format!("enum `{}` no longer has the value '{}'", o.name, o.value),
+            format!(
+                "NOT EXISTS (SELECT 1 FROM pg_enum WHERE enumtypid = {} AND enumlabel = {})",
+                regtype(&o.name),
+                quote_literal(&o.value)
+            ),
+        ),
+    }
+}

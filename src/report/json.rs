@@ -1,0 +1,31 @@
+//! The JSON report: the stable contract of ARCHITECTURE.md (`description`, `dialect`,
+//! `framework`, `operations`, `phases`, `files`, `analysis`), plus extra fields.
+
+use super::checks;
+use super::Report;
+use serde_json::{json, Value};
+
+/// The report as a JSON value.
+pub fn render(r: &Report) -> Value {
+    json!({
+        "description": r.plan.description,
+        "dialect": r.dialect,
+        "framework": r.framework,
+        "framework_reason": r.framework_reason,
+        "schema_source": r.schema_source,
+        "generated_at": r.generated_at.to_rfc3339(),
+        "written": r.written,
+        "operations": r.plan.operations,
+        "decisions": r.plan.decisions,
+        "phases": r.plan.phases,
+        "files": r.files,
+        "commands": r.commands,
+        "verification_queries": r.plan.operations.iter().map(checks::for_operation).collect::<Vec<_>>(),
+        "analysis": r.analysis,
+    })
+}
+
+/// `{"error": {"kind", "message", "suggestions"}}`.
+pub fn error(kind: &str, message: &str, suggestions: &[String]) -> Value {
+    json!({ "error": { "kind": kind, "message": message, "suggestions": suggestions } })
+}
