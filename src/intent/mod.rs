@@ -7,6 +7,10 @@
 mod columns;
 mod cursor;
 mod grammar;
+#[cfg(test)]
+mod grammar_edge_tests;
+#[cfg(test)]
+mod grammar_tests;
 pub mod infer;
 mod keys;
 mod lexer;
