@@ -4,8 +4,17 @@
 //! Pure: no I/O and no schema. Names here are what the user wrote (folded to lower case unless
 //! quoted); whether they exist is checked later by `plan::resolve`.
 
+mod columns;
+mod cursor;
 mod grammar;
+#[cfg(test)]
+mod grammar_edge_tests;
+#[cfg(test)]
+mod grammar_tests;
 pub mod infer;
+mod keys;
+mod lexer;
+mod suggest;
 
 pub use grammar::parse;
 

@@ -1,0 +1,295 @@
+//! Columns: `add <column> [type] [modifiers] to <table>`, Rails `name:type` pieces, and
+//! `create table` with a column list (`with title:string body:text`, `(title text not null, …)`).
+//!
+//! Modifiers come in any order after the name: a type (possibly several words, `timestamp with
+//! time zone`), `null`/`nullable`/`optional`, `not null`/`required`, `default <expr>`, `unique`,
+//! `primary key`, `references <table>`. A type or default runs until the next modifier keyword
+//! (or `to <table>` while the table is still unknown). `name:references` / a bare `references`
+//! type makes a reference column: `user` → `user_id` referencing `users`.
+
+use super::cursor::{Cursor, PResult};
+use super::infer::is_reference_word;
+use super::{keys, ColumnSpec, Intent};
+
+/// Words that introduce the table in `add <column> … to <table>`.
+const TABLE_INTRO: &[&str] = &["to", "into", "in", "on"];
+
+/// Whether the cursor stands on a column modifier keyword (which ends a type or a default).
+/// `null` after `is`/`is not` belongs to an expression.
+pub(super) fn at_modifier(c: &Cursor) -> bool {
+    let after_is = c.prev_kw("is");
+    (c.kw(0, "not") && c.kw_in(1, &["null", "nullable"]) && !after_is)
+        || (c.kw(0, "null") && !after_is && !c.prev_kw("not"))
+        || c.kw_in(
+            0,
+            &[
+                "nullable",
+                "optional",
+                "required",
+                "mandatory",
+                "unique",
+                "references",
+                "default",
+            ],
+        )
+        || (c.kw(0, "primary") && c.kw(1, "key"))
+}
+
+/// `add [nullable|required|unique] <column> [:type] [modifiers] to <table> [modifiers]`, or
+/// `add table.column …`.
+pub(super) fn add_column(c: &mut Cursor) -> PResult<Intent> {
+    let mut col = ColumnSpec::default();
+    c.skip_filler();
+    // Modifiers before the name: `add a nullable last_login_at timestamp to users`.
+    while c.is_name_at(1) {
+        if c.eat_in(&["nullable", "optional"]) {
+            set_nullable(c, &mut col, true)?;
+        } else if c.eat_in(&["required", "mandatory"]) {
+            set_nullable(c, &mut col, false)?;
+        } else if c.eat("unique") {
+            col.unique = true;
+        } else {
+            break;
+        }
+        c.skip_filler();
+    }
+    let (mut table, name) = c.col_ref()?;
+    col.name = name;
+    if c.eat_punct(":") {
+        rails_type(c, &mut col)?;
+    }
+    loop {
+        let open = table.is_none();
+        column_tail(c, &mut col, &|c| open && c.kw_in(0, TABLE_INTRO))?;
+        if c.at_end() {
+            break;
+        }
+        c.pos += 1;
+        table = Some(c.table()?);
+    }
+    let table = table.ok_or_else(|| c.expected("`to <table>` (or write `table.column`)"))?;
+    Ok(Intent::AddColumn { table, column: col })
+}
+
+fn set_nullable(c: &Cursor, col: &mut ColumnSpec, nullable: bool) -> PResult<()> {
+    if col.nullable.is_some_and(|n| n != nullable) {
+        return Err(c.fail(format!(
+            "`{}` is said to be both nullable and not null",
+            col.name
+        )));
+    }
+    col.nullable = Some(nullable);
+    Ok(())
+}
+
+/// Modifiers after a column name, in any order, until `stop` or the end.
+pub(super) fn column_tail(
+    c: &mut Cursor,
+    col: &mut ColumnSpec,
+    stop: &dyn Fn(&Cursor) -> bool,
+) -> PResult<()> {
+    loop {
+        if c.at_end() || stop(c) {
+            return Ok(());
+        }
+        let untyped = col.data_type.is_none() && col.references.is_none();
+        if untyped && c.kw(0, "as") && c.is_name_at(1) {
+            c.pos += 1; // `add x as integer to t`
+        }
+        if let Some(nullable) = c.nullability() {
+            set_nullable(c, col, nullable)?;
+        } else if c.eat("default") {
+            if col.default.is_some() {
+                return Err(c.fail(format!("`{}` has two defaults", col.name)));
+            }
+            col.default = Some(c.expr("a default value", &|c| at_modifier(c) || stop(c))?);
+        } else if c.eat("unique") {
+            col.unique = true;
+        } else if c.eat_seq(&["primary", "key"]) {
+            col.primary_key = true;
+        } else if c.kw(0, "references") && c.is_name_at(1) {
+            c.pos += 1;
+            if col.references.is_some() {
+                return Err(c.fail(format!("`{}` references two tables", col.name)));
+            }
+            col.references = Some(c.table()?);
+        } else if col.data_type.is_none() && col.references.is_none() && c.is_name_at(0) {
+            let ty = c.ty(&|c| at_modifier(c) || stop(c))?;
+            if is_reference_word(&ty) {
+                reference_column(col);
+            } else {
+                col.data_type = Some(ty);
+            }
+        } else {
+            return Err(c.fail(format!(
+                "did not expect {} in the definition of `{}`",
+                c.found(),
+                col.name
+            )));
+        }
+    }
+}
+
+/// After `name:` — one type word with optional `(…)` and `[]`, then `:modifier`s
+/// (`not_null`, `required`, `null`, `nullable`, `optional`, `unique`, `primary_key`).
+fn rails_type(c: &mut Cursor, col: &mut ColumnSpec) -> PResult<()> {
+    let start = c.pos;
+    if !c.is_name_at(0) {
+        return Err(c.expected("a type after `:`"));
+    }
+    c.pos += 1;
+    if c.punct(0, "(") {
+        let close = c
+            .matching(c.pos)
+            .ok_or_else(|| c.fail("unbalanced parentheses"))?;
+        c.pos = close + 1;
+    }
+    while c.punct(0, "[") && c.punct(1, "]") {
+        c.pos += 2;
+    }
+    let ty = c.text(start, c.pos);
+    c.check_type(&ty)?;
+    if is_reference_word(&ty) {
+        reference_column(col);
+    } else {
+        col.data_type = Some(ty);
+    }
+    while c.eat_punct(":") {
+        let word = c.bare_name("a modifier after `:`")?;
+        match word.as_str() {
+            "not_null" | "required" => set_nullable(c, col, false)?,
+            "null" | "nullable" | "optional" => set_nullable(c, col, true)?,
+            "unique" => col.unique = true,
+            "primary_key" => col.primary_key = true,
+            other => {
+                return Err(c.fail(format!(
+                    "`:{other}` is not a column modifier (not_null, null, unique, primary_key)"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `user:references` → column `user_id` referencing `users`; `author_id:references` →
+/// `author_id` referencing `authors`. The type is left to inference.
+fn reference_column(col: &mut ColumnSpec) {
+    let base = match col.name.strip_suffix("_id") {
+        Some(b) if !b.is_empty() => b.to_string(),
+        _ => {
+            let base = col.name.clone();
+            col.name = format!("{base}_id");
+            base
+        }
+    };
+    col.references = Some(pluralize(&base));
+    col.data_type = None;
+}
+
+/// English plural, simply: `y` after a consonant → `ies`; after `s`, `x`, `z`, `ch`, `sh` add
+/// `es`; otherwise add `s` (`user` → `users`, `category` → `categories`, `box` → `boxes`).
+pub(super) fn pluralize(word: &str) -> String {
+    let consonant_y = word.strip_suffix('y').filter(|stem| {
+        stem.chars()
+            .last()
+            .is_some_and(|ch| !"aeiou".contains(ch.to_ascii_lowercase()))
+    });
+    if let Some(stem) = consonant_y {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// `create [table] <name> [table] [with …|(…)]`, `create <name> enum …`, and the `create`
+/// spellings of `add index`/constraints and `create enum`.
+pub(super) fn create(c: &mut Cursor) -> PResult<Intent> {
+    c.skip_filler();
+    if let Some(r) = keys::keyed(c) {
+        return r;
+    }
+    if c.kw(0, "enum") || (c.kw(0, "type") && c.is_name_at(1)) {
+        return keys::create_enum(c, None);
+    }
+    c.topic = "create";
+    if c.kw(0, "table") && c.is_name_at(1) {
+        c.pos += 1;
+    }
+    c.eat_seq(&["if", "not", "exists"]);
+    let table = c.table()?;
+    if c.eat("enum") {
+        return keys::create_enum(c, Some(table));
+    }
+    let columns = if c.at_end() {
+        Vec::new()
+    } else if c.punct(0, "(") {
+        let close = c
+            .matching(c.pos)
+            .ok_or_else(|| c.fail("unbalanced parentheses"))?;
+        let cols = column_list(c, c.pos + 1, close, false)?;
+        c.pos = close + 1;
+        cols
+    } else if c.eat("with") {
+        c.eat_in(&["columns", "column", "fields"]);
+        let cols = column_list(c, c.pos, c.end, true)?;
+        c.pos = c.end;
+        cols
+    } else {
+        return Err(c.expected("`with name:type …`, `(name type, …)` or the end"));
+    };
+    for (i, col) in columns.iter().enumerate() {
+        if columns[..i].iter().any(|o| o.name == col.name) {
+            return Err(c.fail(format!("column `{}` is listed twice", col.name)));
+        }
+    }
+    Ok(Intent::CreateTable { table, columns })
+}
+
+/// Columns in tokens `start..end`, separated by top-level `,` (and `and` when `and_too`).
+fn column_list(c: &Cursor, start: usize, end: usize, and_too: bool) -> PResult<Vec<ColumnSpec>> {
+    let seps = c.top_level(start, end, |t| {
+        t.is_punct(",") || (and_too && t.is_kw("and"))
+    });
+    let mut out = Vec::new();
+    let mut from = start;
+    for to in seps.into_iter().chain([end]) {
+        if to == from {
+            return Err(c.fail("a column is missing between separators"));
+        }
+        out.extend(column_item(&mut c.sub(from..to))?);
+        from = to + 1;
+    }
+    Ok(out)
+}
+
+/// One list item: `name type modifiers` (SQL style) or one or more `name:type` pieces.
+fn column_item(s: &mut Cursor) -> PResult<Vec<ColumnSpec>> {
+    let table_constraint = (s.kw(0, "primary") && s.kw(1, "key"))
+        || (s.kw(0, "foreign") && s.kw(1, "key"))
+        || (s.kw_in(0, &["unique", "check"]) && s.punct(1, "("))
+        || (s.kw(0, "constraint") && s.is_name_at(1));
+    if table_constraint {
+        return Err(s.fail(
+            "table constraints are not read inside `create`; add them as separate changes \
+             (e.g. `add unique constraint on posts(a, b)`)",
+        ));
+    }
+    let mut out = Vec::new();
+    while !s.at_end() {
+        let mut col = ColumnSpec {
+            name: s.name("a column name")?,
+            ..ColumnSpec::default()
+        };
+        if s.eat_punct(":") {
+            rails_type(s, &mut col)?;
+        }
+        column_tail(s, &mut col, &|c| c.is_name_at(0) && c.punct(1, ":"))?;
+        out.push(col);
+    }
+    Ok(out)
+}
