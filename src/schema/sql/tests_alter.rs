@@ -1,0 +1,1 @@
+//! Unit tests of the DDL interpreter: ALTER, RENAME, DROP and replay.
