@@ -651,7 +651,10 @@ fn coerce_binop(e: &mut AExpr, columns: &[Column]) -> bool {
         (Lit::Str(_), Cat::Bpchar) if compare => (None, Some("char".into())),
         (Lit::Str(_), Cat::Other) if compare => (None, Some(base.clone())),
         (Lit::Int, Cat::Numeric) if compare || arith => (None, Some("numeric".into())),
-        (Lit::Int | Lit::Float, Cat::Float) if compare || arith => (None, Some(base.clone())),
+        // float4 has cross-type operators with float8, which PostgreSQL prefers.
+        (Lit::Int | Lit::Float, Cat::Float) if compare || arith => {
+            (None, Some("double precision".into()))
+        }
         (Lit::Float, Cat::Int) if compare || arith => (Some("numeric"), None),
         (Lit::Str(s), Cat::Int) if compare && s.trim().parse::<i32>().is_ok() => {
             let v = s.trim().parse::<i32>().expect("checked");
@@ -712,7 +715,7 @@ fn coerce_in(e: &mut AExpr, columns: &[Column]) -> bool {
         Cat::Other if all_str => (Some(base), None, None),
         Cat::Int if all_int => (None, None, None),
         Cat::Numeric if all_int => (Some("numeric".into()), None, None),
-        Cat::Float if !all_str => (Some(base), None, None),
+        Cat::Float if !all_str => (Some("double precision".into()), None, None),
         _ => return false,
     };
     let elements: Vec<Node> = items
