@@ -64,10 +64,41 @@ pub fn alter_table(schema: &mut Schema, s: &AlterTableStmt, ctx: &Ctx) -> Result
         }
         return Err(ctx.no_table(schema, &tkey));
     }
-    for cmd in cmds {
+    // PostgreSQL runs the subcommands of one ALTER TABLE in passes: drops first, then type
+    // changes, new columns, column attributes, keys, other constraints, the rest.
+    let mut ordered: Vec<(u8, &AlterTableCmd)> =
+        cmds.into_iter().map(|c| (pass(c, subtype(c)), c)).collect();
+    ordered.sort_by_key(|(p, _)| *p);
+    for (_, cmd) in ordered {
         alter_cmd(schema, &tkey, cmd, subtype(cmd), ctx)?;
     }
     Ok(())
+}
+
+/// The pass of PostgreSQL's `ATController` a subcommand runs in (simplified).
+fn pass(cmd: &AlterTableCmd, subtype: AlterTableType) -> u8 {
+    match subtype {
+        AlterTableType::AtDropColumn
+        | AlterTableType::AtDropConstraint
+        | AlterTableType::AtDropNotNull => 0,
+        AlterTableType::AtAlterColumnType => 1,
+        AlterTableType::AtAddColumn => 2,
+        AlterTableType::AtColumnDefault
+        | AlterTableType::AtSetNotNull
+        | AlterTableType::AtAddIdentity
+        | AlterTableType::AtSetIdentity
+        | AlterTableType::AtDropIdentity => 3,
+        AlterTableType::AtAddConstraint => match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+            Some(NodeEnum::Constraint(c))
+                if c.contype == pg_query::protobuf::ConstrType::ConstrPrimary as i32
+                    || c.contype == pg_query::protobuf::ConstrType::ConstrUnique as i32 =>
+            {
+                4
+            }
+            _ => 5,
+        },
+        _ => 6,
+    }
 }
 
 fn no_column(ctx: &Ctx, col: &str, tkey: &str) -> LoadError {

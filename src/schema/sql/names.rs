@@ -244,8 +244,8 @@ mod test {
         let long = "a".repeat(40);
         let name = make_object_name(&long, Some(&"b".repeat(40)), "fkey");
         assert_eq!(name.len(), 63);
-        assert_eq!(name, format!("{}_{}_fkey", "a".repeat(29), "b".repeat(29)));
-        let name = make_object_name(&long, Some("id"), "fkey");
+        assert_eq!(name, format!("{}_{}_fkey", "a".repeat(29), "b".repeat(28)));
+        let name = make_object_name(&"a".repeat(60), Some("id"), "fkey");
         assert_eq!(name, format!("{}_id_fkey", "a".repeat(55)));
     }
 
