@@ -15,9 +15,10 @@
 //! those cases are kept as written (still canonically spelled), so they compare equal between
 //! two loads of the same kind of file but may differ between a hand-written file and a dump.
 
+use super::coerce::{coerce, coerce_default_literal};
 use crate::dialect::postgres::{parse_expr, spell_expr, spell_type_name, SpellingError};
 use crate::schema::Column;
-use pg_query::protobuf::{a_const, AConst, AExpr, AExprKind, Node, TypeCast, TypeName};
+use pg_query::protobuf::{a_const, AConst, Node, TypeCast, TypeName};
 use pg_query::NodeEnum;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -147,7 +148,7 @@ fn is_null(node: &NodeEnum) -> bool {
     }
 }
 
-fn last_name(nodes: &[Node]) -> Option<String> {
+pub(super) fn last_name(nodes: &[Node]) -> Option<String> {
     match nodes.last().and_then(|n| n.node.as_ref()) {
         Some(NodeEnum::String(s)) => Some(s.sval.clone()),
         _ => None,
@@ -160,7 +161,7 @@ pub fn visit(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
     for_each_child(node, &mut |c| visit(c, f));
 }
 
-fn for_each_child(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
+pub(super) fn for_each_child(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
     fn one(b: &mut Option<Box<Node>>, f: &mut dyn FnMut(&mut NodeEnum)) {
         if let Some(n) = b.as_mut().and_then(|b| b.node.as_mut()) {
             f(n)
@@ -206,15 +207,15 @@ fn for_each_child(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
     }
 }
 
-fn wrap(node: NodeEnum) -> Node {
+pub(super) fn wrap(node: NodeEnum) -> Node {
     Node { node: Some(node) }
 }
 
-fn boxed(node: NodeEnum) -> Option<Box<Node>> {
+pub(super) fn boxed(node: NodeEnum) -> Option<Box<Node>> {
     Some(Box::new(wrap(node)))
 }
 
-fn sval(s: &str) -> NodeEnum {
+pub(super) fn sval(s: &str) -> NodeEnum {
     NodeEnum::AConst(AConst {
         isnull: false,
         location: -1,
@@ -224,7 +225,7 @@ fn sval(s: &str) -> NodeEnum {
     })
 }
 
-fn ival(i: i32) -> NodeEnum {
+pub(super) fn ival(i: i32) -> NodeEnum {
     NodeEnum::AConst(AConst {
         isnull: false,
         location: -1,
@@ -232,7 +233,7 @@ fn ival(i: i32) -> NodeEnum {
     })
 }
 
-fn cast(arg: NodeEnum, ty: &str) -> NodeEnum {
+pub(super) fn cast(arg: NodeEnum, ty: &str) -> NodeEnum {
     NodeEnum::TypeCast(Box::new(TypeCast {
         arg: boxed(arg),
         type_name: Some(canonical_type_name_of(ty)),
@@ -330,416 +331,4 @@ fn canonicalize(node: &mut NodeEnum) {
         },
         _ => {}
     }
-}
-
-/// How PostgreSQL treats a column type when it resolves operators against it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Cat {
-    Int,
-    Numeric,
-    Float,
-    Text,
-    Varchar,
-    Bpchar,
-    Bool,
-    Other,
-}
-
-/// Drop type modifiers: `varchar(20)[]` → `varchar[]`, `numeric(10,2)` → `numeric`.
-fn strip_typmod(ty: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for ch in ty.chars() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ if depth == 0 => out.push(ch),
-            _ => {}
-        }
-    }
-    out.replace("  ", " ").trim().to_string()
-}
-
-fn category(ty: &str) -> Cat {
-    match strip_typmod(ty).as_str() {
-        "integer" | "bigint" | "smallint" => Cat::Int,
-        "numeric" => Cat::Numeric,
-        "real" | "double precision" => Cat::Float,
-        "text" => Cat::Text,
-        "varchar" => Cat::Varchar,
-        "char" => Cat::Bpchar,
-        "boolean" => Cat::Bool,
-        _ => Cat::Other,
-    }
-}
-
-/// `DEFAULT 'literal'`: PostgreSQL reads the literal as the column's type.
-fn coerce_default_literal(text: &str, ty: &str) -> NodeEnum {
-    let base = strip_typmod(ty);
-    match category(ty) {
-        Cat::Bool => match text.trim().to_ascii_lowercase().as_str() {
-            "t" | "true" | "y" | "yes" | "on" | "1" => bool_const(true),
-            "f" | "false" | "n" | "no" | "off" | "0" => bool_const(false),
-            _ => cast(sval(text), &base),
-        },
-        Cat::Int => match text.trim().parse::<i32>() {
-            Ok(i) if base == "integer" => ival(i),
-            _ => cast(sval(text), &base),
-        },
-        Cat::Numeric
-            if text.starts_with(|c: char| c.is_ascii_digit())
-                && text.contains(['.', 'e', 'E'])
-                && text.parse::<f64>().is_ok() =>
-        {
-            NodeEnum::AConst(AConst {
-                isnull: false,
-                location: -1,
-                val: Some(a_const::Val::Fval(pg_query::protobuf::Float {
-                    fval: text.into(),
-                })),
-            })
-        }
-        _ => cast(sval(text), &base),
-    }
-}
-
-fn bool_const(b: bool) -> NodeEnum {
-    NodeEnum::AConst(AConst {
-        isnull: false,
-        location: -1,
-        val: Some(a_const::Val::Boolval(pg_query::protobuf::Boolean {
-            boolval: b,
-        })),
-    })
-}
-
-/// Apply the coercions PostgreSQL would make visible, top-down.
-fn coerce(node: &mut NodeEnum, columns: &[Column]) {
-    for _ in 0..4 {
-        if !coerce_here(node, columns) {
-            break;
-        }
-    }
-    for_each_child(node, &mut |c| coerce(c, columns));
-}
-
-fn column_type<'a>(node: &NodeEnum, columns: &'a [Column]) -> Option<&'a str> {
-    match node {
-        NodeEnum::ColumnRef(c) => {
-            let name = last_name(&c.fields)?;
-            columns
-                .iter()
-                .find(|col| col.name == name)
-                .map(|c| c.data_type.as_str())
-        }
-        _ => None,
-    }
-}
-
-fn op_name(e: &AExpr) -> String {
-    crate::schema::sql::names::strings(&e.name)
-        .pop()
-        .unwrap_or_default()
-}
-
-fn take(b: &mut Option<Box<Node>>) -> Option<NodeEnum> {
-    b.take().and_then(|b| b.node)
-}
-
-const COMPARE: &[&str] = &[
-    "=", "<>", "<", "<=", ">", ">=", "~", "~*", "!~", "!~*", "~~", "!~~",
-];
-const MORE_HOMOGENEOUS: &[&str] = &["~~*", "!~~*", "@>", "<@", "&&", "||"];
-const ARITH: &[&str] = &["+", "-", "*", "/", "%"];
-const TEXT_FUNCS: &[&str] = &[
-    "lower",
-    "upper",
-    "length",
-    "char_length",
-    "character_length",
-    "octet_length",
-    "btrim",
-    "ltrim",
-    "rtrim",
-    "md5",
-    "initcap",
-    "reverse",
-    "left",
-    "right",
-    "substr",
-    "substring",
-    "replace",
-    "split_part",
-    "strpos",
-    "translate",
-    "unaccent",
-];
-
-/// One rewrite at this node; true when something changed.
-fn coerce_here(node: &mut NodeEnum, columns: &[Column]) -> bool {
-    match node {
-        NodeEnum::AExpr(e) => {
-            let kind = AExprKind::try_from(e.kind).unwrap_or(AExprKind::Undefined);
-            match kind {
-                AExprKind::AexprLike | AExprKind::AexprIlike => {
-                    e.kind = AExprKind::AexprOp as i32;
-                    true
-                }
-                AExprKind::AexprBetween | AExprKind::AexprNotBetween => {
-                    let not = kind == AExprKind::AexprNotBetween;
-                    let Some(lhs) = take(&mut e.lexpr) else {
-                        return false;
-                    };
-                    let bounds = match take(&mut e.rexpr) {
-                        Some(NodeEnum::List(l)) if l.items.len() == 2 => l.items,
-                        other => {
-                            e.lexpr = boxed(lhs);
-                            e.rexpr = other.map(|o| Box::new(wrap(o)));
-                            return false;
-                        }
-                    };
-                    let (lo_op, hi_op, bool_op) = if not {
-                        ("<", ">", pg_query::protobuf::BoolExprType::OrExpr)
-                    } else {
-                        (">=", "<=", pg_query::protobuf::BoolExprType::AndExpr)
-                    };
-                    let mut it = bounds.into_iter().filter_map(|n| n.node);
-                    let (Some(lo), Some(hi)) = (it.next(), it.next()) else {
-                        return false;
-                    };
-                    *node = NodeEnum::BoolExpr(Box::new(pg_query::protobuf::BoolExpr {
-                        xpr: None,
-                        boolop: bool_op as i32,
-                        args: vec![
-                            wrap(binop(lo_op, lhs.clone(), lo)),
-                            wrap(binop(hi_op, lhs, hi)),
-                        ],
-                        location: -1,
-                    }));
-                    true
-                }
-                AExprKind::AexprIn => coerce_in(e, columns),
-                AExprKind::AexprOp => coerce_binop(e, columns),
-                _ => false,
-            }
-        }
-        NodeEnum::FuncCall(f) => {
-            let name = crate::schema::sql::names::strings(&f.funcname)
-                .pop()
-                .unwrap_or_default();
-            let mut changed = false;
-            let ts_func = name.starts_with("to_ts") || name.ends_with("to_tsquery");
-            if let (true, 2, Some(first)) = (ts_func, f.args.len(), f.args.first_mut()) {
-                if let Some(NodeEnum::AConst(AConst {
-                    val: Some(a_const::Val::Sval(s)),
-                    ..
-                })) = &first.node
-                {
-                    first.node = Some(cast(sval(&s.sval.clone()), "regconfig"));
-                    changed = true;
-                }
-            }
-            let text_func = TEXT_FUNCS.contains(&name.as_str()) || name.starts_with("to_ts");
-            if text_func {
-                let length_like = matches!(
-                    name.as_str(),
-                    "length" | "char_length" | "character_length" | "octet_length"
-                );
-                for arg in &mut f.args {
-                    let Some(n) = arg.node.as_ref() else { continue };
-                    let cat = column_type(n, columns).map(category);
-                    if cat == Some(Cat::Varchar) || (cat == Some(Cat::Bpchar) && !length_like) {
-                        let n = arg.node.take().expect("checked");
-                        arg.node = Some(cast(n, "text"));
-                        changed = true;
-                    }
-                }
-            }
-            changed
-        }
-        NodeEnum::CoalesceExpr(c) => {
-            let Some(ty) = c
-                .args
-                .iter()
-                .find_map(|a| a.node.as_ref().and_then(|n| column_type(n, columns)))
-            else {
-                return false;
-            };
-            let base = strip_typmod(ty);
-            let mut changed = false;
-            for arg in &mut c.args {
-                if let Some(NodeEnum::AConst(AConst {
-                    val: Some(a_const::Val::Sval(s)),
-                    ..
-                })) = &arg.node
-                {
-                    arg.node = Some(cast(sval(&s.sval.clone()), &base));
-                    changed = true;
-                }
-            }
-            changed
-        }
-        _ => false,
-    }
-}
-
-fn binop(op: &str, l: NodeEnum, r: NodeEnum) -> NodeEnum {
-    NodeEnum::AExpr(Box::new(AExpr {
-        kind: AExprKind::AexprOp as i32,
-        name: vec![wrap(NodeEnum::String(pg_query::protobuf::String {
-            sval: op.into(),
-        }))],
-        lexpr: boxed(l),
-        rexpr: boxed(r),
-        rexpr_list_start: -1,
-        rexpr_list_end: -1,
-        location: -1,
-    }))
-}
-
-enum Lit {
-    Str(String),
-    Int,
-    Float,
-}
-
-fn literal(node: &NodeEnum) -> Option<Lit> {
-    match node {
-        NodeEnum::AConst(AConst { val: Some(v), .. }) => match v {
-            a_const::Val::Sval(s) => Some(Lit::Str(s.sval.clone())),
-            a_const::Val::Ival(_) => Some(Lit::Int),
-            a_const::Val::Fval(_) => Some(Lit::Float),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// `column op literal` (either side): make the literal (and for `varchar` the column) the
-/// type PostgreSQL resolves the operator with.
-fn coerce_binop(e: &mut AExpr, columns: &[Column]) -> bool {
-    let op = op_name(e);
-    let (Some(l), Some(r)) = (
-        e.lexpr.as_ref().and_then(|b| b.node.as_ref()),
-        e.rexpr.as_ref().and_then(|b| b.node.as_ref()),
-    ) else {
-        return false;
-    };
-    let (col_left, ty, lit) = match (column_type(l, columns), column_type(r, columns)) {
-        (Some(t), None) => match literal(r) {
-            Some(lit) => (true, t, lit),
-            None => return false,
-        },
-        (None, Some(t)) => match literal(l) {
-            Some(lit) => (false, t, lit),
-            None => return false,
-        },
-        _ => return false,
-    };
-    let cat = category(ty);
-    let base = strip_typmod(ty);
-    let compare = COMPARE.contains(&op.as_str()) || MORE_HOMOGENEOUS.contains(&op.as_str());
-    let arith = ARITH.contains(&op.as_str());
-    let json = matches!(op.as_str(), "->" | "->>" | "?");
-    let json_path = matches!(op.as_str(), "#>" | "#>>" | "?|" | "?&");
-    // (new column node, new literal node) as type names to cast to; None = keep.
-    let (col_cast, lit_cast): (Option<&str>, Option<String>) = match (&lit, cat) {
-        (Lit::Str(_), _) if json => (None, Some("text".into())),
-        (Lit::Str(_), _) if json_path => (None, Some("text[]".into())),
-        (Lit::Str(_), Cat::Varchar) if compare => (Some("text"), Some("text".into())),
-        (Lit::Str(_), Cat::Text) if compare => (None, Some("text".into())),
-        (Lit::Str(_), Cat::Bpchar) if compare => (None, Some("char".into())),
-        (Lit::Str(_), Cat::Other) if compare => (None, Some(base.clone())),
-        (Lit::Int, Cat::Numeric) if compare || arith => (None, Some("numeric".into())),
-        // float4 has cross-type operators with float8, which PostgreSQL prefers.
-        (Lit::Int | Lit::Float, Cat::Float) if compare || arith => {
-            (None, Some("double precision".into()))
-        }
-        (Lit::Float, Cat::Int) if compare || arith => (Some("numeric"), None),
-        (Lit::Str(s), Cat::Int) if compare && s.trim().parse::<i32>().is_ok() => {
-            let v = s.trim().parse::<i32>().expect("checked");
-            let slot = if col_left { &mut e.rexpr } else { &mut e.lexpr };
-            *slot = boxed(ival(v));
-            return true;
-        }
-        _ => return false,
-    };
-    let (col_slot, lit_slot) = if col_left {
-        (&mut e.lexpr, &mut e.rexpr)
-    } else {
-        (&mut e.rexpr, &mut e.lexpr)
-    };
-    if let Some(t) = col_cast {
-        let c = take(col_slot).expect("checked");
-        *col_slot = boxed(cast(c, t));
-    }
-    if let Some(t) = lit_cast {
-        let v = take(lit_slot).expect("checked");
-        *lit_slot = boxed(cast(v, &t));
-    }
-    true
-}
-
-/// `column [NOT] IN (literals)` → `column = ANY (ARRAY[…])` / `<> ALL`, as PostgreSQL stores
-/// it (one element: a plain comparison).
-fn coerce_in(e: &mut AExpr, columns: &[Column]) -> bool {
-    let op = op_name(e);
-    let Some(ty) = e
-        .lexpr
-        .as_ref()
-        .and_then(|b| b.node.as_ref())
-        .and_then(|n| column_type(n, columns))
-    else {
-        return false;
-    };
-    let Some(NodeEnum::List(list)) = e.rexpr.as_ref().and_then(|b| b.node.as_ref()) else {
-        return false;
-    };
-    let items: Vec<NodeEnum> = list.items.iter().filter_map(|n| n.node.clone()).collect();
-    let lits: Option<Vec<Lit>> = items.iter().map(literal).collect();
-    let Some(lits) = lits else { return false };
-    if items.len() == 1 {
-        e.kind = AExprKind::AexprOp as i32;
-        e.rexpr = boxed(items.into_iter().next().expect("one"));
-        return true;
-    }
-    let cat = category(ty);
-    let base = strip_typmod(ty);
-    let all_str = lits.iter().all(|l| matches!(l, Lit::Str(_)));
-    let all_int = lits.iter().all(|l| matches!(l, Lit::Int));
-    let (elem_cast, array_cast, col_cast): (Option<String>, Option<&str>, Option<&str>) = match cat
-    {
-        Cat::Varchar if all_str => (Some("varchar".into()), Some("text[]"), Some("text")),
-        Cat::Text if all_str => (Some("text".into()), None, None),
-        Cat::Bpchar if all_str => (Some("char".into()), None, None),
-        Cat::Other if all_str => (Some(base), None, None),
-        Cat::Int if all_int => (None, None, None),
-        Cat::Numeric if all_int => (Some("numeric".into()), None, None),
-        Cat::Float if !all_str => (Some("double precision".into()), None, None),
-        _ => return false,
-    };
-    let elements: Vec<Node> = items
-        .into_iter()
-        .map(|n| wrap(elem_cast.as_deref().map_or(n.clone(), |t| cast(n, t))))
-        .collect();
-    let mut array = NodeEnum::AArrayExpr(pg_query::protobuf::AArrayExpr {
-        elements,
-        list_start: -1,
-        list_end: -1,
-        location: -1,
-    });
-    if let Some(t) = array_cast {
-        array = cast(array, t);
-    }
-    if let Some(t) = col_cast {
-        let c = take(&mut e.lexpr).expect("checked");
-        e.lexpr = boxed(cast(c, t));
-    }
-    e.kind = if op == "<>" {
-        AExprKind::AexprOpAll as i32
-    } else {
-        AExprKind::AexprOpAny as i32
-    };
-    e.rexpr = boxed(array);
-    true
 }

@@ -12,15 +12,20 @@
 //! interpreter replays migration histories and a broken history must be reported.
 //! Constraints and indexes are kept sorted by name, as pg_dump prints them.
 //!
-//! Submodules: `names` (keys and generated names), `expr` (expressions in stored form),
-//! `create` (CREATE TABLE and constraints), `alter` (ALTER TABLE and renames), `objects`
-//! (indexes, enums, comments, sequences, DROP).
+//! Submodules: `names` (keys and generated names), `expr` and `coerce` (expressions in stored
+//! form), `create` (CREATE TABLE), `constraints` (keys, checks, foreign keys), `alter` (ALTER
+//! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, comments,
+//! sequences, DROP).
 
 mod alter;
+mod coerce;
+mod constraints;
 mod create;
 mod expr;
+mod index;
 mod names;
 mod objects;
+mod rename;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -336,9 +341,9 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
     match node {
         NodeEnum::CreateStmt(s) => create::create_table(schema, s, ctx),
         NodeEnum::AlterTableStmt(s) => alter::alter_table(schema, s, ctx),
-        NodeEnum::RenameStmt(s) => alter::rename(schema, s, ctx),
-        NodeEnum::AlterObjectSchemaStmt(s) => alter::set_schema(schema, s, ctx),
-        NodeEnum::IndexStmt(s) => objects::create_index(schema, s, ctx),
+        NodeEnum::RenameStmt(s) => rename::rename(schema, s, ctx),
+        NodeEnum::AlterObjectSchemaStmt(s) => rename::set_schema(schema, s, ctx),
+        NodeEnum::IndexStmt(s) => index::create_index(schema, s, ctx),
         NodeEnum::DropStmt(s) => objects::drop(schema, s, ctx),
         NodeEnum::CreateEnumStmt(s) => objects::create_enum(schema, s, ctx),
         NodeEnum::AlterEnumStmt(s) => objects::alter_enum(schema, s, ctx),
