@@ -124,7 +124,12 @@ pub fn pending(
             }
         }
         ConstrType::ConstrExclusion => {
-            ctx.note(schema, format!("ignored EXCLUDE constraint {}", c.conname));
+            let name = if c.conname.is_empty() {
+                "(unnamed)"
+            } else {
+                &c.conname
+            };
+            ctx.note(schema, format!("ignored EXCLUDE constraint {name}"));
             return Ok(None);
         }
         _ => return Ok(None),

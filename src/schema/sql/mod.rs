@@ -260,12 +260,13 @@ fn strip_meta_commands(sql: &str) -> String {
         .collect()
 }
 
-/// 1-based line of the first token at or after byte `start` (skipping blanks and comments).
+/// 1-based line of the first token at or after byte `start` (skipping blanks, empty
+/// statements and comments).
 fn line_of(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = start.min(bytes.len());
     loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b';') {
             i += 1;
         }
         if bytes[i..].starts_with(b"--") {
@@ -296,43 +297,87 @@ fn line_of(text: &str, start: usize) -> usize {
 }
 
 /// A syntax error: find the statement (and within it the token) PostgreSQL stumbled on by
-/// re-parsing statement by statement, then token prefixes of the failing statement.
+/// re-parsing statement by statement, then token prefixes of the failing statement. When the
+/// text cannot even be split into statements (an unterminated literal), the first line
+/// prefix that fails the same way is taken.
 fn locate_syntax_error(text: &str, origin: &str, e: &pg_query::Error) -> LoadError {
     let message = error_text(e);
-    let mut line = 0;
-    if let Ok(stmts) = pg_query::split_with_scanner(text) {
-        for stmt in stmts {
-            if pg_query::parse(stmt, 0).is_ok() {
-                continue;
-            }
-            let offset = stmt.as_ptr() as usize - text.as_ptr() as usize;
-            line = line_of(text, offset);
-            if let Ok(scan) = pg_query::scan(stmt) {
-                let ends: Vec<usize> = scan.tokens.iter().map(|t| t.end as usize).collect();
-                let fails_at = |k: usize| match pg_query::parse(&stmt[..ends[k]], 0) {
-                    Ok(_) => false,
-                    Err(err) => !error_text(&err).contains("at end of input"),
-                };
-                let (mut lo, mut hi) = (0, ends.len());
-                while lo < hi {
-                    let mid = (lo + hi) / 2;
-                    if fails_at(mid) {
-                        hi = mid;
-                    } else {
-                        lo = mid + 1;
-                    }
-                }
-                if let Some(tok) = scan.tokens.get(lo) {
-                    line = line_of(text, offset + tok.start as usize);
-                }
-            }
-            break;
+    let line = match pg_query::split_with_scanner(text) {
+        Ok(stmts) => {
+            let base = text.as_ptr() as usize;
+            let mut pieces: Vec<(usize, &str)> = stmts
+                .iter()
+                .map(|s| (s.as_ptr() as usize - base, *s))
+                .collect();
+            // The splitter drops a last statement that has no semicolon.
+            let end = pieces.last().map_or(0, |(o, s)| o + s.len());
+            pieces.push((end, &text[end..]));
+            pieces
+                .into_iter()
+                .find(|(_, stmt)| pg_query::parse(stmt, 0).is_err())
+                .map_or(0, |(offset, stmt)| failing_token_line(text, offset, stmt))
         }
-    }
+        Err(_) => failing_line_prefix(text, &message),
+    };
     LoadError {
         origin: origin.to_string(),
         line,
         message: format!("syntax error: {message}"),
+    }
+}
+
+/// The line of the token a failing statement breaks at (its first line when it just ends
+/// too early).
+fn failing_token_line(text: &str, offset: usize, stmt: &str) -> usize {
+    let mut line = line_of(text, offset);
+    if let Ok(scan) = pg_query::scan(stmt) {
+        let ends: Vec<usize> = scan.tokens.iter().map(|t| t.end as usize).collect();
+        let fails_at = |k: usize| match pg_query::parse(&stmt[..ends[k]], 0) {
+            Ok(_) => false,
+            Err(err) => !error_text(&err).contains("at end of input"),
+        };
+        let (mut lo, mut hi) = (0, ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if fails_at(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        if let Some(tok) = scan.tokens.get(lo) {
+            line = line_of(text, offset + tok.start as usize);
+        }
+    }
+    line
+}
+
+/// The first line whose prefix of the text fails with the same kind of error.
+fn failing_line_prefix(text: &str, message: &str) -> usize {
+    let kind = |m: &str| m.split(" at or near ").next().unwrap_or(m).to_string();
+    let want = kind(message);
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails = |k: usize| match pg_query::parse(&text[..ends[k]], 0) {
+        Ok(_) => false,
+        Err(err) => kind(&error_text(&err)) == want,
+    };
+    let (mut lo, mut hi) = (0, ends.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    if lo < ends.len() {
+        lo + 1
+    } else {
+        0
     }
 }
 

@@ -418,6 +418,18 @@ fn syntax_errors_name_file_and_line() {
         e.message.contains("syntax error at or near \"oops\""),
         "{e}"
     );
+    let e =
+        load_err("CREATE TABLE a (x int);\nCOMMENT ON TABLE a IS 'abc;\nCREATE TABLE b (y int);");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.message.contains("unterminated quoted string"), "{e}");
+    let e = load_err(
+        "CREATE TABLE a (x int);\nCREATE FUNCTION f() RETURNS int AS $$ select 1 $$ LANGUAGE sql;\nCREATE TABLE b (\n y int",
+    );
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.message.contains("at end of input"), "{e}");
+    for empty in ["", "-- nothing\n", ";;"] {
+        assert_eq!(load(empty), Schema::default());
+    }
 }
 
 #[test]
