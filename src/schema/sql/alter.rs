@@ -31,20 +31,23 @@ pub fn alter_table(schema: &mut Schema, s: &AlterTableStmt, ctx: &Ctx) -> Result
     };
     let name = super::rv_name(s.relation.as_ref());
     let kind = object_type(s.objtype);
+    // `OWNER TO` is session noise, whatever it applies to (pg_dump spells it `ALTER TABLE`
+    // for views and sequences too).
+    if cmds
+        .iter()
+        .all(|c| subtype(c) == AlterTableType::AtChangeOwner)
+    {
+        return Ok(());
+    }
     if !matches!(
         kind,
         ObjectType::ObjectTable | ObjectType::ObjectForeignTable
     ) {
-        if !cmds
-            .iter()
-            .all(|c| subtype(c) == AlterTableType::AtChangeOwner)
-        {
-            let what = kind
-                .as_str_name()
-                .trim_start_matches("OBJECT_")
-                .replace('_', " ");
-            ctx.note(schema, format!("ignored ALTER {what} {name}"));
-        }
+        let what = kind
+            .as_str_name()
+            .trim_start_matches("OBJECT_")
+            .replace('_', " ");
+        ctx.note(schema, format!("ignored ALTER {what} {name}"));
         return Ok(());
     }
     let Some(rv) = s.relation.as_ref() else {
@@ -288,7 +291,7 @@ fn alter_cmd(
         }
         AlterTableType::AtChangeOwner => Ok(()),
         other => {
-            let what = other.as_str_name().trim_start_matches("AT_");
+            let what = super::words(other.as_str_name().trim_start_matches("AT_"));
             ctx.note(schema, format!("ignored ALTER TABLE {tkey} {what}"));
             Ok(())
         }

@@ -74,7 +74,7 @@ pub fn create_table(schema: &mut Schema, s: &CreateStmt, ctx: &Ctx) -> Result<()
         ctx.note(
             schema,
             format!(
-                "table {tkey} {how} {}: only the inherited columns are modelled",
+                "table {tkey} {how} {}: the parent columns are copied, the link is not modelled",
                 parents.join(", ")
             ),
         );

@@ -525,7 +525,15 @@ fn describe_ignored(node: &NodeEnum) -> Option<String> {
             rv_name(t.relation.as_ref())
         ),
         NodeEnum::ViewStmt(v) => format!("CREATE VIEW {}", rv_name(v.view.as_ref())),
-        NodeEnum::CreateTableAsStmt(_) => "CREATE TABLE AS / MATERIALIZED VIEW".to_string(),
+        NodeEnum::CreateTableAsStmt(c) => format!(
+            "{} {}",
+            if c.objtype == pg_query::protobuf::ObjectType::ObjectMatview as i32 {
+                "CREATE MATERIALIZED VIEW"
+            } else {
+                "CREATE TABLE … AS"
+            },
+            rv_name(c.into.as_ref().and_then(|i| i.rel.as_ref()))
+        ),
         NodeEnum::CreateDomainStmt(d) => format!("CREATE DOMAIN {}", dotted(&d.domainname)),
         NodeEnum::CreateExtensionStmt(e) => format!("CREATE EXTENSION {}", e.extname),
         NodeEnum::CreateSchemaStmt(s) => format!("CREATE SCHEMA {}", s.schemaname),
@@ -565,7 +573,19 @@ fn describe_ignored(node: &NodeEnum) -> Option<String> {
         other => {
             let debug = format!("{other:?}");
             let kind = debug.split(['(', ' ', '{']).next().unwrap_or("statement");
-            kind.trim_end_matches("Stmt").to_string()
+            words(kind.trim_end_matches("Stmt"))
         }
     })
+}
+
+/// `AttachPartition` → `ATTACH PARTITION` (for notes about parse-tree node kinds).
+pub(crate) fn words(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in camel.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    out
 }

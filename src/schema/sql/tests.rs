@@ -495,3 +495,42 @@ fn inheritance_like_and_partitions() {
     assert_eq!(names("m_2024"), ["id", "at"]);
     assert_eq!(s.notes.len(), 4, "{:?}", s.notes);
 }
+
+#[test]
+fn pg_dump_statements_about_unmodelled_objects() {
+    let s = load(
+        "CREATE TABLE public.m (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+         CREATE TABLE public.m_2024 (id integer NOT NULL, at date NOT NULL);
+         CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS a WITH NO DATA;
+         ALTER TABLE public.mv OWNER TO postgres;
+         ALTER SEQUENCE public.s OWNER TO postgres;
+         ALTER TABLE ONLY public.m ATTACH PARTITION public.m_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+         ALTER TABLE ONLY public.m ADD CONSTRAINT m_pkey PRIMARY KEY (id, at);
+         ALTER TABLE ONLY public.m_2024 ADD CONSTRAINT m_2024_pkey PRIMARY KEY (id, at);
+         CREATE INDEX m_at_idx ON ONLY public.m USING btree (at);
+         CREATE INDEX m_2024_at_idx ON public.m_2024 USING btree (at);
+         ALTER INDEX public.m_at_idx ATTACH PARTITION public.m_2024_at_idx;
+         SELECT pg_catalog.setval('public.s', 1, false);",
+    );
+    assert_eq!(
+        s.tables["m_2024"].primary_key.as_ref().unwrap().name,
+        "m_2024_pkey"
+    );
+    assert!(s
+        .notes
+        .iter()
+        .any(|n| n.starts_with("ignored ALTER TABLE m ATTACH PARTITION")));
+    assert!(s
+        .notes
+        .iter()
+        .any(|n| n.starts_with("ignored CREATE MATERIALIZED VIEW public.mv")));
+    assert!(s
+        .notes
+        .iter()
+        .any(|n| n.starts_with("ignored SELECT (data statement)")));
+    assert!(
+        !s.notes.iter().any(|n| n.contains("OWNER")),
+        "{:?}",
+        s.notes
+    );
+}
