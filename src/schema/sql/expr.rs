@@ -35,6 +35,18 @@ pub fn canonical_stored_expr(input: &str) -> Result<String, SpellingError> {
     })
 }
 
+/// The stored form of a default written as SQL text (`'free'`) for a column of canonical
+/// type `column_type` (`varchar(20)`): what the loader would put in [`crate::schema::Column::default`]
+/// (`'free'::varchar`), so a planner can compare a requested default with the model's.
+/// `Ok(None)` for `NULL`.
+pub fn stored_default(input: &str, column_type: &str) -> Result<Option<String>, SpellingError> {
+    let node = parse_expr(input)?;
+    default_expr(node, column_type).map_err(|reason| SpellingError::Expression {
+        input: input.to_string(),
+        reason,
+    })
+}
+
 /// A column default as PostgreSQL stores it, or `None` for `DEFAULT NULL` (which PostgreSQL
 /// does not store at all).
 pub fn default_expr(mut node: NodeEnum, column_type: &str) -> Result<Option<String>, String> {

@@ -31,7 +31,7 @@ mod tests;
 #[cfg(test)]
 mod tests_alter;
 
-pub use expr::canonical_stored_expr;
+pub use expr::{canonical_stored_expr, stored_default};
 
 use super::{did_you_mean, Schema, Table};
 use crate::dialect::postgres::error_text;

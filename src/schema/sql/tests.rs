@@ -534,3 +534,29 @@ fn pg_dump_statements_about_unmodelled_objects() {
         s.notes
     );
 }
+
+#[test]
+fn stored_default_helper_matches_the_loader() {
+    assert_eq!(
+        stored_default("'free'", "varchar(20)").unwrap().as_deref(),
+        Some("'free'::varchar")
+    );
+    assert_eq!(
+        stored_default("FALSE", "boolean").unwrap().as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        stored_default("'on'", "boolean").unwrap().as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        stored_default("NOW()", "timestamptz").unwrap().as_deref(),
+        Some("now()")
+    );
+    assert_eq!(stored_default("NULL", "text").unwrap(), None);
+    assert!(stored_default("1; DROP TABLE x", "int").is_err());
+    assert_eq!(
+        canonical_stored_expr("nextval('public.users_id_seq'::regclass)").unwrap(),
+        "nextval('users_id_seq'::regclass)"
+    );
+}
