@@ -6,6 +6,7 @@
 
 use super::constraints;
 use super::create::{self, identity_kind};
+use super::names;
 use super::{expr, index, table_mut, Ctx, LoadError};
 use crate::dialect::postgres::spell_type_name;
 use crate::schema::Schema;
@@ -145,12 +146,15 @@ fn alter_cmd(
             constraints::add_constraints(schema, tkey, pend, false, ctx)
         }
         AlterTableType::AtColumnDefault => {
+            let domains = names::domains(schema);
             let t = table_mut(schema, tkey, ctx)?;
             let Some(c) = t.column_mut(col) else {
                 return Err(no_column(ctx, col, tkey));
             };
             c.default = match def {
-                Some(e) => expr::default_expr(e.clone(), &c.data_type).map_err(|m| ctx.err(m))?,
+                Some(e) => {
+                    expr::default_expr(e.clone(), &c.data_type, &domains).map_err(|m| ctx.err(m))?
+                }
                 None => None,
             };
             Ok(())

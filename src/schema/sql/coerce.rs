@@ -6,9 +6,11 @@
 //! PostgreSQL 15 (see `tests/pg_dump_load.rs`).
 
 use super::expr::{boxed, cast, for_each_child, ival, last_name, sval, wrap};
+use crate::dialect::postgres::spell_type_name;
 use crate::schema::Column;
 use pg_query::protobuf::{a_const, AConst, AExpr, AExprKind, Node};
 use pg_query::NodeEnum;
+use std::collections::BTreeMap;
 
 /// How PostgreSQL treats a column type when it resolves operators against it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,28 +93,97 @@ fn bool_const(b: bool) -> NodeEnum {
     })
 }
 
-/// Apply the coercions PostgreSQL would make visible, top-down.
-pub(super) fn coerce(node: &mut NodeEnum, columns: &[Column]) {
+/// Domains the loader knows: type spelling (as in a column type) → canonical base type.
+pub type Domains = BTreeMap<String, String>;
+
+/// Apply the coercions PostgreSQL would make visible: a column of a domain type is cast to
+/// the domain's base type (`(email)::text`), then the rules below apply, top-down.
+pub(super) fn coerce(node: &mut NodeEnum, columns: &[Column], domains: &Domains) {
+    if !domains.is_empty() {
+        cast_domain_columns(node, columns, domains);
+    }
+    coerce_rules(node, columns);
+}
+
+fn coerce_rules(node: &mut NodeEnum, columns: &[Column]) {
     for _ in 0..4 {
         if !coerce_here(node, columns) {
             break;
         }
     }
-    for_each_child(node, &mut |c| coerce(c, columns));
+    for_each_child(node, &mut |c| coerce_rules(c, columns));
 }
 
-fn column_type<'a>(node: &NodeEnum, columns: &'a [Column]) -> Option<&'a str> {
+fn cast_domain_columns(node: &mut NodeEnum, columns: &[Column], domains: &Domains) {
+    match node {
+        NodeEnum::TypeCast(tc)
+            if matches!(
+                tc.arg.as_ref().and_then(|a| a.node.as_ref()),
+                Some(NodeEnum::ColumnRef(_))
+            ) => {}
+        NodeEnum::ColumnRef(c) => {
+            let base = last_name(&c.fields)
+                .and_then(|name| columns.iter().find(|col| col.name == name))
+                .and_then(|col| domains.get(&col.data_type));
+            if let Some(base) = base {
+                let target = match category(base) {
+                    Cat::Varchar => "text".to_string(),
+                    _ => strip_typmod(base),
+                };
+                *node = cast(node.clone(), &target);
+            }
+        }
+        _ => for_each_child(node, &mut |c| cast_domain_columns(c, columns, domains)),
+    }
+}
+
+/// The type of a bare column reference, of a column cast to a type, of a call of a known
+/// text function, of `COALESCE` over a column, of a JSON `->>` lookup.
+fn column_type(node: &NodeEnum, columns: &[Column]) -> Option<String> {
     match node {
         NodeEnum::ColumnRef(c) => {
             let name = last_name(&c.fields)?;
             columns
                 .iter()
                 .find(|col| col.name == name)
-                .map(|c| c.data_type.as_str())
+                .map(|c| c.data_type.clone())
+        }
+        NodeEnum::TypeCast(tc)
+            if matches!(
+                tc.arg.as_ref().and_then(|a| a.node.as_ref()),
+                Some(NodeEnum::ColumnRef(_))
+            ) =>
+        {
+            tc.type_name.as_ref().map(spell_type_name)
+        }
+        NodeEnum::CoalesceExpr(c) => c
+            .args
+            .iter()
+            .find_map(|a| a.node.as_ref().and_then(|n| column_type(n, columns))),
+        NodeEnum::AExpr(e)
+            if e.kind == AExprKind::AexprOp as i32
+                && matches!(op_name(e).as_str(), "->>" | "#>>") =>
+        {
+            Some("text".into())
+        }
+        NodeEnum::FuncCall(f) => {
+            let name = crate::schema::sql::names::strings(&f.funcname)
+                .pop()
+                .unwrap_or_default();
+            if LENGTH_FUNCS.contains(&name.as_str()) || name == "strpos" {
+                Some("integer".into())
+            } else if TEXT_FUNCS.contains(&name.as_str()) {
+                Some("text".into())
+            } else {
+                None
+            }
         }
         _ => None,
     }
 }
+
+/// Text functions that return an integer.
+const LENGTH_FUNCS: &[&str] = &["length", "char_length", "character_length", "octet_length"];
 
 fn op_name(e: &AExpr) -> String {
     crate::schema::sql::names::strings(&e.name)
@@ -225,7 +296,7 @@ fn coerce_here(node: &mut NodeEnum, columns: &[Column]) -> bool {
                 );
                 for arg in &mut f.args {
                     let Some(n) = arg.node.as_ref() else { continue };
-                    let cat = column_type(n, columns).map(category);
+                    let cat = column_type(n, columns).as_deref().map(category);
                     if cat == Some(Cat::Varchar) || (cat == Some(Cat::Bpchar) && !length_like) {
                         let n = arg.node.take().expect("checked");
                         arg.node = Some(cast(n, "text"));
@@ -243,7 +314,7 @@ fn coerce_here(node: &mut NodeEnum, columns: &[Column]) -> bool {
             else {
                 return false;
             };
-            let base = strip_typmod(ty);
+            let base = strip_typmod(&ty);
             let mut changed = false;
             for arg in &mut c.args {
                 if let Some(NodeEnum::AConst(AConst {
@@ -314,8 +385,8 @@ fn coerce_binop(e: &mut AExpr, columns: &[Column]) -> bool {
         },
         _ => return false,
     };
-    let cat = category(ty);
-    let base = strip_typmod(ty);
+    let cat = category(&ty);
+    let base = strip_typmod(&ty);
     let compare = COMPARE.contains(&op.as_str()) || MORE_HOMOGENEOUS.contains(&op.as_str());
     let arith = ARITH.contains(&op.as_str());
     let json = matches!(op.as_str(), "->" | "->>" | "?");
@@ -381,8 +452,8 @@ fn coerce_in(e: &mut AExpr, columns: &[Column]) -> bool {
         e.rexpr = boxed(items.into_iter().next().expect("one"));
         return true;
     }
-    let cat = category(ty);
-    let base = strip_typmod(ty);
+    let cat = category(&ty);
+    let base = strip_typmod(&ty);
     let all_str = lits.iter().all(|l| matches!(l, Lit::Str(_)));
     let all_int = lits.iter().all(|l| matches!(l, Lit::Int));
     let (elem_cast, array_cast, col_cast): (Option<String>, Option<&str>, Option<&str>) = match cat
@@ -393,7 +464,7 @@ fn coerce_in(e: &mut AExpr, columns: &[Column]) -> bool {
         Cat::Other if all_str => (Some(base), None, None),
         Cat::Int if all_int => (None, None, None),
         Cat::Numeric if all_int => (Some("numeric".into()), None, None),
-        Cat::Float if !all_str => (Some("double precision".into()), None, None),
+        Cat::Float if !all_str => (Some(base), None, None),
         _ => return false,
     };
     let elements: Vec<Node> = items

@@ -233,6 +233,7 @@ fn add_one(
 ) -> Result<(), LoadError> {
     let relations = names::relation_names_in(schema, ns);
     let constraints = names::constraint_names_in(schema, ns);
+    let domains = names::domains(schema);
     let index_taken = |n: &str| relations.contains(n) || constraints.contains(n);
     let table = schema.tables.get(tkey).expect("checked by caller");
     let own_constraint = |n: &str| table.constraint_names().any(|c| c == n);
@@ -341,7 +342,8 @@ fn add_one(
                     choose_name(tname, col, "check", |n| constraints.contains(n))
                 }
             };
-            let expression = expr::table_expr(*e, &table.columns).map_err(|m| ctx.err(m))?;
+            let expression =
+                expr::table_expr(*e, &table.columns, &domains).map_err(|m| ctx.err(m))?;
             let t = schema.tables.get_mut(tkey).expect("checked");
             t.check_constraints.push(CheckConstraint {
                 name,

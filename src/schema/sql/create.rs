@@ -151,6 +151,7 @@ pub fn column_def(
     let Some(tn) = cd.type_name.as_ref() else {
         return Err(ctx.err(format!("column \"{}\" has no type", cd.colname)));
     };
+    let domains = names::domains(schema);
     let spelled = spell_type_name(tn);
     let serial = match spelled.as_str() {
         "serial" => Some("integer"),
@@ -191,7 +192,7 @@ pub fn column_def(
                     )));
                 }
                 if let Some(e) = c.raw_expr.as_ref().and_then(|e| e.node.clone()) {
-                    col.default = expr::default_expr(e, &col.data_type).map_err(|m| ctx.err(m))?;
+                    col.default = expr::default_expr(e, &col.data_type, &domains).map_err(|m| ctx.err(m))?;
                 }
             }
             ConstrType::ConstrIdentity => {

@@ -15,7 +15,7 @@
 //! those cases are kept as written (still canonically spelled), so they compare equal between
 //! two loads of the same kind of file but may differ between a hand-written file and a dump.
 
-use super::coerce::{coerce, coerce_default_literal};
+use super::coerce::{coerce, coerce_default_literal, Domains};
 use crate::dialect::postgres::{parse_expr, spell_expr, spell_type_name, SpellingError};
 use crate::schema::Column;
 use pg_query::protobuf::{a_const, AConst, Node, TypeCast, TypeName};
@@ -41,7 +41,7 @@ pub fn canonical_stored_expr(input: &str) -> Result<String, SpellingError> {
 /// `Ok(None)` for `NULL`.
 pub fn stored_default(input: &str, column_type: &str) -> Result<Option<String>, SpellingError> {
     let node = parse_expr(input)?;
-    default_expr(node, column_type).map_err(|reason| SpellingError::Expression {
+    default_expr(node, column_type, &Domains::new()).map_err(|reason| SpellingError::Expression {
         input: input.to_string(),
         reason,
     })
@@ -49,31 +49,40 @@ pub fn stored_default(input: &str, column_type: &str) -> Result<Option<String>, 
 
 /// A column default as PostgreSQL stores it, or `None` for `DEFAULT NULL` (which PostgreSQL
 /// does not store at all).
-pub fn default_expr(mut node: NodeEnum, column_type: &str) -> Result<Option<String>, String> {
+pub fn default_expr(
+    mut node: NodeEnum,
+    column_type: &str,
+    domains: &Domains,
+) -> Result<Option<String>, String> {
     if is_null(&node) {
         return Ok(None);
     }
+    let ty = domains.get(column_type).map_or(column_type, String::as_str);
     if let NodeEnum::AConst(c) = &node {
         if let Some(a_const::Val::Sval(s)) = &c.val {
-            node = coerce_default_literal(&s.sval, column_type);
+            node = coerce_default_literal(&s.sval, ty);
         }
     }
-    coerce(&mut node, &[]);
+    coerce(&mut node, &[], domains);
     canonicalize(&mut node);
     spell_expr(&node).map(Some)
 }
 
 /// A boolean or scalar expression over the columns of one table (a check, an index predicate
 /// or an index expression) as PostgreSQL stores it.
-pub fn table_expr(mut node: NodeEnum, columns: &[Column]) -> Result<String, String> {
-    coerce(&mut node, columns);
+pub fn table_expr(
+    mut node: NodeEnum,
+    columns: &[Column],
+    domains: &Domains,
+) -> Result<String, String> {
+    coerce(&mut node, columns, domains);
     canonicalize(&mut node);
     spell_expr(&node)
 }
 
 /// The node form of [`table_expr`], for callers that print it inside something else.
-pub fn table_node(mut node: NodeEnum, columns: &[Column]) -> NodeEnum {
-    coerce(&mut node, columns);
+pub fn table_node(mut node: NodeEnum, columns: &[Column], domains: &Domains) -> NodeEnum {
+    coerce(&mut node, columns, domains);
     canonicalize(&mut node);
     node
 }

@@ -8,6 +8,7 @@
 //! `email text_pattern_ops`). Unnamed indexes get PostgreSQL's `<table>_<columns>_idx` names,
 //! an expression contributing its function name (`users_lower_idx`) or `expr`.
 
+use super::coerce::Domains;
 use super::names::{self, choose_name, key};
 use super::{expr, table_mut, Ctx, LoadError};
 use crate::dialect::postgres::{quote_ident, spell_expr};
@@ -16,11 +17,15 @@ use pg_query::protobuf::{IndexElem, IndexStmt, RangeVar, SortByDir, SortByNulls}
 use pg_query::NodeEnum;
 
 /// Format one index element (see the module documentation).
-fn index_key(elem: &IndexElem, columns: &[Column]) -> Result<IndexKey, String> {
+fn index_key(elem: &IndexElem, columns: &[Column], domains: &Domains) -> Result<IndexKey, String> {
     let (column, base) = if !elem.name.is_empty() {
         (Some(elem.name.clone()), quote_ident(&elem.name))
     } else if let Some(e) = elem.expr.as_ref().and_then(|e| e.node.clone()) {
-        let node = expr::table_node(e, columns);
+        // `((col))` is a plain column for PostgreSQL too; check before casting domains.
+        let node = match e {
+            NodeEnum::ColumnRef(_) => e,
+            other => expr::table_node(other, columns, domains),
+        };
         match &node {
             NodeEnum::ColumnRef(c) if c.fields.len() == 1 => {
                 let name = names::strings(&c.fields).pop().unwrap_or_default();
@@ -136,7 +141,7 @@ pub fn rename_column_in_index(i: &mut Index, old: &str, new: &str) {
                     if let Some(n) = e.expr.as_mut().and_then(|x| x.node.as_mut()) {
                         expr::rename_column_node(n, old, new);
                     }
-                    if let Ok(k2) = index_key(&e, &[]) {
+                    if let Ok(k2) = index_key(&e, &[], &Domains::new()) {
                         *k = k2;
                     }
                 }
@@ -158,6 +163,7 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         .as_ref()
         .ok_or_else(|| ctx.err("CREATE INDEX without a table"))?;
     let tkey = ctx.resolve(schema, rv);
+    let domains = names::domains(schema);
     let t = table_mut(schema, &tkey, ctx)?;
     let elems: Vec<&IndexElem> = s
         .index_params
@@ -170,7 +176,7 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
     let mut keys = Vec::new();
     let mut colnames = Vec::new();
     for e in &elems {
-        let k = index_key(e, &t.columns).map_err(|m| ctx.err(m))?;
+        let k = index_key(e, &t.columns, &domains).map_err(|m| ctx.err(m))?;
         for c in key_columns(&k) {
             if t.column(&c).is_none() {
                 return Err(ctx.err(format!("column \"{c}\" does not exist in table \"{tkey}\"")));
@@ -202,7 +208,7 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         colnames.push(c.clone());
     }
     let predicate = match s.where_clause.as_ref().and_then(|w| w.node.clone()) {
-        Some(w) => Some(expr::table_expr(w, &t.columns).map_err(|m| ctx.err(m))?),
+        Some(w) => Some(expr::table_expr(w, &t.columns, &domains).map_err(|m| ctx.err(m))?),
         None => None,
     };
     let (ns, tname) = (t.schema.clone(), t.name.clone());

@@ -393,6 +393,7 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
         NodeEnum::CreateEnumStmt(s) => objects::create_enum(schema, s, ctx),
         NodeEnum::AlterEnumStmt(s) => objects::alter_enum(schema, s, ctx),
         NodeEnum::CommentStmt(s) => objects::comment(schema, s, ctx),
+        NodeEnum::CreateDomainStmt(s) => objects::create_domain(schema, s, ctx),
         NodeEnum::CreateSeqStmt(s) => objects::create_sequence(schema, s, ctx),
         NodeEnum::AlterSeqStmt(s) => objects::alter_sequence(schema, s, ctx),
         NodeEnum::VariableSetStmt(s) => {
@@ -534,7 +535,6 @@ fn describe_ignored(node: &NodeEnum) -> Option<String> {
             },
             rv_name(c.into.as_ref().and_then(|i| i.rel.as_ref()))
         ),
-        NodeEnum::CreateDomainStmt(d) => format!("CREATE DOMAIN {}", dotted(&d.domainname)),
         NodeEnum::CreateExtensionStmt(e) => format!("CREATE EXTENSION {}", e.extname),
         NodeEnum::CreateSchemaStmt(s) => format!("CREATE SCHEMA {}", s.schemaname),
         NodeEnum::CompositeTypeStmt(c) => {

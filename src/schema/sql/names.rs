@@ -230,6 +230,24 @@ pub fn constraint_names_in(schema: &Schema, ns: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The note that records a domain, so later files replayed onto the same schema still know
+/// it: `ignored CREATE DOMAIN <type spelling> AS <base type> (line N)`.
+pub const DOMAIN_NOTE: &str = "ignored CREATE DOMAIN ";
+
+/// Domains recorded in the schema's notes: type spelling → canonical base type.
+pub fn domains(schema: &Schema) -> super::coerce::Domains {
+    schema
+        .notes
+        .iter()
+        .filter_map(|n| n.strip_prefix(DOMAIN_NOTE))
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once(" AS ")?;
+            let base = rest.rsplit_once(" (line ").map_or(rest, |(b, _)| b);
+            Some((name.to_string(), base.to_string()))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod test {
     use super::*;

@@ -6,11 +6,11 @@
 
 use super::names::{self, key, split_key};
 use super::{expr, index, table_mut, Ctx, LoadError};
-use crate::dialect::postgres::quote_ident;
+use crate::dialect::postgres::{quote_ident, spell_type_name};
 use crate::schema::{Column, EnumType, Schema};
 use pg_query::protobuf::{
-    AlterEnumStmt, AlterSeqStmt, CommentStmt, CreateEnumStmt, CreateSeqStmt, DropBehavior,
-    DropStmt, Node, ObjectType, RangeVar,
+    AlterEnumStmt, AlterSeqStmt, CommentStmt, CreateDomainStmt, CreateEnumStmt, CreateSeqStmt,
+    DropBehavior, DropStmt, Node, ObjectType, RangeVar,
 };
 use pg_query::NodeEnum;
 
@@ -72,6 +72,15 @@ pub fn drop(schema: &mut Schema, s: &DropStmt, ctx: &Ctx) -> Result<(), LoadErro
             for parts in &objects {
                 let k = names::names_key(parts, ctx.default_schema()).unwrap_or_default();
                 drop_sequence(schema, &k, cascade, ctx)?;
+            }
+            Ok(())
+        }
+        ObjectType::ObjectDomain => {
+            for parts in &objects {
+                let k = names::names_key(parts, ctx.default_schema()).unwrap_or_default();
+                let prefix = format!("{}{} AS ", names::DOMAIN_NOTE, type_spelling(&k));
+                schema.notes.retain(|n| !n.starts_with(&prefix));
+                ctx.note(schema, format!("ignored DROP DOMAIN {k}"));
             }
             Ok(())
         }
@@ -221,6 +230,28 @@ fn drop_enum(schema: &mut Schema, k: &str, cascade: bool, ctx: &Ctx) -> Result<(
         super::alter::drop_column(schema, &t, &c, true, ctx)?;
     }
     schema.enums.remove(k);
+    Ok(())
+}
+
+/// `CREATE DOMAIN`: not modelled as such, but remembered (in a note, so that it survives
+/// between replayed files) because PostgreSQL casts domain columns to their base type in
+/// stored expressions.
+pub fn create_domain(
+    schema: &mut Schema,
+    s: &CreateDomainStmt,
+    ctx: &Ctx,
+) -> Result<(), LoadError> {
+    let parts = names::strings(&s.domainname);
+    let k = names::names_key(&parts, ctx.default_schema()).unwrap_or_default();
+    let base = s
+        .type_name
+        .as_ref()
+        .map(spell_type_name)
+        .unwrap_or_default();
+    ctx.note(
+        schema,
+        format!("{}{} AS {base}", names::DOMAIN_NOTE, type_spelling(&k)),
+    );
     Ok(())
 }
 
