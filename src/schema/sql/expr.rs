@@ -9,11 +9,16 @@
 //! `(status)::text = ANY ((ARRAY['a'::varchar, 'b'::varchar])::text[])`. Without a type
 //! checker we cannot do that in general; this module applies the coercions of the common
 //! cases (a bare column compared with a literal, `IN` lists, `BETWEEN`, `LIKE`, literal
-//! defaults, text functions on `varchar` columns, `nextval('seq')`, negative constants) and
+//! defaults, text functions on `varchar` columns, domain columns cast to their base type,
+//! `nextval('seq')`, negative constants; see `coerce`) and
 //! then spells the result with [`crate::dialect::postgres::spell_expr`] after canonicalising
 //! every type name and removing the `public.` qualification pg_dump adds. Expressions outside
 //! those cases are kept as written (still canonically spelled), so they compare equal between
 //! two loads of the same kind of file but may differ between a hand-written file and a dump.
+//! Known differences: a date/time literal is kept as written (`'2020-01-01'::timestamptz`)
+//! where PostgreSQL stores the normalised value (`'2020-01-01 00:00:00+00'`), and operators
+//! resolved through types we do not track (function results other than text functions,
+//! arithmetic on columns) keep no implicit casts.
 
 use super::coerce::{coerce, coerce_default_literal, Domains};
 use crate::dialect::postgres::{parse_expr, spell_expr, spell_type_name, SpellingError};

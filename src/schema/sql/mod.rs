@@ -30,6 +30,8 @@ mod rename;
 mod tests;
 #[cfg(test)]
 mod tests_alter;
+#[cfg(test)]
+mod tests_expr;
 
 pub use expr::{canonical_stored_expr, stored_default};
 
