@@ -20,12 +20,25 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn roundtrip(tag: &str, description: &str, expected_ops: &[&str]) {
+/// Whether the fixture tables hold rows during the round trip.
+#[derive(Clone, Copy, PartialEq)]
+enum Data {
+    Rows,
+    /// For changes whose down migration can only restore the schema exactly on empty tables
+    /// (see `destructive_down_fails_atomically_on_tables_with_rows`).
+    Empty,
+}
+
+fn roundtrip(tag: &str, description: &str, expected_ops: &[&str], data: Data) {
     let Some(db) = TestDb::create(tag) else {
         return;
     };
     let fixture_path = fixture("app.sql");
     db.psql_file(&fixture_path).expect("fixture loads");
+    if data == Data::Rows {
+        db.psql_file(&fixture("app_data.sql"))
+            .expect("fixture rows load");
+    }
     let before = db.snapshot();
 
     let project = tempfile::tempdir().unwrap();
@@ -124,10 +137,13 @@ fn roundtrip(tag: &str, description: &str, expected_ops: &[&str]) {
 }
 
 macro_rules! cases {
-    ($($name:ident: $description:expr => [$($op:expr),* $(,)?];)*) => {
+    ($($name:ident: $description:expr => [$($op:expr),* $(,)?] $(on $data:ident)?;)*) => {
         $(#[test]
         fn $name() {
-            roundtrip(stringify!($name), $description, &[$($op),*]);
+            #[allow(unused_mut, unused_assignments)]
+            let mut data = Data::Rows;
+            $(data = Data::$data;)?
+            roundtrip(stringify!($name), $description, &[$($op),*], data);
         })*
     };
 }
@@ -140,7 +156,7 @@ cases! {
     add_not_null_with_default: "add score integer default 0 not null to users" => ["add_column"];
     add_column_and_index: "add is_vip to users and add index on users.is_vip" => ["add_column", "add_index"];
     drop_commented_column: "remove bio from users" => ["drop_column"];
-    drop_indexed_column: "drop column email from users" => ["drop_column"];
+    drop_indexed_column: "drop column email from users" => ["drop_column"] on Empty;
     drop_unique_column: "drop posts.slug" => ["drop_column"];
     rename_column: "rename column old_name to display_name in users" => ["rename_column"];
     change_type_rewrite: "change type of users.age to bigint" => ["change_column_type"];
@@ -153,7 +169,7 @@ cases! {
     create_table_with_reference: "create table tags with name:string post:references" => ["create_table"];
     create_table_sql_style: "create invoices (number varchar(40) not null, total numeric(12,2), paid_at timestamptz)" => ["create_table"];
     drop_table: "drop table comments" => ["drop_table"];
-    drop_referenced_table: "drop table users" => ["drop_foreign_key", "drop_foreign_key", "drop_table"];
+    drop_referenced_table: "drop table users" => ["drop_foreign_key", "drop_foreign_key", "drop_table"] on Empty;
     rename_table: "rename table products to items" => ["rename_table"];
     add_index: "add index on users.age" => ["add_index"];
     add_unique_index: "add unique index on products(sku)" => ["add_index"];
@@ -169,4 +185,55 @@ cases! {
     backfill: "backfill users.email_verified with true where confirmed_at is not null" => ["backfill"];
     create_enum: "create enum mood with happy, sad" => ["create_enum"];
     add_enum_value: "add value archived to enum post_status" => ["add_enum_value"];
+}
+
+/// Once a NOT NULL column or a referenced table is dropped from tables that hold rows, its
+/// values are gone and no down migration can restore the schema exactly. The down must then
+/// fail as a whole — one transaction — and leave the schema as the up left it.
+#[test]
+fn destructive_down_fails_atomically_on_tables_with_rows() {
+    for (tag, description) in [
+        ("down_col", "drop column email from users"),
+        ("down_tbl", "drop table users"),
+    ] {
+        let Some(db) = TestDb::create(tag) else {
+            return;
+        };
+        db.psql_file(&fixture("app.sql")).unwrap();
+        db.psql_file(&fixture("app_data.sql")).unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let opts = GenerateOptions {
+            description: description.to_string(),
+            source: SchemaSource::Dump(fixture("app.sql")),
+            project_dir: project.path().to_path_buf(),
+            migrations_dir: PathBuf::from("migrations"),
+            now: chrono::Utc
+                .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+                .unwrap(),
+        };
+        let generated = generate(&opts).unwrap();
+        write_files(project.path(), &generated.files).unwrap();
+        let file = |suffix: &str| {
+            project.path().join(
+                &generated
+                    .files
+                    .iter()
+                    .find(|f| f.path.ends_with(suffix))
+                    .unwrap()
+                    .path,
+            )
+        };
+        db.psql_file(&file(".up.sql")).unwrap();
+        let after_up = db.snapshot();
+        let down = std::fs::read_to_string(file(".down.sql")).unwrap();
+        assert!(
+            down.contains("-- Note:"),
+            "{description}: the down file explains\n{down}"
+        );
+        assert!(
+            db.psql_file(&file(".down.sql")).is_err(),
+            "{description}: down should fail"
+        );
+        assert_same_schema(description, &after_up, &db.snapshot());
+    }
 }

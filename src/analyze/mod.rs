@@ -254,11 +254,18 @@ pub fn analyze(plan: &Plan) -> Analysis {
             }
         }
     }
-    if plan.phases.iter().any(|p| !p.transactional) {
-        warnings.push(Warning {
-            rule: "non-transactional-migration",
-            message: "Part of this change runs outside a transaction (concurrent index builds): if it fails midway, drop the INVALID index it leaves and run it again".into(),
-        });
+    for op in &plan.operations {
+        if let Operation::AddIndex(a) = op {
+            if a.concurrently {
+                warnings.push(Warning {
+                    rule: "non-transactional-migration",
+                    message: format!(
+                        "`{}` is built CONCURRENTLY, outside a transaction: if the build fails it leaves an INVALID index; drop it (DROP INDEX CONCURRENTLY IF EXISTS {}) and run the migration again",
+                        a.index.name, a.index.name
+                    ),
+                });
+            }
+        }
     }
 
     let blocking: Vec<&TableLock> = touched_existing
@@ -304,7 +311,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
     let reversibility = if !reversible {
         format!("no: {} cannot be undone", irreversible.join("; "))
     } else if caveats.is_empty() {
-        "yes: the down migration restores the schema exactly".to_string()
+        "the down migration restores the schema exactly".to_string()
     } else {
         format!("schema yes, data no: {}", caveats.join("; "))
     };

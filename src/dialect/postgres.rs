@@ -304,34 +304,6 @@ pub fn is_volatile_expr(expr: &str) -> bool {
     VOLATILE.iter().any(|f| lower.contains(f))
 }
 
-/// Rename column references `from` → `to` inside a canonical expression (as PostgreSQL does for
-/// checks, index expressions and predicates when a column is renamed).
-pub fn rename_column_in_expr(expr: &str, from: &str, to: &str) -> String {
-    let Ok(scan) = pg_query::scan(expr) else {
-        return expr.to_string();
-    };
-    let mut out = String::with_capacity(expr.len());
-    let mut last = 0usize;
-    for token in &scan.tokens {
-        let (start, end) = (token.start as usize, token.end as usize);
-        if token.token != pg_query::protobuf::Token::Ident as i32 || end > expr.len() {
-            continue;
-        }
-        let text = &expr[start..end];
-        let name = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(quoted) => quoted.replace("\"\"", "\""),
-            None => text.to_lowercase(),
-        };
-        if name == from {
-            out.push_str(&expr[last..start]);
-            out.push_str(&quote_ident(to));
-            last = end;
-        }
-    }
-    out.push_str(&expr[last..]);
-    canonical_expr(&out).unwrap_or(out)
-}
-
 /// Whether changing a column from `from` to `to` (canonical types) needs no table rewrite.
 pub fn is_binary_coercible(from: &str, to: &str) -> bool {
     fn split(t: &str) -> (&str, Vec<u32>) {
@@ -465,23 +437,6 @@ mod test {
         assert!(canonical_type("int; drop table users").is_err());
         assert!(canonical_type("not null").is_err());
         assert!(canonical_type("").is_err());
-    }
-
-    #[test]
-    fn renames_columns_inside_expressions() {
-        assert_eq!(
-            rename_column_in_expr("price >= 0", "price", "amount"),
-            "amount >= 0"
-        );
-        assert_eq!(
-            rename_column_in_expr("lower(email)", "email", "Email"),
-            "lower(\"Email\")"
-        );
-        // String literals and other identifiers are left alone.
-        assert_eq!(
-            rename_column_in_expr("kind = 'price' AND price_old > 0", "price", "x"),
-            "kind = 'price' AND price_old > 0"
-        );
     }
 
     #[test]

@@ -24,11 +24,10 @@ pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
             _ => groups.push((transactional, vec![i])),
         }
     }
-    let phase_count = groups.len();
+    let mut used_names: Vec<String> = vec![];
     let phases = groups
         .into_iter()
-        .enumerate()
-        .map(|(n, (transactional, indexes))| {
+        .map(|(transactional, indexes)| {
             let ops: Vec<&Operation> = indexes.iter().map(|&i| &operations[i]).collect();
             let up = ops
                 .iter()
@@ -48,12 +47,13 @@ pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
             } else {
                 "concurrent_indexes"
             };
+            let name = match used_names.iter().filter(|u| u.starts_with(base)).count() {
+                0 => base.to_string(),
+                k => format!("{base}_{}", k + 1),
+            };
+            used_names.push(name.clone());
             Phase {
-                name: if phase_count > 1 {
-                    format!("{}_{base}", n + 1)
-                } else {
-                    base.to_string()
-                },
+                name,
                 transactional,
                 reason: (!transactional).then(|| {
                     "CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block, so these statements run in a migration of their own, without BEGIN/COMMIT".to_string()

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-/// `add email_verified to users` → `add_email_verified_to_users` (ASCII, at most 60 bytes).
+/// `add email_verified to users` → `add_email_verified_to_users` (ASCII, at most 50 bytes, cut
+/// at a word boundary).
 pub fn slug(description: &str) -> String {
     let mut out = String::new();
     for c in description.chars() {
@@ -13,9 +14,9 @@ pub fn slug(description: &str) -> String {
         }
     }
     let mut out = out.trim_end_matches('_').to_string();
-    if out.len() > 60 {
-        out.truncate(60);
-        out = out.trim_end_matches('_').to_string();
+    if out.len() > MAX_SLUG {
+        let cut = out[..=MAX_SLUG].rfind('_').unwrap_or(MAX_SLUG);
+        out.truncate(cut);
     }
     if out.is_empty() {
         "migration".into()
@@ -23,6 +24,8 @@ pub fn slug(description: &str) -> String {
         out
     }
 }
+
+const MAX_SLUG: usize = 50;
 
 const FORMAT: &str = "%Y%m%d%H%M%S";
 
@@ -73,7 +76,11 @@ mod test {
         );
         assert_eq!(slug("  \"Weird\" name!! "), "weird_name");
         assert_eq!(slug("!!!"), "migration");
-        assert!(slug(&"x ".repeat(100)).len() <= 60);
+        assert!(slug(&"x ".repeat(100)).len() <= 50);
+        assert_eq!(
+            slug("add email_verified to members and add index on tasks(assignee_id)"),
+            "add_email_verified_to_members_and_add_index_on"
+        );
     }
 
     #[test]

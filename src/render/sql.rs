@@ -63,6 +63,18 @@ impl Renderer for RawSql {
     }
 }
 
+/// Indexes the phase builds concurrently (a failed build leaves them INVALID).
+fn concurrent_builds(plan: &Plan, phase: &Phase) -> Vec<String> {
+    phase
+        .operations
+        .iter()
+        .filter_map(|&i| match &plan.operations[i] {
+            crate::plan::Operation::AddIndex(a) if a.concurrently => Some(a.index.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Direction {
     Up,
@@ -127,8 +139,19 @@ fn file(
         line(&mut out, reason);
         line(
             &mut out,
-            "Run it with a client that sends statements one at a time (psql -f does). If an index build fails, it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY IF EXISTS <name>; then run the file again.",
+            "Run it with a client that sends statements one at a time (psql -f does).",
         );
+    }
+    if direction == Direction::Up {
+        for index in concurrent_builds(plan, phase) {
+            line(
+                &mut out,
+                &format!(
+                    "If building `{index}` fails, it is left INVALID: run DROP INDEX CONCURRENTLY IF EXISTS {}; then this file again.",
+                    crate::plan::ops::sql::ident(&index)
+                ),
+            );
+        }
     }
     out.push('\n');
     let steps: &[Step] = match direction {

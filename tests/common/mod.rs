@@ -129,7 +129,7 @@ const USER_NAMESPACES: &str =
 pub fn snapshot(client: &mut postgres::Client) -> Vec<String> {
     let queries = [
         format!(
-            "SELECT 'relation ' || n.nspname || '.' || c.relname || ' kind=' || c.relkind
+            "SELECT 'relation ' || n.nspname || '.' || c.relname::text || ' kind=' || c.relkind::text
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE {USER_NAMESPACES} AND c.relkind IN ('r','p','v','m','S','i','f')"
         ),

@@ -4,7 +4,7 @@ use super::{
     lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
 };
 use crate::dialect::LockMode;
-use crate::schema::{CheckConstraint, Schema};
+use crate::schema::Schema;
 use serde::Serialize;
 
 /// `ALTER TABLE <table> ADD CONSTRAINT <name> CHECK (<expression>)` (scans to validate).
@@ -16,8 +16,8 @@ pub struct AddCheckConstraint {
 }
 
 impl OpKind for AddCheckConstraint {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
         if table.constraint_names().any(|n| n == self.name) {
             return Err(PlanError::AlreadyExists {
                 what: "constraint",
@@ -25,11 +25,6 @@ impl OpKind for AddCheckConstraint {
                 hint: None,
             });
         }
-        table.check_constraints.push(CheckConstraint {
-            name: self.name.clone(),
-            expression: self.expression.clone(),
-            validated: true,
-        });
         Ok(())
     }
 

@@ -15,8 +15,8 @@ pub struct AddColumn {
 }
 
 impl OpKind for AddColumn {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
         if table.column(&self.column.name).is_some() {
             return Err(PlanError::AlreadyExists {
                 what: "column",
@@ -24,7 +24,6 @@ impl OpKind for AddColumn {
                 hint: None,
             });
         }
-        table.columns.push(self.column.clone());
         Ok(())
     }
 

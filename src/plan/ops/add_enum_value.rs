@@ -23,16 +23,15 @@ pub struct AddEnumValue {
 }
 
 impl OpKind for AddEnumValue {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let enum_type =
-            schema
-                .enums
-                .get_mut(&self.name)
-                .ok_or_else(|| PlanError::UnknownObject {
-                    what: "enum",
-                    name: self.name.clone(),
-                    suggestions: vec![],
-                })?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let enum_type = schema
+            .enums
+            .get(&self.name)
+            .ok_or_else(|| PlanError::UnknownObject {
+                what: "enum",
+                name: self.name.clone(),
+                suggestions: vec![],
+            })?;
         if enum_type.values.contains(&self.value) {
             return Err(PlanError::AlreadyExists {
                 what: "enum value",
@@ -40,20 +39,15 @@ impl OpKind for AddEnumValue {
                 hint: None,
             });
         }
-        let at = match &self.after {
-            Some(after) => enum_type
-                .values
-                .iter()
-                .position(|v| v == after)
-                .map(|i| i + 1)
-                .ok_or_else(|| PlanError::UnknownObject {
+        if let Some(after) = &self.after {
+            if !enum_type.values.contains(after) {
+                return Err(PlanError::UnknownObject {
                     what: "enum value",
                     name: after.clone(),
                     suggestions: vec![],
-                })?,
-            None => enum_type.values.len(),
-        };
-        enum_type.values.insert(at, self.value.clone());
+                });
+            }
+        }
         Ok(())
     }
 

@@ -15,13 +15,13 @@ pub struct AddForeignKey {
 }
 
 impl OpKind for AddForeignKey {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         let fk = &self.foreign_key;
         let parent = lookup::table(schema, &fk.ref_table)?;
         for c in &fk.ref_columns {
             lookup::column(parent, c)?;
         }
-        let table = lookup::table_mut(schema, &self.table)?;
+        let table = lookup::table(schema, &self.table)?;
         for c in &fk.columns {
             lookup::column(table, c)?;
         }
@@ -32,7 +32,6 @@ impl OpKind for AddForeignKey {
                 hint: None,
             });
         }
-        table.foreign_keys.push(fk.clone());
         Ok(())
     }
 

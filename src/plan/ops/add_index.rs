@@ -17,7 +17,7 @@ pub struct AddIndex {
 }
 
 impl OpKind for AddIndex {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         if schema.relation_names().any(|n| n == self.index.name) {
             return Err(PlanError::AlreadyExists {
                 what: "relation",
@@ -25,13 +25,12 @@ impl OpKind for AddIndex {
                 hint: Some("choose another index name with `named <name>`".into()),
             });
         }
-        let table = lookup::table_mut(schema, &self.table)?;
+        let table = lookup::table(schema, &self.table)?;
         for key in &self.index.columns {
             if let IndexKey::Column(c) = key {
                 lookup::column(table, c)?;
             }
         }
-        table.indexes.push(self.index.clone());
         Ok(())
     }
 

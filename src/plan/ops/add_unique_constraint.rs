@@ -4,7 +4,7 @@ use super::{
     lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
 };
 use crate::dialect::LockMode;
-use crate::schema::{Schema, UniqueConstraint};
+use crate::schema::Schema;
 use serde::Serialize;
 
 /// `ALTER TABLE <table> ADD CONSTRAINT <name> UNIQUE (<columns>)` (builds an index under lock).
@@ -16,7 +16,7 @@ pub struct AddUniqueConstraint {
 }
 
 impl OpKind for AddUniqueConstraint {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         if schema.relation_names().any(|n| n == self.name) {
             return Err(PlanError::AlreadyExists {
                 what: "relation",
@@ -24,7 +24,7 @@ impl OpKind for AddUniqueConstraint {
                 hint: None,
             });
         }
-        let table = lookup::table_mut(schema, &self.table)?;
+        let table = lookup::table(schema, &self.table)?;
         for c in &self.columns {
             lookup::column(table, c)?;
         }
@@ -35,10 +35,6 @@ impl OpKind for AddUniqueConstraint {
                 hint: None,
             });
         }
-        table.unique_constraints.push(UniqueConstraint {
-            name: self.name.clone(),
-            columns: self.columns.clone(),
-        });
         Ok(())
     }
 

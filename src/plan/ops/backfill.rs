@@ -16,10 +16,8 @@ pub struct Backfill {
 }
 
 impl OpKind for Backfill {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table(schema, &self.table)?;
-        lookup::column(table, &self.column)?;
-        Ok(())
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        lookup::column(lookup::table(schema, &self.table)?, &self.column).map(|_| ())
     }
 
     fn inverse(&self) -> Vec<Operation> {

@@ -31,16 +31,14 @@ impl ChangeColumnType {
 }
 
 impl OpKind for ChangeColumnType {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let column = lookup::column_mut(table, &self.column)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let column = lookup::column(lookup::table(schema, &self.table)?, &self.column)?;
         if column.data_type == self.to_type {
             return Err(PlanError::NoOp(format!(
                 "`{}.{}` is already {}",
                 self.table, self.column, self.to_type
             )));
         }
-        column.data_type = self.to_type.clone();
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 use super::{sql, DropEnum, OpKind, Operation, PlanError, Statement};
 use crate::dialect::postgres::quote_literal;
 use crate::dialect::LockMode;
-use crate::schema::{EnumType, Schema};
+use crate::schema::Schema;
 use serde::Serialize;
 
 /// `CREATE TYPE <name> AS ENUM ('<value>', …)`.
@@ -23,7 +23,7 @@ pub(super) fn literal_list(values: &[String]) -> String {
 }
 
 impl OpKind for CreateEnum {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         if schema.enums.contains_key(&self.name) {
             return Err(PlanError::AlreadyExists {
                 what: "enum",
@@ -31,18 +31,6 @@ impl OpKind for CreateEnum {
                 hint: None,
             });
         }
-        let (schema_name, bare) = match self.name.split_once('.') {
-            Some((s, n)) => (s.to_string(), n.to_string()),
-            None => ("public".to_string(), self.name.clone()),
-        };
-        schema.enums.insert(
-            self.name.clone(),
-            EnumType {
-                schema: schema_name,
-                name: bare,
-                values: self.values.clone(),
-            },
-        );
         Ok(())
     }
 

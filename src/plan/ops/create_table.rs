@@ -14,7 +14,7 @@ pub struct CreateTable {
 }
 
 impl OpKind for CreateTable {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         if schema.table(&self.table).is_some() {
             return Err(PlanError::AlreadyExists {
                 what: "table",
@@ -27,9 +27,6 @@ impl OpKind for CreateTable {
                 lookup::table(schema, &fk.ref_table)?;
             }
         }
-        let mut table = self.definition.clone();
-        table.stats = None;
-        schema.tables.insert(self.table.clone(), table);
         Ok(())
     }
 

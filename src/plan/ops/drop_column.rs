@@ -44,24 +44,8 @@ impl DropColumn {
 }
 
 impl OpKind for DropColumn {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        lookup::column(table, &self.column)?;
-        let c = self.column.as_str();
-        table.columns.retain(|col| col.name != c);
-        table
-            .indexes
-            .retain(|i| !self.indexes.iter().any(|d| d.name == i.name));
-        table
-            .unique_constraints
-            .retain(|u| !self.unique_constraints.iter().any(|d| d.name == u.name));
-        table
-            .check_constraints
-            .retain(|u| !self.check_constraints.iter().any(|d| d.name == u.name));
-        table
-            .foreign_keys
-            .retain(|u| !self.foreign_keys.iter().any(|d| d.name == u.name));
-        Ok(())
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        lookup::column(lookup::table(schema, &self.table)?, &self.column).map(|_| ())
     }
 
     fn inverse(&self) -> Vec<Operation> {

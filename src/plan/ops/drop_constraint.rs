@@ -25,15 +25,11 @@ pub struct DropConstraint {
 }
 
 impl OpKind for DropConstraint {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let (u, c) = (
-            table.unique_constraints.len(),
-            table.check_constraints.len(),
-        );
-        table.unique_constraints.retain(|x| x.name != self.name);
-        table.check_constraints.retain(|x| x.name != self.name);
-        if table.unique_constraints.len() == u && table.check_constraints.len() == c {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
+        let known = table.unique_constraints.iter().any(|x| x.name == self.name)
+            || table.check_constraints.iter().any(|x| x.name == self.name);
+        if !known {
             return Err(PlanError::UnknownObject {
                 what: "constraint",
                 name: self.name.clone(),

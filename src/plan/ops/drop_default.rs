@@ -15,16 +15,14 @@ pub struct DropDefault {
 }
 
 impl OpKind for DropDefault {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let column = lookup::column_mut(table, &self.column)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let column = lookup::column(lookup::table(schema, &self.table)?, &self.column)?;
         if column.default.is_none() {
             return Err(PlanError::NoOp(format!(
                 "`{}.{}` has no default",
                 self.table, self.column
             )));
         }
-        column.default = None;
         Ok(())
     }
 

@@ -14,7 +14,7 @@ pub struct DropEnum {
 }
 
 impl OpKind for DropEnum {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         if let Some((t, c)) = schema.tables.values().find_map(|t| {
             t.columns
                 .iter()
@@ -26,7 +26,7 @@ impl OpKind for DropEnum {
                 self.name
             )));
         }
-        if schema.enums.remove(&self.name).is_none() {
+        if !schema.enums.contains_key(&self.name) {
             return Err(PlanError::UnknownObject {
                 what: "enum",
                 name: self.name.clone(),

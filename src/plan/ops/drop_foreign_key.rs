@@ -15,13 +15,13 @@ pub struct DropForeignKey {
 }
 
 impl OpKind for DropForeignKey {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let before = table.foreign_keys.len();
-        table
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
+        if !table
             .foreign_keys
-            .retain(|f| f.name != self.foreign_key.name);
-        if table.foreign_keys.len() == before {
+            .iter()
+            .any(|f| f.name == self.foreign_key.name)
+        {
             return Err(PlanError::UnknownObject {
                 what: "foreign key",
                 name: self.foreign_key.name.clone(),

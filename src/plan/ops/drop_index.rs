@@ -16,11 +16,11 @@ pub struct DropIndex {
 }
 
 impl OpKind for DropIndex {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let before = table.indexes.len();
-        table.indexes.retain(|i| i.name != self.index.name);
-        if table.indexes.len() == before {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        if lookup::table(schema, &self.table)?
+            .index(&self.index.name)
+            .is_none()
+        {
             return Err(PlanError::UnknownIndex {
                 index: self.index.name.clone(),
                 suggestions: vec![],

@@ -13,8 +13,8 @@ pub struct DropNotNull {
 }
 
 impl OpKind for DropNotNull {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let table = lookup::table(schema, &self.table)?;
         if table
             .primary_key
             .as_ref()
@@ -25,14 +25,12 @@ impl OpKind for DropNotNull {
                 self.table, self.column
             )));
         }
-        let column = lookup::column_mut(table, &self.column)?;
-        if column.nullable {
+        if lookup::column(table, &self.column)?.nullable {
             return Err(PlanError::NoOp(format!(
                 "`{}.{}` is already nullable",
                 self.table, self.column
             )));
         }
-        column.nullable = true;
         Ok(())
     }
 

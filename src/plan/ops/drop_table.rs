@@ -15,7 +15,7 @@ pub struct DropTable {
 }
 
 impl OpKind for DropTable {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         lookup::table(schema, &self.table)?;
         if let Some((other, fk)) = schema
             .references_to(&self.table)
@@ -28,7 +28,6 @@ impl OpKind for DropTable {
                 other.key()
             )));
         }
-        schema.tables.remove(&self.table);
         Ok(())
     }
 

@@ -1,9 +1,11 @@
 //! The operation IR: one typed value per schema change, one file per kind.
 //!
-//! Every kind implements [`OpKind`]: its effect on the schema model (`apply`, which also
-//! re-validates), the operations that undo it (`inverse`, computed from what the operation
+//! Every kind implements [`OpKind`]: its checks against the schema (`validate`, with errors that
+//! say what to do), the operations that undo it (`inverse`, computed from what the operation
 //! captured at resolve time, never from a later schema), and its PostgreSQL statements with the
-//! lock each takes. `op` names and their fields are the stable JSON contract (ARCHITECTURE.md).
+//! lock each takes. Its effect on the schema model is its own SQL run through the DDL
+//! interpreter (`schema::sql`), so the planner's model and a replay of the generated files can
+//! never disagree. `op` names and their fields are the stable JSON contract (ARCHITECTURE.md).
 
 mod add_check_constraint;
 mod add_column;
@@ -126,8 +128,8 @@ impl Statement {
 
 /// What every operation kind provides.
 pub trait OpKind {
-    /// Apply the operation to the schema model, failing if it does not fit the schema.
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError>;
+    /// Check that the operation fits the schema.
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError>;
     /// The operations that undo this one, in execution order.
     fn inverse(&self) -> Vec<Operation>;
     /// What the inverse cannot bring back, if anything.
@@ -205,8 +207,15 @@ impl Operation {
             .and_then(|v| v.get("op").and_then(|o| o.as_str().map(str::to_string)))
             .unwrap_or_default()
     }
+    /// Validate the operation, then apply its statements to the schema model.
     pub fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        self.kind().apply(schema)
+        self.kind().validate(schema)?;
+        for statement in self.statements() {
+            crate::schema::sql::apply_str(schema, &statement.sql, "generated SQL").map_err(
+                |e| PlanError::Invalid(format!("internal: the generated SQL does not apply: {e}")),
+            )?;
+        }
+        Ok(())
     }
     pub fn inverse(&self) -> Vec<Operation> {
         self.kind().inverse()
@@ -243,13 +252,6 @@ pub(crate) mod lookup {
             .ok_or_else(|| unknown_table(schema, name))
     }
 
-    pub fn table_mut<'a>(schema: &'a mut Schema, name: &str) -> Result<&'a mut Table, PlanError> {
-        if schema.table(name).is_none() {
-            return Err(unknown_table(schema, name));
-        }
-        Ok(schema.table_mut(name).expect("checked above"))
-    }
-
     pub fn unknown_table(schema: &Schema, name: &str) -> PlanError {
         PlanError::UnknownTable {
             table: name.to_string(),
@@ -261,13 +263,6 @@ pub(crate) mod lookup {
         table
             .column(name)
             .ok_or_else(|| unknown_column(table, name))
-    }
-
-    pub fn column_mut<'a>(table: &'a mut Table, name: &str) -> Result<&'a mut Column, PlanError> {
-        if table.column(name).is_none() {
-            return Err(unknown_column(table, name));
-        }
-        Ok(table.column_mut(name).expect("checked above"))
     }
 
     pub fn unknown_column(table: &Table, name: &str) -> PlanError {

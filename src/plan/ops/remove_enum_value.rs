@@ -42,19 +42,16 @@ impl RemoveEnumValue {
 }
 
 impl OpKind for RemoveEnumValue {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let enum_type =
-            schema
-                .enums
-                .get_mut(&self.name)
-                .ok_or_else(|| PlanError::UnknownObject {
-                    what: "enum",
-                    name: self.name.clone(),
-                    suggestions: vec![],
-                })?;
-        let before = enum_type.values.len();
-        enum_type.values.retain(|v| v != &self.value);
-        if enum_type.values.len() == before {
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let enum_type = schema
+            .enums
+            .get(&self.name)
+            .ok_or_else(|| PlanError::UnknownObject {
+                what: "enum",
+                name: self.name.clone(),
+                suggestions: vec![],
+            })?;
+        if !enum_type.values.contains(&self.value) {
             return Err(PlanError::UnknownObject {
                 what: "enum value",
                 name: self.value.clone(),

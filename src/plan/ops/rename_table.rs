@@ -16,24 +16,14 @@ pub struct RenameTable {
 }
 
 impl OpKind for RenameTable {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let mut table = lookup::table(schema, &self.from)?.clone();
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        lookup::table(schema, &self.from)?;
         if schema.table(&self.to).is_some() || schema.relation_names().any(|n| n == self.to) {
             return Err(PlanError::AlreadyExists {
                 what: "relation",
                 name: self.to.clone(),
                 hint: None,
             });
-        }
-        schema.tables.remove(&self.from);
-        table.name = sql::bare_name(&self.to).to_string();
-        schema.tables.insert(self.to.clone(), table);
-        for t in schema.tables.values_mut() {
-            for fk in &mut t.foreign_keys {
-                if fk.ref_table == self.from {
-                    fk.ref_table = self.to.clone();
-                }
-            }
         }
         Ok(())
     }

@@ -17,17 +17,8 @@ pub struct SetDefault {
 }
 
 impl OpKind for SetDefault {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let column = lookup::column_mut(table, &self.column)?;
-        if column.default.as_deref() == Some(self.default.as_str()) {
-            return Err(PlanError::NoOp(format!(
-                "`{}.{}` already defaults to {}",
-                self.table, self.column, self.default
-            )));
-        }
-        column.default = Some(self.default.clone());
-        Ok(())
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        lookup::column(lookup::table(schema, &self.table)?, &self.column).map(|_| ())
     }
 
     fn inverse(&self) -> Vec<Operation> {

@@ -13,16 +13,14 @@ pub struct SetNotNull {
 }
 
 impl OpKind for SetNotNull {
-    fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        let table = lookup::table_mut(schema, &self.table)?;
-        let column = lookup::column_mut(table, &self.column)?;
+    fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        let column = lookup::column(lookup::table(schema, &self.table)?, &self.column)?;
         if !column.nullable {
             return Err(PlanError::NoOp(format!(
                 "`{}.{}` is already NOT NULL",
                 self.table, self.column
             )));
         }
-        column.nullable = false;
         Ok(())
     }
 
