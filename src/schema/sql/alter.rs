@@ -63,6 +63,10 @@ pub fn alter_table(schema: &mut Schema, s: &AlterTableStmt, ctx: &Ctx) -> Result
             );
             return Ok(());
         }
+        if ctx.unmodelled(schema, &tkey) {
+            ctx.note(schema, format!("ignored ALTER TABLE {tkey} (not a table)"));
+            return Ok(());
+        }
         return Err(ctx.no_table(schema, &tkey));
     }
     // PostgreSQL runs the subcommands of one ALTER TABLE in passes: drops first, then type

@@ -164,6 +164,13 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         .ok_or_else(|| ctx.err("CREATE INDEX without a table"))?;
     let tkey = ctx.resolve(schema, rv);
     let domains = names::domains(schema);
+    if !schema.tables.contains_key(&tkey) && ctx.unmodelled(schema, &tkey) {
+        ctx.note(
+            schema,
+            format!("ignored CREATE INDEX on {tkey} (not a table)"),
+        );
+        return Ok(());
+    }
     let t = table_mut(schema, &tkey, ctx)?;
     let elems: Vec<&IndexElem> = s
         .index_params

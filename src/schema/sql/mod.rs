@@ -221,6 +221,21 @@ impl Ctx<'_> {
         schema.notes.push(format!("{what} (line {})", self.line));
     }
 
+    /// Whether `key` is a relation the loader saw and deliberately does not model (a view, a
+    /// materialized view, `CREATE TABLE … AS`): statements about it are noted, not errors.
+    pub fn unmodelled(&self, schema: &Schema, key: &str) -> bool {
+        [
+            "CREATE VIEW",
+            "CREATE MATERIALIZED VIEW",
+            "CREATE TABLE … AS",
+        ]
+        .iter()
+        .any(|kind| {
+            let prefix = format!("ignored {kind} {key} (");
+            schema.notes.iter().any(|n| n.starts_with(&prefix))
+        })
+    }
+
     /// "table x does not exist" with suggestions.
     pub fn no_table(&self, schema: &Schema, key: &str) -> LoadError {
         let mut msg = format!("table \"{key}\" does not exist");
@@ -424,7 +439,7 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
             Ok(())
         }
         other => {
-            if let Some(what) = describe_ignored(other) {
+            if let Some(what) = describe_ignored(other, ctx.default_schema()) {
                 ctx.note(schema, format!("ignored {what}"));
             }
             Ok(())
@@ -488,6 +503,19 @@ fn set_config_search_path(s: &pg_query::protobuf::SelectStmt) -> Option<String> 
     }
 }
 
+/// A relation's key (as in [`Schema::tables`]) from its `RangeVar`.
+fn rv_key(rv: Option<&RangeVar>, default_schema: &str) -> String {
+    rv.map(|r| {
+        let ns = if r.schemaname.is_empty() {
+            default_schema
+        } else {
+            &r.schemaname
+        };
+        names::key(ns, &r.relname)
+    })
+    .unwrap_or_default()
+}
+
 fn rv_name(rv: Option<&RangeVar>) -> String {
     rv.map(|r| {
         if r.schemaname.is_empty() {
@@ -501,7 +529,7 @@ fn rv_name(rv: Option<&RangeVar>) -> String {
 
 /// A short description of a statement that is not modelled, or `None` for session noise
 /// that is skipped without a note.
-fn describe_ignored(node: &NodeEnum) -> Option<String> {
+fn describe_ignored(node: &NodeEnum, default_schema: &str) -> Option<String> {
     let dotted = |nodes: &[pg_query::protobuf::Node]| names::strings(nodes).join(".");
     Some(match node {
         NodeEnum::TransactionStmt(_)
@@ -527,7 +555,7 @@ fn describe_ignored(node: &NodeEnum) -> Option<String> {
             t.trigname,
             rv_name(t.relation.as_ref())
         ),
-        NodeEnum::ViewStmt(v) => format!("CREATE VIEW {}", rv_name(v.view.as_ref())),
+        NodeEnum::ViewStmt(v) => format!("CREATE VIEW {}", rv_key(v.view.as_ref(), default_schema)),
         NodeEnum::CreateTableAsStmt(c) => format!(
             "{} {}",
             if c.objtype == pg_query::protobuf::ObjectType::ObjectMatview as i32 {
@@ -535,7 +563,7 @@ fn describe_ignored(node: &NodeEnum) -> Option<String> {
             } else {
                 "CREATE TABLE … AS"
             },
-            rv_name(c.into.as_ref().and_then(|i| i.rel.as_ref()))
+            rv_key(c.into.as_ref().and_then(|i| i.rel.as_ref()), default_schema)
         ),
         NodeEnum::CreateExtensionStmt(e) => format!("CREATE EXTENSION {}", e.extname),
         NodeEnum::CreateSchemaStmt(s) => format!("CREATE SCHEMA {}", s.schemaname),

@@ -6,8 +6,9 @@
 //! relation name (table, index, constraint-backed index, serial sequence) must not collide
 //! with any other relation name of the schema that the model knows about, and a constraint
 //! name must not collide with another constraint of the schema. Objects the model does not
-//! hold (views, standalone sequences, identity sequences) are not considered, so a collision
-//! with one of those is the one case where the name can differ from PostgreSQL's.
+//! hold (views, standalone sequences) are not considered, and identity sequences are assumed
+//! to have their default names, so a collision with one of those is the one case where the
+//! name can differ from PostgreSQL's.
 
 use crate::schema::Schema;
 use pg_query::protobuf::Node;
@@ -214,6 +215,10 @@ pub fn relation_names_in(schema: &Schema, ns: &str) -> BTreeSet<String> {
         for c in &t.columns {
             if let Some(seq) = &c.serial_sequence {
                 out.insert(split_key(seq).1.to_string());
+            }
+            // An identity column's sequence, by its default name (the real one is not kept).
+            if c.identity.is_some() {
+                out.insert(make_object_name(&t.name, Some(&c.name), "seq"));
             }
         }
     }

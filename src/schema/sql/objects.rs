@@ -404,6 +404,9 @@ pub fn comment(schema: &mut Schema, s: &CommentStmt, ctx: &Ctx) -> Result<(), Lo
     match ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined) {
         ObjectType::ObjectTable => {
             let k = ctx.resolve_names(schema, &parts).unwrap_or_default();
+            if !schema.tables.contains_key(&k) && ctx.unmodelled(schema, &k) {
+                return Ok(());
+            }
             table_mut(schema, &k, ctx)?.comment = text;
         }
         ObjectType::ObjectColumn => {
@@ -411,6 +414,9 @@ pub fn comment(schema: &mut Schema, s: &CommentStmt, ctx: &Ctx) -> Result<(), Lo
                 return Ok(());
             };
             let k = ctx.resolve_names(schema, table_parts).unwrap_or_default();
+            if !schema.tables.contains_key(&k) && ctx.unmodelled(schema, &k) {
+                return Ok(());
+            }
             let t = table_mut(schema, &k, ctx)?;
             let Some(c) = t.column_mut(col) else {
                 return Err(ctx.err(format!("column \"{col}\" of table \"{k}\" does not exist")));
