@@ -273,6 +273,16 @@ fn index_phrasings() {
         "add index on posts(user_id, created_at)",
         json!([{"op": "add_index", "columns": ["user_id", "created_at"]}]),
     );
+    assert_ops(
+        &s,
+        "add gin index on posts(title)",
+        json!([{"op": "add_index", "method": "gin"}]),
+    );
+    assert_ops(
+        &s,
+        "add index on users(email) named idx_x",
+        json!([{"op": "add_index", "name": "idx_x"}]),
+    );
     let indexed = schema(&[USERS, "CREATE INDEX idx_users_email ON users (email);"]);
     assert_ops(
         &indexed,
