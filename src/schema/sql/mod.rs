@@ -71,9 +71,10 @@ pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Loa
         line: 0,
         search_path: vec!["public".to_string()],
     };
+    let mut lines = LineCounter::default();
     for raw in &parsed.protobuf.stmts {
         let start = usize::try_from(raw.stmt_location).unwrap_or(0);
-        ctx.line = line_of(&text, start);
+        ctx.line = lines.line_of(&text, start);
         let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
             continue;
         };
@@ -277,9 +278,42 @@ fn strip_meta_commands(sql: &str) -> String {
         .collect()
 }
 
+/// [`line_of`] for increasing offsets, counting each newline once.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, text: &str, start: usize) -> usize {
+        let first = first_token(text, start);
+        if first >= self.offset {
+            self.newlines += text.as_bytes()[self.offset..first]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.offset = first;
+            self.newlines + 1
+        } else {
+            line_of(text, start)
+        }
+    }
+}
+
 /// 1-based line of the first token at or after byte `start` (skipping blanks, empty
 /// statements and comments).
 fn line_of(text: &str, start: usize) -> usize {
+    let first = first_token(text, start);
+    text.as_bytes()[..first]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Byte offset of the first token at or after `start`.
+fn first_token(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = start.min(bytes.len());
     loop {
@@ -310,7 +344,7 @@ fn line_of(text: &str, start: usize) -> usize {
             break;
         }
     }
-    bytes[..i].iter().filter(|&&b| b == b'\n').count() + 1
+    i
 }
 
 /// A syntax error: find the statement (and within it the token) PostgreSQL stumbled on by
@@ -339,7 +373,11 @@ fn locate_syntax_error(text: &str, origin: &str, e: &pg_query::Error) -> LoadErr
     LoadError {
         origin: origin.to_string(),
         line,
-        message: format!("syntax error: {message}"),
+        message: if message.starts_with("syntax error") {
+            message
+        } else {
+            format!("syntax error: {message}")
+        },
     }
 }
 
