@@ -30,7 +30,7 @@ pub fn alter_table(schema: &mut Schema, s: &AlterTableStmt, ctx: &Ctx) -> Result
     let subtype = |c: &AlterTableCmd| {
         AlterTableType::try_from(c.subtype).unwrap_or(AlterTableType::Undefined)
     };
-    let name = super::rv_name(s.relation.as_ref());
+    let name = super::notes::rv_name(s.relation.as_ref());
     let kind = object_type(s.objtype);
     // `OWNER TO` is session noise, whatever it applies to (pg_dump spells it `ALTER TABLE`
     // for views and sequences too).
@@ -299,7 +299,7 @@ fn alter_cmd(
         }
         AlterTableType::AtChangeOwner => Ok(()),
         other => {
-            let what = super::words(other.as_str_name().trim_start_matches("AT_"));
+            let what = super::notes::words(other.as_str_name().trim_start_matches("AT_"));
             ctx.note(schema, format!("ignored ALTER TABLE {tkey} {what}"));
             Ok(())
         }

@@ -189,7 +189,7 @@ pub fn add_constraints(
     if in_create {
         let mut kept: Vec<Pending> = Vec::new();
         for p in keys {
-            if let (Pending::Unique { name, columns }, true) = (&p, true) {
+            if let Pending::Unique { name, columns } = &p {
                 if let Some(prior) = kept.iter_mut().find(|k| match k {
                     Pending::Primary { columns: c, .. } | Pending::Unique { columns: c, .. } => {
                         c == columns
