@@ -1,6 +1,7 @@
 //! Real PostgreSQL round trip: build `tests/fixtures/shop.sql` in a throwaway database, dump
 //! it with the real `pg_dump --schema-only`, load the dump, and check the model against the
-//! live catalog and against the model of the original DDL script.
+//! live catalog and against the model of the original DDL script; then replay the migrations
+//! of `tests/fixtures/shop_migrations` on both the database and the model and compare again.
 //!
 //! Needs PostgreSQL on 127.0.0.1:5432 (user `postgres`, trust auth) and `pg_dump` on PATH.
 //! Without a server the test prints a skip message and passes, except in CI (`CI` set), where
