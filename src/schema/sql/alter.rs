@@ -13,6 +13,7 @@ use crate::schema::Schema;
 use pg_query::protobuf::{AlterTableCmd, AlterTableStmt, AlterTableType, DropBehavior, ObjectType};
 use pg_query::NodeEnum;
 
+/// The `ObjectType` of a raw enum value.
 pub(super) fn object_type(v: i32) -> ObjectType {
     ObjectType::try_from(v).unwrap_or(ObjectType::Undefined)
 }
@@ -106,6 +107,7 @@ fn pass(cmd: &AlterTableCmd, subtype: AlterTableType) -> u8 {
     }
 }
 
+/// "column c of table t does not exist".
 pub(super) fn no_column(ctx: &Ctx, col: &str, tkey: &str) -> LoadError {
     ctx.err(format!(
         "column \"{col}\" of table \"{tkey}\" does not exist"

@@ -61,6 +61,7 @@ fn fk_action(code: &str) -> FkAction {
     }
 }
 
+/// The kind of a parsed constraint.
 pub(super) fn contype(c: &Constraint) -> ConstrType {
     ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined)
 }

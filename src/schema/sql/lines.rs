@@ -32,6 +32,7 @@ pub(super) struct LineCounter {
 }
 
 impl LineCounter {
+    /// The line of the statement starting at or after `start` (offsets must not go back).
     pub(super) fn line_of(&mut self, text: &str, start: usize) -> usize {
         let first = first_token(text, start);
         if first >= self.offset {

@@ -216,6 +216,7 @@ pub struct RelationNames<'a> {
 }
 
 impl RelationNames<'_> {
+    /// Whether a relation of the schema is called `n`.
     pub fn contains(&self, n: &str) -> bool {
         self.schema
             .tables
@@ -249,6 +250,7 @@ pub struct ConstraintNames<'a> {
 }
 
 impl ConstraintNames<'_> {
+    /// Whether a constraint of the schema is called `n`.
     pub fn contains(&self, n: &str) -> bool {
         self.schema
             .tables

@@ -20,6 +20,7 @@ pub(super) fn rv_key(rv: Option<&RangeVar>, default_schema: &str) -> String {
     .unwrap_or_default()
 }
 
+/// A `RangeVar` as written (`schema.name` or `name`).
 pub(super) fn rv_name(rv: Option<&RangeVar>) -> String {
     rv.map(|r| {
         if r.schemaname.is_empty() {
