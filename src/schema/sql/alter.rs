@@ -13,6 +13,7 @@ use crate::schema::Schema;
 use pg_query::protobuf::{AlterTableCmd, AlterTableStmt, AlterTableType, DropBehavior, ObjectType};
 use pg_query::NodeEnum;
 
+/// The `ObjectType` of a raw enum value.
 pub(super) fn object_type(v: i32) -> ObjectType {
     ObjectType::try_from(v).unwrap_or(ObjectType::Undefined)
 }
@@ -30,7 +31,7 @@ pub fn alter_table(schema: &mut Schema, s: &AlterTableStmt, ctx: &Ctx) -> Result
     let subtype = |c: &AlterTableCmd| {
         AlterTableType::try_from(c.subtype).unwrap_or(AlterTableType::Undefined)
     };
-    let name = super::rv_name(s.relation.as_ref());
+    let name = super::notes::rv_name(s.relation.as_ref());
     let kind = object_type(s.objtype);
     // `OWNER TO` is session noise, whatever it applies to (pg_dump spells it `ALTER TABLE`
     // for views and sequences too).
@@ -106,6 +107,7 @@ fn pass(cmd: &AlterTableCmd, subtype: AlterTableType) -> u8 {
     }
 }
 
+/// "column c of table t does not exist".
 pub(super) fn no_column(ctx: &Ctx, col: &str, tkey: &str) -> LoadError {
     ctx.err(format!(
         "column \"{col}\" of table \"{tkey}\" does not exist"
@@ -299,7 +301,7 @@ fn alter_cmd(
         }
         AlterTableType::AtChangeOwner => Ok(()),
         other => {
-            let what = super::words(other.as_str_name().trim_start_matches("AT_"));
+            let what = super::notes::words(other.as_str_name().trim_start_matches("AT_"));
             ctx.note(schema, format!("ignored ALTER TABLE {tkey} {what}"));
             Ok(())
         }

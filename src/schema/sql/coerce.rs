@@ -170,7 +170,14 @@ fn column_type(node: &NodeEnum, columns: &[Column]) -> Option<String> {
             let name = crate::schema::sql::names::strings(&f.funcname)
                 .pop()
                 .unwrap_or_default();
-            if LENGTH_FUNCS.contains(&name.as_str()) || name == "strpos" {
+            if name == "extract" {
+                Some("numeric".into())
+            } else if name == "date_part" {
+                Some("double precision".into())
+            } else if LENGTH_FUNCS.contains(&name.as_str())
+                || name == "strpos"
+                || name == "position"
+            {
                 Some("integer".into())
             } else if TEXT_FUNCS.contains(&name.as_str()) {
                 Some("text".into())
@@ -200,6 +207,17 @@ const COMPARE: &[&str] = &[
 ];
 const MORE_HOMOGENEOUS: &[&str] = &["~~*", "!~~*", "@>", "<@", "&&", "||"];
 const ARITH: &[&str] = &["+", "-", "*", "/", "%"];
+/// Functions whose literal arguments PostgreSQL types as `text` (besides [`TEXT_FUNCS`]).
+const TEXT_ARG_FUNCS: &[&str] = &[
+    "timezone",
+    "date_trunc",
+    "to_char",
+    "regexp_replace",
+    "regexp_match",
+    "starts_with",
+    "position",
+    "concat_ws",
+];
 const TEXT_FUNCS: &[&str] = &[
     "lower",
     "upper",
@@ -286,6 +304,19 @@ fn coerce_here(node: &mut NodeEnum, columns: &[Column]) -> bool {
                 {
                     first.node = Some(cast(sval(&s.sval.clone()), "regconfig"));
                     changed = true;
+                }
+            }
+            if TEXT_ARG_FUNCS.contains(&name.as_str()) || TEXT_FUNCS.contains(&name.as_str()) {
+                // Their parameters are text: an untyped literal argument becomes `'x'::text`.
+                for arg in &mut f.args {
+                    if let Some(NodeEnum::AConst(AConst {
+                        val: Some(a_const::Val::Sval(s)),
+                        ..
+                    })) = &arg.node
+                    {
+                        arg.node = Some(cast(sval(&s.sval.clone()), "text"));
+                        changed = true;
+                    }
                 }
             }
             let text_func = TEXT_FUNCS.contains(&name.as_str()) || name.starts_with("to_ts");

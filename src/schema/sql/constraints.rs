@@ -61,6 +61,7 @@ fn fk_action(code: &str) -> FkAction {
     }
 }
 
+/// The kind of a parsed constraint.
 pub(super) fn contype(c: &Constraint) -> ConstrType {
     ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined)
 }
@@ -189,7 +190,7 @@ pub fn add_constraints(
     if in_create {
         let mut kept: Vec<Pending> = Vec::new();
         for p in keys {
-            if let (Pending::Unique { name, columns }, true) = (&p, true) {
+            if let Pending::Unique { name, columns } = &p {
                 if let Some(prior) = kept.iter_mut().find(|k| match k {
                     Pending::Primary { columns: c, .. } | Pending::Unique { columns: c, .. } => {
                         c == columns

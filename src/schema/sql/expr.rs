@@ -174,6 +174,7 @@ fn is_null(node: &NodeEnum) -> bool {
     }
 }
 
+/// The last `String` of a name list (a column reference's column).
 pub(super) fn last_name(nodes: &[Node]) -> Option<String> {
     match nodes.last().and_then(|n| n.node.as_ref()) {
         Some(NodeEnum::String(s)) => Some(s.sval.clone()),
@@ -187,6 +188,7 @@ pub fn visit(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
     for_each_child(node, &mut |c| visit(c, f));
 }
 
+/// Call `f` on each direct child expression of `node`.
 pub(super) fn for_each_child(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnum)) {
     fn one(b: &mut Option<Box<Node>>, f: &mut dyn FnMut(&mut NodeEnum)) {
         if let Some(n) = b.as_mut().and_then(|b| b.node.as_mut()) {
@@ -233,14 +235,17 @@ pub(super) fn for_each_child(node: &mut NodeEnum, f: &mut dyn FnMut(&mut NodeEnu
     }
 }
 
+/// A `Node` holding `node`.
 pub(super) fn wrap(node: NodeEnum) -> Node {
     Node { node: Some(node) }
 }
 
+/// A boxed `Node` slot holding `node`.
 pub(super) fn boxed(node: NodeEnum) -> Option<Box<Node>> {
     Some(Box::new(wrap(node)))
 }
 
+/// A string literal node.
 pub(super) fn sval(s: &str) -> NodeEnum {
     NodeEnum::AConst(AConst {
         isnull: false,
@@ -251,6 +256,7 @@ pub(super) fn sval(s: &str) -> NodeEnum {
     })
 }
 
+/// An integer literal node.
 pub(super) fn ival(i: i32) -> NodeEnum {
     NodeEnum::AConst(AConst {
         isnull: false,
@@ -259,6 +265,7 @@ pub(super) fn ival(i: i32) -> NodeEnum {
     })
 }
 
+/// `arg::ty`, with `ty` a canonical type spelling.
 pub(super) fn cast(arg: NodeEnum, ty: &str) -> NodeEnum {
     NodeEnum::TypeCast(Box::new(TypeCast {
         arg: boxed(arg),

@@ -299,6 +299,7 @@ pub fn rename_index(
     Err(ctx.err(format!("index \"{}\" does not exist", key(&ns, old))))
 }
 
+/// `DROP INDEX [IF EXISTS] name`: an index backing a constraint cannot be dropped.
 pub(super) fn drop_index(
     schema: &mut Schema,
     ns: &str,

@@ -10,12 +10,33 @@
 //! `BEGIN`, `OWNER TO`, `GRANT`) is skipped silently. A statement that contradicts the model
 //! (altering a missing table, adding a column twice) is a [`LoadError`], because the same
 //! interpreter replays migration histories and a broken history must be reported.
-//! Constraints and indexes are kept sorted by name, as pg_dump prints them.
+//!
+//! Canonical forms, so that loading a DDL script and loading a `pg_dump` of the database it
+//! built give equal schemas (checked against PostgreSQL 15 by `tests/pg_dump_load.rs`):
+//! - keys are `name` in `public` (or unqualified), `schema.name` elsewhere, for tables, enums
+//!   and foreign key targets; `SET search_path` is followed;
+//! - `serial`/`bigserial`/`smallserial` become `integer`/`bigint`/`smallint` NOT NULL with
+//!   default `nextval('<table>_<col>_seq'::regclass)` and `serial_sequence` set; pg_dump's
+//!   `CREATE SEQUENCE` + `OWNED BY` + `SET DEFAULT nextval('public.…')` gives the same (the
+//!   `public.` inside the regclass literal is dropped; other schemas stay qualified, as does
+//!   `serial_sequence`: `audit.events_id_seq`). Only `OWNED BY` (or `serial`) sets
+//!   `serial_sequence`, so a default drawing from a shared sequence is not a serial;
+//! - identity columns (inline or pg_dump's `ADD GENERATED … AS IDENTITY`) are NOT NULL with
+//!   `identity` set and no default;
+//! - defaults, checks, index expressions and predicates are in PostgreSQL's stored form (see
+//!   `expr`): `'free'::varchar`, `price >= 0::numeric`;
+//! - unnamed constraints and indexes get PostgreSQL's names, truncated and de-duplicated the
+//!   way PostgreSQL does (see `names`): `<t>_pkey`, `<t>_<cols>_key`, `<t>_<col>_check` (or
+//!   `<t>_check` when the expression uses no column or several), `<t>_<cols>_fkey`,
+//!   `<t>_<cols>_idx` (an expression counts as its function name, else `expr`);
+//! - constraints and indexes are kept sorted by name, as pg_dump prints them; unique and
+//!   primary key constraints are not listed among the indexes.
 //!
 //! Submodules: `names` (keys and generated names), `expr` and `coerce` (expressions in stored
 //! form), `create` (CREATE TABLE), `constraints` (keys, checks, foreign keys), `alter` (ALTER
-//! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, comments,
-//! sequences, DROP).
+//! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, domains,
+//! comments, sequences, DROP), `notes` (descriptions of skipped statements), `lines` (line
+//! numbers and syntax error positions).
 
 mod alter;
 mod coerce;
@@ -23,7 +44,9 @@ mod constraints;
 mod create;
 mod expr;
 mod index;
+mod lines;
 mod names;
+mod notes;
 mod objects;
 mod rename;
 #[cfg(test)]
@@ -36,7 +59,7 @@ mod tests_expr;
 pub use expr::{canonical_stored_expr, stored_default};
 
 use super::{did_you_mean, Schema, Table};
-use crate::dialect::postgres::error_text;
+use lines::{locate_syntax_error, strip_meta_commands, LineCounter};
 use pg_query::protobuf::RangeVar;
 use pg_query::NodeEnum;
 use std::path::{Path, PathBuf};
@@ -71,9 +94,10 @@ pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Loa
         line: 0,
         search_path: vec!["public".to_string()],
     };
+    let mut lines = LineCounter::default();
     for raw in &parsed.protobuf.stmts {
         let start = usize::try_from(raw.stmt_location).unwrap_or(0);
-        ctx.line = line_of(&text, start);
+        ctx.line = lines.line_of(&text, start);
         let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
             continue;
         };
@@ -259,145 +283,6 @@ pub(crate) fn table_mut<'s>(
     Ok(schema.tables.get_mut(key).expect("checked"))
 }
 
-/// Lines starting with a backslash are psql meta-commands (`\restrict`, `\connect`): blank
-/// them out, keeping line numbers.
-fn strip_meta_commands(sql: &str) -> String {
-    sql.split_inclusive('\n')
-        .map(|line| {
-            if line.trim_start().starts_with('\\') {
-                if line.ends_with('\n') {
-                    "\n"
-                } else {
-                    ""
-                }
-            } else {
-                line
-            }
-        })
-        .collect()
-}
-
-/// 1-based line of the first token at or after byte `start` (skipping blanks, empty
-/// statements and comments).
-fn line_of(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut i = start.min(bytes.len());
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b';') {
-            i += 1;
-        }
-        if bytes[i..].starts_with(b"--") {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-        } else if bytes[i..].starts_with(b"/*") {
-            let mut depth = 0;
-            while i < bytes.len() {
-                if bytes[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if bytes[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    bytes[..i].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-/// A syntax error: find the statement (and within it the token) PostgreSQL stumbled on by
-/// re-parsing statement by statement, then token prefixes of the failing statement. When the
-/// text cannot even be split into statements (an unterminated literal), the first line
-/// prefix that fails the same way is taken.
-fn locate_syntax_error(text: &str, origin: &str, e: &pg_query::Error) -> LoadError {
-    let message = error_text(e);
-    let line = match pg_query::split_with_scanner(text) {
-        Ok(stmts) => {
-            let base = text.as_ptr() as usize;
-            let mut pieces: Vec<(usize, &str)> = stmts
-                .iter()
-                .map(|s| (s.as_ptr() as usize - base, *s))
-                .collect();
-            // The splitter drops a last statement that has no semicolon.
-            let end = pieces.last().map_or(0, |(o, s)| o + s.len());
-            pieces.push((end, &text[end..]));
-            pieces
-                .into_iter()
-                .find(|(_, stmt)| pg_query::parse(stmt, 0).is_err())
-                .map_or(0, |(offset, stmt)| failing_token_line(text, offset, stmt))
-        }
-        Err(_) => failing_line_prefix(text, &message),
-    };
-    LoadError {
-        origin: origin.to_string(),
-        line,
-        message: format!("syntax error: {message}"),
-    }
-}
-
-/// The line of the token a failing statement breaks at (its first line when it just ends
-/// too early).
-fn failing_token_line(text: &str, offset: usize, stmt: &str) -> usize {
-    let mut line = line_of(text, offset);
-    if let Ok(scan) = pg_query::scan(stmt) {
-        let ends: Vec<usize> = scan.tokens.iter().map(|t| t.end as usize).collect();
-        let fails_at = |k: usize| match pg_query::parse(&stmt[..ends[k]], 0) {
-            Ok(_) => false,
-            Err(err) => !error_text(&err).contains("at end of input"),
-        };
-        let (mut lo, mut hi) = (0, ends.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if fails_at(mid) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        if let Some(tok) = scan.tokens.get(lo) {
-            line = line_of(text, offset + tok.start as usize);
-        }
-    }
-    line
-}
-
-/// The first line whose prefix of the text fails with the same kind of error.
-fn failing_line_prefix(text: &str, message: &str) -> usize {
-    let kind = |m: &str| m.split(" at or near ").next().unwrap_or(m).to_string();
-    let want = kind(message);
-    let ends: Vec<usize> = text
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let fails = |k: usize| match pg_query::parse(&text[..ends[k]], 0) {
-        Ok(_) => false,
-        Err(err) => kind(&error_text(&err)) == want,
-    };
-    let (mut lo, mut hi) = (0, ends.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if fails(mid) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    if lo < ends.len() {
-        lo + 1
-    } else {
-        0
-    }
-}
-
 /// Interpret one statement.
 fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(), LoadError> {
     match node {
@@ -439,7 +324,7 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
             Ok(())
         }
         other => {
-            if let Some(what) = describe_ignored(other, ctx.default_schema()) {
+            if let Some(what) = notes::describe_ignored(other, ctx.default_schema()) {
                 ctx.note(schema, format!("ignored {what}"));
             }
             Ok(())
@@ -501,121 +386,4 @@ fn set_config_search_path(s: &pg_query::protobuf::SelectStmt) -> Option<String> 
         [name, value, ..] if name == "search_path" => Some(value.clone()),
         _ => None,
     }
-}
-
-/// A relation's key (as in [`Schema::tables`]) from its `RangeVar`.
-fn rv_key(rv: Option<&RangeVar>, default_schema: &str) -> String {
-    rv.map(|r| {
-        let ns = if r.schemaname.is_empty() {
-            default_schema
-        } else {
-            &r.schemaname
-        };
-        names::key(ns, &r.relname)
-    })
-    .unwrap_or_default()
-}
-
-fn rv_name(rv: Option<&RangeVar>) -> String {
-    rv.map(|r| {
-        if r.schemaname.is_empty() {
-            r.relname.clone()
-        } else {
-            format!("{}.{}", r.schemaname, r.relname)
-        }
-    })
-    .unwrap_or_default()
-}
-
-/// A short description of a statement that is not modelled, or `None` for session noise
-/// that is skipped without a note.
-fn describe_ignored(node: &NodeEnum, default_schema: &str) -> Option<String> {
-    let dotted = |nodes: &[pg_query::protobuf::Node]| names::strings(nodes).join(".");
-    Some(match node {
-        NodeEnum::TransactionStmt(_)
-        | NodeEnum::VariableShowStmt(_)
-        | NodeEnum::AlterOwnerStmt(_)
-        | NodeEnum::GrantStmt(_)
-        | NodeEnum::GrantRoleStmt(_)
-        | NodeEnum::AlterDefaultPrivilegesStmt(_)
-        | NodeEnum::CheckPointStmt(_)
-        | NodeEnum::DiscardStmt(_)
-        | NodeEnum::LockStmt(_) => return None,
-        NodeEnum::CreateFunctionStmt(f) => format!(
-            "CREATE {} {}",
-            if f.is_procedure {
-                "PROCEDURE"
-            } else {
-                "FUNCTION"
-            },
-            dotted(&f.funcname)
-        ),
-        NodeEnum::CreateTrigStmt(t) => format!(
-            "CREATE TRIGGER {} ON {}",
-            t.trigname,
-            rv_name(t.relation.as_ref())
-        ),
-        NodeEnum::ViewStmt(v) => format!("CREATE VIEW {}", rv_key(v.view.as_ref(), default_schema)),
-        NodeEnum::CreateTableAsStmt(c) => format!(
-            "{} {}",
-            if c.objtype == pg_query::protobuf::ObjectType::ObjectMatview as i32 {
-                "CREATE MATERIALIZED VIEW"
-            } else {
-                "CREATE TABLE … AS"
-            },
-            rv_key(c.into.as_ref().and_then(|i| i.rel.as_ref()), default_schema)
-        ),
-        NodeEnum::CreateExtensionStmt(e) => format!("CREATE EXTENSION {}", e.extname),
-        NodeEnum::CreateSchemaStmt(s) => format!("CREATE SCHEMA {}", s.schemaname),
-        NodeEnum::CompositeTypeStmt(c) => {
-            format!("CREATE TYPE {} (composite)", rv_name(c.typevar.as_ref()))
-        }
-        NodeEnum::CreateRangeStmt(r) => format!("CREATE TYPE {} (range)", dotted(&r.type_name)),
-        NodeEnum::DefineStmt(_) => "CREATE AGGREGATE/OPERATOR/TYPE".to_string(),
-        NodeEnum::RuleStmt(r) => format!("CREATE RULE {}", r.rulename),
-        NodeEnum::CreatePolicyStmt(p) => format!("CREATE POLICY {}", p.policy_name),
-        NodeEnum::DoStmt(_) => "DO block".to_string(),
-        NodeEnum::InsertStmt(i) => format!(
-            "INSERT INTO {} (data statement)",
-            rv_name(i.relation.as_ref())
-        ),
-        NodeEnum::UpdateStmt(u) => {
-            format!("UPDATE {} (data statement)", rv_name(u.relation.as_ref()))
-        }
-        NodeEnum::DeleteStmt(d) => format!(
-            "DELETE FROM {} (data statement)",
-            rv_name(d.relation.as_ref())
-        ),
-        NodeEnum::CopyStmt(c) => format!("COPY {} (data statement)", rv_name(c.relation.as_ref())),
-        NodeEnum::MergeStmt(_) => "MERGE (data statement)".to_string(),
-        NodeEnum::TruncateStmt(_) => "TRUNCATE (data statement)".to_string(),
-        NodeEnum::CommentStmt(_) => "COMMENT".to_string(),
-        NodeEnum::CreateStatsStmt(_) => "CREATE STATISTICS".to_string(),
-        NodeEnum::CreatePublicationStmt(_) => "CREATE PUBLICATION".to_string(),
-        NodeEnum::CreateEventTrigStmt(e) => format!("CREATE EVENT TRIGGER {}", e.trigname),
-        NodeEnum::AlterFunctionStmt(_) => "ALTER FUNCTION".to_string(),
-        NodeEnum::AlterDomainStmt(_) => "ALTER DOMAIN".to_string(),
-        NodeEnum::AlterExtensionStmt(_) => "ALTER EXTENSION".to_string(),
-        NodeEnum::ClusterStmt(_) => "CLUSTER".to_string(),
-        NodeEnum::VacuumStmt(_) => "VACUUM/ANALYZE".to_string(),
-        NodeEnum::ReindexStmt(_) => "REINDEX".to_string(),
-        NodeEnum::RefreshMatViewStmt(_) => "REFRESH MATERIALIZED VIEW".to_string(),
-        other => {
-            let debug = format!("{other:?}");
-            let kind = debug.split(['(', ' ', '{']).next().unwrap_or("statement");
-            words(kind.trim_end_matches("Stmt"))
-        }
-    })
-}
-
-/// `AttachPartition` → `ATTACH PARTITION` (for notes about parse-tree node kinds).
-pub(crate) fn words(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in camel.chars().enumerate() {
-        if ch.is_ascii_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.push(ch.to_ascii_uppercase());
-    }
-    out
 }

@@ -13,7 +13,6 @@
 use crate::schema::Schema;
 use pg_query::protobuf::Node;
 use pg_query::NodeEnum;
-use std::collections::BTreeSet;
 
 /// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier, in bytes.
 pub const MAX_IDENT: usize = 63;
@@ -203,36 +202,62 @@ fn figure(node: &NodeEnum) -> Option<String> {
     }
 }
 
-/// Relation names (tables, indexes, constraint-backed indexes, serial sequences) that the model
-/// knows in PostgreSQL schema `schema`.
-pub fn relation_names_in(schema: &Schema, ns: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for t in schema.tables.values().filter(|t| t.schema == ns) {
-        out.insert(t.name.clone());
-        out.extend(t.indexes.iter().map(|i| i.name.clone()));
-        out.extend(t.primary_key.iter().map(|p| p.name.clone()));
-        out.extend(t.unique_constraints.iter().map(|u| u.name.clone()));
-        for c in &t.columns {
-            if let Some(seq) = &c.serial_sequence {
-                out.insert(split_key(seq).1.to_string());
-            }
-            // An identity column's sequence, by its default name (the real one is not kept).
-            if c.identity.is_some() {
-                out.insert(make_object_name(&t.name, Some(&c.name), "seq"));
-            }
-        }
-    }
-    out
+/// Relation names (tables, indexes, constraint-backed indexes, serial and identity sequences)
+/// that the model knows in PostgreSQL schema `ns`, looked up without copying (loading a large
+/// dump asks this thousands of times).
+pub fn relation_names_in<'a>(schema: &'a Schema, ns: &'a str) -> RelationNames<'a> {
+    RelationNames { schema, ns }
 }
 
-/// Constraint names the model knows in PostgreSQL schema `ns`.
-pub fn constraint_names_in(schema: &Schema, ns: &str) -> BTreeSet<String> {
-    schema
-        .tables
-        .values()
-        .filter(|t| t.schema == ns)
-        .flat_map(|t| t.constraint_names().map(str::to_string))
-        .collect()
+/// See [`relation_names_in`].
+pub struct RelationNames<'a> {
+    schema: &'a Schema,
+    ns: &'a str,
+}
+
+impl RelationNames<'_> {
+    /// Whether a relation of the schema is called `n`.
+    pub fn contains(&self, n: &str) -> bool {
+        self.schema
+            .tables
+            .values()
+            .filter(|t| t.schema == self.ns)
+            .any(|t| {
+                t.name == n
+                    || t.indexes.iter().any(|i| i.name == n)
+                    || t.primary_key.iter().any(|p| p.name == n)
+                    || t.unique_constraints.iter().any(|u| u.name == n)
+                    || t.columns.iter().any(|c| {
+                        c.serial_sequence.as_deref().is_some_and(|s| split_key(s).1 == n)
+                        // An identity column's sequence, by its default name.
+                        || (c.identity.is_some()
+                            && n.ends_with("seq")
+                            && make_object_name(&t.name, Some(&c.name), "seq") == n)
+                    })
+            })
+    }
+}
+
+/// Constraint names the model knows in PostgreSQL schema `ns` (see [`relation_names_in`]).
+pub fn constraint_names_in<'a>(schema: &'a Schema, ns: &'a str) -> ConstraintNames<'a> {
+    ConstraintNames { schema, ns }
+}
+
+/// See [`constraint_names_in`].
+pub struct ConstraintNames<'a> {
+    schema: &'a Schema,
+    ns: &'a str,
+}
+
+impl ConstraintNames<'_> {
+    /// Whether a constraint of the schema is called `n`.
+    pub fn contains(&self, n: &str) -> bool {
+        self.schema
+            .tables
+            .values()
+            .filter(|t| t.schema == self.ns)
+            .any(|t| t.constraint_names().any(|c| c == n))
+    }
 }
 
 /// The note that records a domain, so later files replayed onto the same schema still know

@@ -148,3 +148,50 @@ fn more_stored_check_forms_from_postgres_15() {
     got.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn function_arguments_and_results_from_postgres_15() {
+    let written = load(
+        "CREATE TABLE fx (t timestamptz DEFAULT timezone('utc', now()), d date, x text,
+           k text DEFAULT md5('a'),
+           CHECK (date_trunc('day', t) = t), CHECK (replace(x, 'a', 'b') <> ''),
+           CHECK (split_part(x, ',', 1) <> ''), CHECK (position('a' in x) > 0),
+           CHECK (x ~ '^a' OR x LIKE 'b%'), CHECK (length(x) < 10),
+           CHECK (extract(year FROM d) > 2000), CHECK (t > now() - interval '1 day'),
+           CHECK (d >= current_date - 30));",
+    );
+    let t = &written.tables["fx"];
+    let stored_default = |c: &str| t.column(c).unwrap().default.clone().unwrap();
+    assert_eq!(
+        stored_default("t"),
+        canonical_stored_expr("timezone('utc'::text, now())").unwrap()
+    );
+    assert_eq!(
+        stored_default("k"),
+        canonical_stored_expr("md5('a'::text)").unwrap()
+    );
+    // pg_get_constraintdef output of PostgreSQL 15 for the same table.
+    let stored = [
+        "(EXTRACT(year FROM d) > (2000)::numeric)",
+        "(d >= (CURRENT_DATE - 30))",
+        "(date_trunc('day'::text, t) = t)",
+        "(t > (now() - '1 day'::interval))",
+        "(replace(x, 'a'::text, 'b'::text) <> ''::text)",
+        "(split_part(x, ','::text, 1) <> ''::text)",
+        "(POSITION(('a'::text) IN (x)) > 0)",
+        "((x ~ '^a'::text) OR (x ~~ 'b%'::text))",
+        "(length(x) < 10)",
+    ];
+    let mut want: Vec<String> = stored
+        .iter()
+        .map(|e| canonical_stored_expr(e).unwrap())
+        .collect();
+    let mut got: Vec<String> = t
+        .check_constraints
+        .iter()
+        .map(|c| c.expression.clone())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+}
