@@ -313,6 +313,29 @@ fn migrations_directory_is_replayed_when_no_schema_is_given() {
 }
 
 #[test]
+fn report_file_is_saved_alongside_stdout() {
+    let p = project();
+    let out = migsmith(
+        p.path(),
+        &[
+            "generate",
+            "add is_admin to users",
+            "--schema",
+            "db/schema.sql",
+            "--dry-run",
+            "--format",
+            "json",
+            "--report",
+            "review.md",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let saved = std::fs::read_to_string(p.path().join("review.md")).unwrap();
+    assert!(saved.starts_with("# Migration: Add is_admin to users"));
+    assert!(serde_json::from_str::<serde_json::Value>(&stdout(&out)).is_ok());
+}
+
+#[test]
 fn schema_command_prints_text_and_json() {
     let p = project();
     let out = migsmith(p.path(), &["schema", "--schema", "db/schema.sql"]);
@@ -328,5 +351,15 @@ fn schema_command_prints_text_and_json() {
         &["schema", "--schema", "db/schema.sql", "--format", "json"],
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert!(v["tables"]["users"]["columns"].is_array());
+    let users = v["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "users")
+        .expect("users listed");
+    assert!(users["columns"].is_array());
+    assert_eq!(
+        v["enums"][0]["values"],
+        serde_json::json!(["draft", "published"])
+    );
 }

@@ -16,13 +16,23 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The whole schema: tables by name (`name` for the `public` schema, `schema.name` otherwise).
+/// Serialized as `{"tables": [...], "enums": [...]}`, sorted by key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Schema {
+    #[serde(serialize_with = "values_only")]
     pub tables: BTreeMap<String, Table>,
+    #[serde(serialize_with = "values_only")]
     pub enums: BTreeMap<String, EnumType>,
     /// Statements the loader saw but does not model (functions, triggers, grants…), one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+fn values_only<S: serde::Serializer, V: Serialize>(
+    map: &BTreeMap<String, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(map.values())
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

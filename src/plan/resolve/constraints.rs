@@ -1,7 +1,7 @@
 //! Resolving foreign keys, references and constraints: default names, the referenced key,
 //! and the "which constraint did you mean" lookups.
 
-use super::names::{bare_table, object_name, singular};
+use super::names::{bare_table, constraint_name, relation_name, singular};
 use super::Context;
 use crate::dialect::postgres::canonical_expr;
 use crate::intent::{ColumnSpec, ConstraintTarget, FkActionSpec};
@@ -92,7 +92,7 @@ pub fn foreign_key(
     }
     let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
     Ok(ForeignKey {
-        name: object_name(bare_table(table), &cols, "fkey"),
+        name: constraint_name(schema, table, &cols, "fkey"),
         columns: columns.to_vec(),
         ref_table: ref_table.to_string(),
         ref_columns,
@@ -249,12 +249,9 @@ impl Context {
             });
         }
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
-        let name = name.map(str::to_string).unwrap_or_else(|| {
-            super::names::unused_relation_name(
-                &self.schema,
-                object_name(bare_table(table), &cols, "key"),
-            )
-        });
+        let name = name
+            .map(str::to_string)
+            .unwrap_or_else(|| relation_name(&self.schema, table, &cols, "key"));
         self.push(AddUniqueConstraint {
             table: table.to_string(),
             name,
@@ -277,18 +274,16 @@ impl Context {
         }
         let name = match name {
             Some(n) => n.to_string(),
+            // PostgreSQL names a check after its column only when it uses exactly one.
             None => {
-                let first: Vec<&str> = referenced.first().map(String::as_str).into_iter().collect();
-                let base = object_name(bare_table(table), &first, "check");
-                let taken: Vec<&str> = t.constraint_names().collect();
-                if taken.contains(&base.as_str()) {
-                    (1..)
-                        .map(|i| format!("{base}{i}"))
-                        .find(|n| !taken.contains(&n.as_str()))
-                        .expect("an unused name exists")
-                } else {
-                    base
-                }
+                let mut distinct = referenced.clone();
+                distinct.sort();
+                distinct.dedup();
+                let column: Vec<&str> = match distinct.as_slice() {
+                    [one] => vec![one.as_str()],
+                    _ => vec![],
+                };
+                constraint_name(&self.schema, table, &column, "check")
             }
         };
         self.push(AddCheckConstraint {

@@ -14,7 +14,7 @@ use crate::plan::ops::*;
 use crate::plan::PlanError;
 use crate::schema::{did_you_mean, Identity, Index, IndexKey, PrimaryKey, Schema, Table};
 use columns::{expression, resolve_column, resolve_type};
-use names::{object_name, unused_relation_name};
+use names::{object_name, relation_name};
 use std::collections::BTreeSet;
 
 /// Operations and the decisions taken on the user's behalf.
@@ -412,7 +412,7 @@ impl Context {
             definition
                 .unique_constraints
                 .push(crate::schema::UniqueConstraint {
-                    name: object_name(bare, &[&column], "key"),
+                    name: relation_name(&self.schema, table, &[&column], "key"),
                     columns: vec![column],
                 });
         }
@@ -428,7 +428,7 @@ impl Context {
             )?;
             definition.foreign_keys.push(fk);
             definition.indexes.push(Index {
-                name: unused_relation_name(&self.schema, object_name(bare, &[&column], "idx")),
+                name: relation_name(&self.schema, table, &[&column], "idx"),
                 columns: vec![IndexKey::Column(column)],
                 unique: false,
                 method: "btree".into(),
@@ -492,13 +492,14 @@ impl Context {
                 )),
             });
         }
-        let bare = names::bare_table(table);
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
         let name = match name {
             Some(n) => n.to_string(),
-            None => unused_relation_name(
+            None => relation_name(
                 &self.schema,
-                object_name(bare, &cols, if unique { "key" } else { "idx" }),
+                table,
+                &cols,
+                if unique { "key" } else { "idx" },
             ),
         };
         let concurrently = self.concurrent(table);

@@ -1,48 +1,48 @@
 //! Names migsmith chooses on the user's behalf: PostgreSQL's own default constraint and index
-//! names (so a generated name is the one PostgreSQL would have picked), and the small amount of
-//! English inflection that `user_id` ↔ `users` needs.
+//! names (the loader's implementation of PostgreSQL's rules, so a generated name is the one
+//! PostgreSQL would have picked), and the small amount of English inflection that
+//! `user_id` ↔ `users` needs.
 
+use crate::schema::sql::names;
 use crate::schema::Schema;
 
 pub use crate::plan::ops::sql::bare_name as bare_table;
 
-/// PostgreSQL's identifier limit (NAMEDATALEN - 1).
-const MAX_IDENT: usize = 63;
-
-/// `<table>_<col1>_<col2>_<suffix>`, truncated the way PostgreSQL's `makeObjectName` does:
-/// the longer of the table and column parts is shortened first, never splitting a character.
+/// `<table>_<col1>_<col2>_<suffix>` as PostgreSQL's `makeObjectName` spells it (63-byte limit,
+/// the longer part shortened first).
 pub fn object_name(table: &str, columns: &[&str], suffix: &str) -> String {
-    let mut name1 = table.to_string();
-    let mut name2 = columns.join("_");
-    let overhead = suffix.len() + 1 + usize::from(!name2.is_empty());
-    while name1.len() + name2.len() + overhead > MAX_IDENT {
-        if name1.len() > name2.len() {
-            pop_char(&mut name1);
-        } else {
-            pop_char(&mut name2);
-        }
-    }
-    if name2.is_empty() {
-        format!("{name1}_{suffix}")
-    } else {
-        format!("{name1}_{name2}_{suffix}")
-    }
+    let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let addition = names::name_addition(&columns);
+    names::make_object_name(table, (!addition.is_empty()).then_some(&addition), suffix)
 }
 
-fn pop_char(s: &mut String) {
-    s.pop();
+/// The name PostgreSQL would give a new index (or constraint-backed index) on `table_key`:
+/// `<table>_<cols>_<label>`, numbered (`…_idx1`) past relations that already exist.
+pub fn relation_name(schema: &Schema, table_key: &str, columns: &[&str], label: &str) -> String {
+    let (ns, table) = names::split_key(table_key);
+    let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let addition = names::name_addition(&columns);
+    let taken = names::relation_names_in(schema, ns);
+    names::choose_name(
+        table,
+        (!addition.is_empty()).then_some(&addition),
+        label,
+        |n| taken.contains(n),
+    )
 }
 
-/// A name not used by any relation (table, index or constraint-backed index) in the schema:
-/// `base`, then `base1`, `base2`… as PostgreSQL does.
-pub fn unused_relation_name(schema: &Schema, base: String) -> String {
-    if !schema.relation_names().any(|n| n == base) {
-        return base;
-    }
-    (1..)
-        .map(|i| format!("{base}{i}"))
-        .find(|n| !schema.relation_names().any(|r| r == n))
-        .expect("an unused name exists")
+/// The name PostgreSQL would give a new check or foreign-key constraint on `table_key`.
+pub fn constraint_name(schema: &Schema, table_key: &str, columns: &[&str], label: &str) -> String {
+    let (ns, table) = names::split_key(table_key);
+    let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let addition = names::name_addition(&columns);
+    let taken = names::constraint_names_in(schema, ns);
+    names::choose_name(
+        table,
+        (!addition.is_empty()).then_some(&addition),
+        label,
+        |n| taken.contains(n),
+    )
 }
 
 /// `users` → `user`, `categories` → `category`, `addresses` → `address`.

@@ -45,7 +45,7 @@ mod create;
 mod expr;
 mod index;
 mod lines;
-mod names;
+pub mod names;
 mod notes;
 mod objects;
 mod rename;
