@@ -13,9 +13,7 @@ fn report(description: &str) -> (String, String, serde_json::Value) {
         .unwrap();
     let opts = GenerateOptions {
         description: description.into(),
-        source: SchemaSource::Dump(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/saas.sql"),
-        ),
+        source: SchemaSource::Dump(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/saas.sql")),
         project_dir: tempfile::tempdir().unwrap().path().to_path_buf(),
         migrations_dir: PathBuf::from("migrations"),
         now,

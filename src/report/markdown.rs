@@ -308,6 +308,20 @@ fn touched_tables(r: &Report) -> Vec<String> {
     tables
 }
 
+/// Whether the change removes or renames something running application code may still use,
+/// so the code must change before the migration runs.
+fn breaks_running_code(r: &Report) -> bool {
+    r.plan.operations.iter().any(|op| {
+        matches!(
+            op,
+            Operation::DropColumn(_)
+                | Operation::DropTable(_)
+                | Operation::RenameColumn(_)
+                | Operation::RenameTable(_)
+        )
+    })
+}
+
 fn testing(out: &mut String, r: &Report) {
     let apply = r.commands.apply.join("\n");
     let rollback = r.commands.rollback.join("\n");
@@ -340,15 +354,7 @@ fn testing(out: &mut String, r: &Report) {
         "Tested on staging with production-sized data".to_string(),
         "Database backup taken and restorable".to_string(),
     ];
-    let breaking = r.plan.operations.iter().any(|op| {
-        matches!(
-            op,
-            Operation::DropColumn(_)
-                | Operation::DropTable(_)
-                | Operation::RenameColumn(_)
-                | Operation::RenameTable(_)
-        )
-    });
+    let breaking = breaks_running_code(r);
     if breaking {
         items.push("Application code that no longer uses the old names/columns is deployed BEFORE this migration".into());
     } else {
@@ -505,15 +511,7 @@ fn next_steps(out: &mut String, r: &Report) {
         "Test on a development database (up, down, up)".into(),
     ));
     steps.push((false, "Test on staging with production-sized data".into()));
-    let breaking = r.plan.operations.iter().any(|op| {
-        matches!(
-            op,
-            Operation::DropColumn(_)
-                | Operation::DropTable(_)
-                | Operation::RenameColumn(_)
-                | Operation::RenameTable(_)
-        )
-    });
+    let breaking = breaks_running_code(r);
     if breaking {
         steps.push((false, "Deploy application code that no longer depends on what this migration removes or renames".into()));
         steps.push((false, "Run the production migration".into()));

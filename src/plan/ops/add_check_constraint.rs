@@ -18,14 +18,7 @@ pub struct AddCheckConstraint {
 impl OpKind for AddCheckConstraint {
     fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         let table = lookup::table(schema, &self.table)?;
-        if table.constraint_names().any(|n| n == self.name) {
-            return Err(PlanError::AlreadyExists {
-                what: "constraint",
-                name: self.name.clone(),
-                hint: None,
-            });
-        }
-        Ok(())
+        lookup::constraint_name_free(table, &self.name)
     }
 
     fn inverse(&self) -> Vec<Operation> {

@@ -25,14 +25,7 @@ impl OpKind for AddForeignKey {
         for c in &fk.columns {
             lookup::column(table, c)?;
         }
-        if table.constraint_names().any(|n| n == fk.name) {
-            return Err(PlanError::AlreadyExists {
-                what: "constraint",
-                name: fk.name.clone(),
-                hint: None,
-            });
-        }
-        Ok(())
+        lookup::constraint_name_free(table, &fk.name)
     }
 
     fn inverse(&self) -> Vec<Operation> {

@@ -28,14 +28,7 @@ impl OpKind for AddUniqueConstraint {
         for c in &self.columns {
             lookup::column(table, c)?;
         }
-        if table.constraint_names().any(|n| n == self.name) {
-            return Err(PlanError::AlreadyExists {
-                what: "constraint",
-                name: self.name.clone(),
-                hint: None,
-            });
-        }
-        Ok(())
+        lookup::constraint_name_free(table, &self.name)
     }
 
     fn inverse(&self) -> Vec<Operation> {

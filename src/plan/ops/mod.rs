@@ -265,6 +265,18 @@ pub(crate) mod lookup {
             .ok_or_else(|| unknown_column(table, name))
     }
 
+    /// Fails when the table already has a constraint called `name`.
+    pub fn constraint_name_free(table: &Table, name: &str) -> Result<(), PlanError> {
+        if table.constraint_names().any(|n| n == name) {
+            return Err(PlanError::AlreadyExists {
+                what: "constraint",
+                name: name.to_string(),
+                hint: None,
+            });
+        }
+        Ok(())
+    }
+
     pub fn unknown_column(table: &Table, name: &str) -> PlanError {
         PlanError::UnknownColumn {
             table: table.key(),

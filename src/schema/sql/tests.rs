@@ -17,7 +17,7 @@ fn load_err(sql: &str) -> LoadError {
 
 #[test]
 fn shared_saas_example_loads() {
-    let s = load(include_str!("../../../tests/fixtures/saas.sql"));
+    let s = load(include_str!("../../../examples/saas.sql"));
     assert_eq!(
         s.tables.keys().collect::<Vec<_>>(),
         ["accounts", "events", "members", "projects", "tasks"]
