@@ -53,6 +53,8 @@ pub enum GenerateError {
     Load(#[from] LoadError),
     #[error(transparent)]
     Plan(#[from] PlanError),
+    #[error("table `{table}` does not exist: the schema is empty ({source_text}); pass --schema FILE, e.g. the output of `pg_dump --schema-only`")]
+    EmptySchema { table: String, source_text: String },
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -63,6 +65,7 @@ impl GenerateError {
             GenerateError::Parse(_) => "parse",
             GenerateError::Load(_) => "schema",
             GenerateError::Plan(e) => e.kind(),
+            GenerateError::EmptySchema { .. } => "unknown_table",
             GenerateError::Write(_) => "write",
         }
     }
@@ -123,7 +126,15 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     let (schema, schema_source) =
         load_schema(&opts.source, &opts.project_dir, &opts.migrations_dir)?;
     let intents = intent::parse(&opts.description)?;
-    let resolved = plan::resolve(&intents, &schema)?;
+    let resolved = plan::resolve(&intents, &schema).map_err(|e| match e {
+        PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
+            GenerateError::EmptySchema {
+                table,
+                source_text: schema_source.clone(),
+            }
+        }
+        other => other.into(),
+    })?;
     let plan = plan::build(&opts.description, &schema, resolved);
     let analysis = analyze(&plan);
     let renderer: &'static dyn Renderer = &RawSql;

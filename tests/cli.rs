@@ -172,6 +172,16 @@ fn unknown_table_is_an_error_with_did_you_mean() {
 }
 
 #[test]
+fn an_empty_schema_says_how_to_provide_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migsmith(dir.path(), &["generate", "add email_verified to users"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("the schema is empty"), "{err}");
+    assert!(err.contains("--schema FILE"), "{err}");
+}
+
+#[test]
 fn unknown_column_is_an_error_with_did_you_mean_in_json() {
     let p = project();
     let out = migsmith(

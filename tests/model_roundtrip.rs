@@ -3,11 +3,14 @@
 //! re-added column, so position is the one thing a down migration cannot restore). And random
 //! identifiers survive description → plan → SQL intact.
 
+use common::clauses::clause;
 use migsmith::intent;
 use migsmith::plan::{self, Operation};
 use migsmith::schema::sql::load_str;
 use migsmith::schema::{Column, Schema, Table};
 use proptest::prelude::*;
+
+mod common;
 
 fn fixture() -> Schema {
     let sql = std::fs::read_to_string(concat!(
@@ -149,5 +152,27 @@ proptest! {
             prop_assert_eq!(&t, &table);
             prop_assert_eq!(names, vec![expect]);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the description, the pipeline answers with a plan or an error, never a panic;
+    /// and whenever it plans, the inverses restore the schema.
+    #[test]
+    fn any_description_plans_or_errors_and_plans_are_reversible(clauses in prop::collection::vec(clause(), 1..4)) {
+        let description = clauses.join(" and ");
+        let before = fixture();
+        let intents = intent::parse(&description)
+            .map_err(|e| TestCaseError::fail(format!("{description}: every template parses: {e}")))?;
+        let Ok(resolved) = plan::resolve(&intents, &before) else { return Ok(()) };
+        let built = plan::build(&description, &before, resolved.clone());
+        let _ = migsmith::analyze::analyze(&built);
+        let mut schema = resolved.after.clone();
+        for op in resolved.operations.iter().rev().flat_map(Operation::inverse) {
+            op.apply(&mut schema).map_err(|e| TestCaseError::fail(format!("{description}: inverse {}: {e}", op.name())))?;
+        }
+        prop_assert_eq!(normalized(schema), normalized(before), "{}", description);
     }
 }

@@ -409,6 +409,74 @@ fn errors_say_what_is_wrong_and_what_was_meant() {
             .contains("cannot be added NOT NULL without a default"),
         "{e}"
     );
+    let with_default = USERS.replace("status varchar(20)", "status varchar(20) DEFAULT 'active'");
+    let e = plan_error(&with_default, "set default of users.status to 'active'");
+    assert_eq!(
+        e.to_string(),
+        "nothing to do: `users.status` already defaults to 'active'::varchar"
+    );
+    let e = plan_error(USERS, "set default of users.status to null");
+    assert!(e.to_string().contains("has no default"), "{e}");
+    assert_ops(
+        &with_default,
+        "set default of users.status to null",
+        json!([{"op": "drop_default", "previous": "'active'::varchar"}]),
+    );
+    let fk = schema(&[
+        USERS,
+        "CREATE TABLE posts (id bigserial PRIMARY KEY, user_id bigint REFERENCES users);",
+    ]);
+    let e = plan_error(&fk, "change type of posts.user_id to text");
+    assert!(
+        e.to_string().contains("foreign key `posts_user_id_fkey`"),
+        "{e}"
+    );
+    let e = plan_error(&fk, "change type of users.id to uuid");
+    assert!(e.to_string().contains("`posts.user_id` (bigint)"), "{e}");
+    assert!(operations(&fk, "change type of posts.user_id to integer").is_ok());
+    let e = plan_error(USERS, "set default of users.age to 'x'");
+    assert_eq!(
+        e.to_string(),
+        "default of `users.age`: 'x' is not a valid integer"
+    );
+    let e = plan_error(USERS, "add level integer default true to users");
+    assert!(e.to_string().contains("is a boolean"), "{e}");
+    let e = plan_error(USERS, "backfill users.email_verified with 'perhaps'");
+    assert!(e.to_string().contains("not a valid boolean"), "{e}");
+    let e = plan_error(USERS, "add foreign key from users.email to users.id");
+    assert!(
+        e.to_string()
+            .contains("cannot reference `users.id` (bigint)"),
+        "{e}"
+    );
+    let e = plan_error(USERS, "add foreign key from users.old_name to users.email");
+    assert!(
+        e.to_string().contains("is not a primary key or unique"),
+        "{e}"
+    );
+    let e = plan_error(USERS, "change type of users.confirmed_at to integer");
+    assert!(
+        e.to_string()
+            .contains("no cast from timestamptz to integer"),
+        "{e}"
+    );
+    assert!(operations(USERS, "change type of users.confirmed_at to integer using extract(epoch from confirmed_at)::integer").is_ok());
+    let e = plan_error(&with_default, "change type of users.status to integer");
+    assert!(
+        e.to_string()
+            .contains("cannot be converted to integer automatically"),
+        "{e}"
+    );
+    assert_ops(
+        &with_default,
+        "remove default from users.status and change type of users.status to integer",
+        json!([{"op": "drop_default"}, {"op": "change_column_type", "to_type": "integer"}]),
+    );
+    let e = plan_error(USERS, "add unique constraint on users.id");
+    assert_eq!(
+        e.to_string(),
+        "uniqueness `users (id)` already exists: `users_pkey` already makes it unique"
+    );
     let e = plan_error(USERS, "drop index idx_nope");
     assert_eq!(e.kind(), "unknown_index");
     let e = plan_error(USERS, "add x2 mood to users");

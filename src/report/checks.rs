@@ -205,3 +205,52 @@ pub fn for_operation(op: &Operation) -> Check {
         ),
     }
 }
+
+/// The table and the columns an operation changes (for deciding what a later one supersedes).
+fn target(op: &Operation) -> (Option<&str>, Vec<&str>) {
+    use Operation::*;
+    let columns = match op {
+        AddColumn(o) => vec![o.column.name.as_str()],
+        DropColumn(o) => vec![o.column.as_str()],
+        RenameColumn(o) => vec![o.from.as_str(), o.to.as_str()],
+        ChangeColumnType(o) => vec![o.column.as_str()],
+        SetNotNull(o) => vec![o.column.as_str()],
+        DropNotNull(o) => vec![o.column.as_str()],
+        SetDefault(o) => vec![o.column.as_str()],
+        DropDefault(o) => vec![o.column.as_str()],
+        Backfill(o) => vec![o.column.as_str()],
+        _ => vec![],
+    };
+    (op.table(), columns)
+}
+
+/// Whether `later` changes what `earlier` made, so `earlier`'s check no longer holds at the end.
+fn supersedes(later: &Operation, earlier: &Operation) -> bool {
+    let ((lt, lc), (et, ec)) = (target(later), target(earlier));
+    match (lt, et) {
+        (Some(lt), Some(et)) if lt == et => {
+            matches!(later, Operation::DropTable(_) | Operation::RenameTable(_))
+                || lc.iter().any(|c| ec.contains(c))
+        }
+        _ => match (later, earlier) {
+            (Operation::RenameTable(r), _) => et == Some(r.to.as_str()),
+            (Operation::AddEnumValue(a), Operation::CreateEnum(c)) => a.name == c.name,
+            _ => false,
+        },
+    }
+}
+
+/// The checks that must all hold once every operation has run: one per operation, except
+/// operations a later one in the same plan changes again (a renamed then dropped table).
+pub fn final_checks(operations: &[Operation]) -> Vec<(usize, Check)> {
+    operations
+        .iter()
+        .enumerate()
+        .filter(|(i, op)| {
+            !operations[i + 1..]
+                .iter()
+                .any(|later| supersedes(later, op))
+        })
+        .map(|(i, op)| (i, for_operation(op)))
+        .collect()
+}

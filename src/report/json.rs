@@ -20,7 +20,7 @@ pub fn render(r: &Report) -> Value {
         "phases": r.plan.phases,
         "files": r.files,
         "commands": r.commands,
-        "verification_queries": r.plan.operations.iter().map(checks::for_operation).collect::<Vec<_>>(),
+        "verification_queries": checks::final_checks(&r.plan.operations).into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
         "analysis": r.analysis,
     })
 }

@@ -448,8 +448,7 @@ fn verification(out: &mut String, r: &Report) {
         out,
         "## Verification Queries\n\nEach query returns one row; `ok` must be `t` after the migration.\n\n```sql"
     );
-    for (i, op) in r.plan.operations.iter().enumerate() {
-        let c = checks::for_operation(op);
+    for (i, c) in checks::final_checks(&r.plan.operations) {
         let _ = writeln!(out, "-- {}. {}\n{};\n", i + 1, c.description, c.sql);
     }
     let _ = writeln!(out, "```\n\n---\n");

@@ -292,6 +292,42 @@ impl Table {
             .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
     }
 
+    /// The primary key, unique constraint or plain unique index that already makes exactly
+    /// these columns unique, if any.
+    pub fn unique_key_on(&self, columns: &[String]) -> Option<&str> {
+        let same = |other: &[String]| {
+            let (mut a, mut b) = (columns.to_vec(), other.to_vec());
+            a.sort();
+            b.sort();
+            a == b
+        };
+        self.primary_key
+            .iter()
+            .filter(|p| same(&p.columns))
+            .map(|p| p.name.as_str())
+            .chain(
+                self.unique_constraints
+                    .iter()
+                    .filter(|u| same(&u.columns))
+                    .map(|u| u.name.as_str()),
+            )
+            .chain(
+                self.indexes
+                    .iter()
+                    .filter(|i| i.unique && i.predicate.is_none())
+                    .filter(|i| {
+                        let cols: Option<Vec<String>> = i
+                            .columns
+                            .iter()
+                            .map(|k| k.column().map(str::to_string))
+                            .collect();
+                        cols.is_some_and(|c| same(&c))
+                    })
+                    .map(|i| i.name.as_str()),
+            )
+            .next()
+    }
+
     /// Estimated row count, when statistics are known.
     pub fn rows(&self) -> Option<u64> {
         self.stats.map(|s| s.rows)

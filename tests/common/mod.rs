@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod clauses;
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,7 +1,7 @@
 //! `change_column_type`: `ALTER TABLE t ALTER COLUMN c TYPE …`.
 
 use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError, Statement};
-use crate::dialect::postgres::is_binary_coercible;
+use crate::dialect::postgres::{is_binary_coercible, is_lossless_conversion};
 use crate::dialect::LockMode;
 use crate::schema::Schema;
 use serde::Serialize;
@@ -54,7 +54,7 @@ impl OpKind for ChangeColumnType {
     }
 
     fn inverse_caveat(&self) -> Option<String> {
-        (!is_binary_coercible(&self.to_type, &self.from_type)).then(|| {
+        (!is_lossless_conversion(&self.to_type, &self.from_type)).then(|| {
             format!(
                 "converting `{}` back to {} fails or truncates if values written meanwhile do not fit it",
                 self.column, self.from_type
@@ -97,7 +97,7 @@ impl OpKind for ChangeColumnType {
     }
 
     fn data_loss(&self) -> DataLoss {
-        if self.in_place() {
+        if is_lossless_conversion(&self.from_type, &self.to_type) {
             DataLoss::None
         } else {
             DataLoss::Possible

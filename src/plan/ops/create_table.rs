@@ -93,7 +93,41 @@ impl OpKind for CreateTable {
                 key,
             ),
         };
-        let mut out = vec![create];
+        // A serial column whose sequence kept an older name (the column or table was renamed)
+        // cannot use the `serial` shorthand: create the sequence, then tie it to the column.
+        let renamed_serials: Vec<(&str, &str)> = t
+            .columns
+            .iter()
+            .filter(|c| !sql::is_default_serial(c, key))
+            .filter_map(|c| {
+                c.serial_sequence
+                    .as_deref()
+                    .map(|seq| (c.name.as_str(), seq))
+            })
+            .collect();
+        let mut out: Vec<Statement> = renamed_serials
+            .iter()
+            .map(|(_, seq)| {
+                Statement::metadata(
+                    format!("CREATE SEQUENCE {}", sql::table(seq)),
+                    LockMode::None,
+                    key,
+                )
+            })
+            .collect();
+        out.push(create);
+        for (column, seq) in &renamed_serials {
+            out.push(Statement::metadata(
+                format!(
+                    "ALTER SEQUENCE {} OWNED BY {}.{}",
+                    sql::table(seq),
+                    sql::table(key),
+                    sql::ident(column)
+                ),
+                LockMode::None,
+                key,
+            ));
+        }
         if t.comment.is_some() {
             out.push(Statement::metadata(
                 sql::comment_on_table(key, t.comment.as_deref()),

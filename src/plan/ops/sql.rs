@@ -45,6 +45,11 @@ fn serial_type(column: &Column, table_key: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether the column is plain, or a `serial` re-creatable with the `serial` pseudo-type.
+pub fn is_default_serial(column: &Column, table_key: &str) -> bool {
+    column.serial_sequence.is_none() || serial_type(column, table_key).is_some()
+}
+
 /// `email_verified boolean NOT NULL DEFAULT false` (as in CREATE TABLE and ADD COLUMN).
 pub fn column_definition(column: &Column, table_key: &str) -> String {
     let mut out = ident(&column.name);

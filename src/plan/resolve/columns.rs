@@ -84,6 +84,21 @@ pub fn resolve_type(schema: &Schema, word: &str) -> Result<String, PlanError> {
     })
 }
 
+/// Fails when a constant cannot be stored in a column of `data_type` (`'x'` in a bigint,
+/// a label an enum does not have).
+pub fn check_fits(
+    schema: &Schema,
+    what: &str,
+    data_type: &str,
+    expr: &str,
+) -> Result<(), PlanError> {
+    let labels = schema.enums.get(data_type).map(|e| e.values.as_slice());
+    match crate::dialect::postgres::literal_mismatch(data_type, expr, labels) {
+        Some(why) => Err(PlanError::Invalid(format!("{what}: {why}"))),
+        None => Ok(()),
+    }
+}
+
 /// Canonicalise a default or other scalar expression given by the user.
 pub fn expression(input: &str) -> Result<String, PlanError> {
     canonical_expr(input).map_err(|e| PlanError::Invalid(e.to_string()))
@@ -152,7 +167,14 @@ pub fn resolve_column(
         }
     }
     if let Some(d) = &spec.default {
-        default = Some(expression(d)?);
+        let d = expression(d)?;
+        check_fits(
+            schema,
+            &format!("default of `{table}.{name}`"),
+            &data_type,
+            &d,
+        )?;
+        default = Some(d);
     }
     if spec.primary_key {
         nullable = false;

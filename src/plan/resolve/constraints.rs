@@ -90,6 +90,26 @@ pub fn foreign_key(
             ref_columns.len()
         )));
     }
+    if parent.unique_key_on(&ref_columns).is_none() {
+        return Err(PlanError::Invalid(format!(
+            "`{ref_table}` ({}) is not a primary key or unique: a foreign key must reference one (\"add unique constraint on {ref_table}({})\" first)",
+            ref_columns.join(", "),
+            ref_columns.join(", ")
+        )));
+    }
+    if let Some(child) = schema.table(table) {
+        for (c, r) in columns.iter().zip(&ref_columns) {
+            let (Some(ct), Some(rt)) = (child.column(c), parent.column(r)) else {
+                continue;
+            };
+            if !comparable(&ct.data_type, &rt.data_type) {
+                return Err(PlanError::Invalid(format!(
+                    "`{table}.{c}` ({}) cannot reference `{ref_table}.{r}` ({}): the types cannot be compared",
+                    ct.data_type, rt.data_type
+                )));
+            }
+        }
+    }
     let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
     Ok(ForeignKey {
         name: constraint_name(schema, table, &cols, "fkey"),
@@ -102,6 +122,78 @@ pub fn foreign_key(
         initially_deferred: false,
         validated: true,
     })
+}
+
+/// Whether PostgreSQL can compare the two types in a foreign key: the same btree operator
+/// family (`integer_ops`: smallint/integer/bigint; `text_ops`: text/varchar; `datetime_ops`:
+/// date/timestamp/timestamptz), or the same type.
+fn comparable(a: &str, b: &str) -> bool {
+    fn family(t: &str) -> &str {
+        match t.split('(').next().unwrap_or(t) {
+            "smallint" | "integer" | "bigint" => "integer",
+            "text" | "varchar" => "text",
+            "timestamp" | "timestamptz" | "date" => "time",
+            other => other,
+        }
+    }
+    family(a) == family(b)
+}
+
+/// A type change of a column in a foreign key (on either side) must keep the key comparable,
+/// or PostgreSQL refuses it ("foreign key constraint cannot be implemented").
+pub fn check_foreign_key_types(
+    schema: &Schema,
+    table: &str,
+    column: &str,
+    to_type: &str,
+) -> Result<(), PlanError> {
+    let type_of = |t: &str, c: &str| {
+        schema
+            .table(t)
+            .and_then(|t| t.column(c))
+            .map(|c| c.data_type.clone())
+            .unwrap_or_default()
+    };
+    let mut pairs = vec![];
+    if let Some(t) = schema.table(table) {
+        for fk in &t.foreign_keys {
+            for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
+                if c == column {
+                    pairs.push((
+                        fk.name.clone(),
+                        format!("{}.{r}", fk.ref_table),
+                        type_of(&fk.ref_table, r),
+                    ));
+                }
+            }
+        }
+    }
+    for (other, fk) in schema.references_to(table) {
+        for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
+            if r == column {
+                pairs.push((
+                    fk.name.clone(),
+                    format!("{}.{c}", other.key()),
+                    type_of(&other.key(), c),
+                ));
+            }
+        }
+    }
+    match pairs.into_iter().find(|(_, _, ty)| !comparable(to_type, ty)) {
+        Some((fk, other, ty)) => Err(PlanError::Invalid(format!(
+            "`{table}.{column}` is in foreign key `{fk}` with `{other}` ({ty}); {to_type} cannot be compared with {ty}: change both columns, or drop the foreign key first"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `users` (email) is already unique through `users_email_key`.
+pub fn already_unique(table: &str, columns: &[String], existing: &str) -> PlanError {
+    PlanError::AlreadyExists {
+        what: "uniqueness",
+        name: format!("{table} ({})", columns.join(", ")),
+        hint: Some(format!("`{existing}` already makes it unique")),
+    }
 }
 
 impl Context {
@@ -241,12 +333,8 @@ impl Context {
         for c in columns {
             lookup::column(t, c)?;
         }
-        if let Some(same) = t.unique_constraints.iter().find(|u| u.columns == columns) {
-            return Err(PlanError::AlreadyExists {
-                what: "unique constraint",
-                name: same.name.clone(),
-                hint: None,
-            });
+        if let Some(existing) = t.unique_key_on(columns) {
+            return Err(already_unique(table, columns, existing));
         }
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
         let name = name

@@ -20,6 +20,11 @@ impl Context {
         for c in columns {
             lookup::column(t, c)?;
         }
+        if unique {
+            if let Some(existing) = t.unique_key_on(columns) {
+                return Err(super::constraints::already_unique(table, columns, existing));
+            }
+        }
         let keys: Vec<IndexKey> = columns.iter().cloned().map(IndexKey::Column).collect();
         let method = method.unwrap_or("btree").to_lowercase();
         if let Some(same) = t.indexes.iter().find(|i| {

@@ -99,10 +99,63 @@ impl Context {
                 to_type,
                 using,
             } => {
-                let current = lookup::column(self.table(table)?, column)?
-                    .data_type
-                    .clone();
+                let col = lookup::column(self.table(table)?, column)?;
+                let (current, identity) = (col.data_type.clone(), col.identity.is_some());
+                let current_default = col.default.clone();
                 let to_type = resolve_type(&self.schema, to_type)?;
+                if identity && !["smallint", "integer", "bigint"].contains(&to_type.as_str()) {
+                    return Err(PlanError::Invalid(format!(
+                        "`{table}.{column}` is an identity column, which must stay smallint, integer or bigint"
+                    )));
+                }
+                constraints::check_foreign_key_types(&self.schema, table, column, &to_type)?;
+                if let Some(d) = current_default
+                    .filter(|_| !crate::dialect::postgres::assignable(&current, &to_type))
+                {
+                    return Err(PlanError::Invalid(format!(
+                        "the default {d} of `{table}.{column}` cannot be converted to {to_type} automatically: \"remove default from {table}.{column} and change type of {table}.{column} to {to_type}\", then set a new default"
+                    )));
+                }
+                let family_change = !crate::dialect::postgres::assignable(&current, &to_type)
+                    || !crate::dialect::postgres::assignable(&to_type, &current);
+                if family_change {
+                    let t = self.table(table)?;
+                    let uses = |e: &str| constraints::mentions_column(e, column);
+                    let dependents: Vec<&str> = t
+                        .indexes
+                        .iter()
+                        .filter(|i| {
+                            i.predicate.as_deref().is_some_and(uses)
+                                || i.columns.iter().any(|k| match k {
+                                    crate::schema::IndexKey::Expression { expression } => {
+                                        uses(expression)
+                                    }
+                                    _ => false,
+                                })
+                        })
+                        .map(|i| i.name.as_str())
+                        .chain(
+                            t.check_constraints
+                                .iter()
+                                .filter(|c| uses(&c.expression))
+                                .map(|c| c.name.as_str()),
+                        )
+                        .collect();
+                    if !dependents.is_empty() {
+                        return Err(PlanError::Invalid(format!(
+                            "expressions in {} use `{table}.{column}` as {current}; changing it to {to_type} would break them: drop them first (\"drop index …\" / \"drop constraint … on {table}\")",
+                            dependents.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                        )));
+                    }
+                }
+                let is_user_type = |t: &str| self.schema.enums.contains_key(t);
+                if using.is_none()
+                    && !crate::dialect::postgres::has_cast(&current, &to_type, is_user_type)
+                {
+                    return Err(PlanError::Invalid(format!(
+                        "PostgreSQL has no cast from {current} to {to_type} for `{table}.{column}`: say how to convert, e.g. \"change type of {table}.{column} to {to_type} using <expression of {column}>\""
+                    )));
+                }
                 let using = match using {
                     Some(u) => Some(expression(u)?),
                     None => ChangeColumnType::default_using(column, &current, &to_type),
@@ -127,15 +180,7 @@ impl Context {
                 table,
                 column,
                 default,
-            } => {
-                let previous = lookup::column(self.table(table)?, column)?.default.clone();
-                self.push(SetDefault {
-                    table: table.clone(),
-                    column: column.clone(),
-                    default: expression(default)?,
-                    previous,
-                })
-            }
+            } => self.set_default(table, column, default),
             Intent::DropDefault { table, column } => {
                 let previous = lookup::column(self.table(table)?, column)?
                     .default
@@ -209,11 +254,20 @@ impl Context {
                 value,
                 condition,
             } => {
-                self.column_exists(table, column)?;
+                let data_type = lookup::column(self.table(table)?, column)?
+                    .data_type
+                    .clone();
+                let value = expression(value)?;
+                columns::check_fits(
+                    &self.schema,
+                    &format!("backfill of `{table}.{column}`"),
+                    &data_type,
+                    &value,
+                )?;
                 self.push(Backfill {
                     table: table.clone(),
                     column: column.clone(),
-                    value: expression(value)?,
+                    value,
                     condition: condition.as_deref().map(expression).transpose()?,
                 })
             }
@@ -265,6 +319,40 @@ impl Context {
             self.add_index(table, std::slice::from_ref(&name), true, None, None)?;
         }
         Ok(())
+    }
+
+    /// `set default of t.c to <expr>`. PostgreSQL stores no `DEFAULT NULL`, so that means
+    /// "remove the default"; a default equal (in stored form) to the current one is a no-op.
+    fn set_default(&mut self, table: &str, column: &str, default: &str) -> Result<(), PlanError> {
+        let current = lookup::column(self.table(table)?, column)?.clone();
+        let requested = expression(default)?;
+        columns::check_fits(
+            &self.schema,
+            &format!("default of `{table}.{column}`"),
+            &current.data_type,
+            &requested,
+        )?;
+        let stored = crate::schema::sql::stored_default(default, &current.data_type)
+            .map_err(|e| PlanError::Invalid(e.to_string()))?;
+        match (stored, &current.default) {
+            (None, None) => Err(PlanError::NoOp(format!(
+                "`{table}.{column}` has no default (PostgreSQL does not store DEFAULT NULL)"
+            ))),
+            (None, Some(previous)) => self.push(DropDefault {
+                table: table.to_string(),
+                column: column.to_string(),
+                previous: previous.clone(),
+            }),
+            (Some(stored), Some(previous)) if &stored == previous => Err(PlanError::NoOp(format!(
+                "`{table}.{column}` already defaults to {previous}"
+            ))),
+            (Some(_), previous) => self.push(SetDefault {
+                table: table.to_string(),
+                column: column.to_string(),
+                default: requested,
+                previous: previous.clone(),
+            }),
+        }
     }
 
     /// The foreign key and index that make `table.column` a reference to `target`.

@@ -394,7 +394,24 @@ fn drop_constraint(
             "constraint \"{name}\" of relation \"{tkey}\" does not exist"
         )));
     }
-    if let Some(cols) = key_cols {
+    // A foreign key depends on the key it found when it was created; that is the primary key
+    // (normally the oldest) when one covers the same columns, so dropping another unique key
+    // on those columns leaves the foreign keys alone.
+    let is_primary = t.primary_key.as_ref().is_some_and(|p| p.name == name);
+    let covered_by_other = key_cols.as_ref().is_some_and(|cols| {
+        let same = |other: &[String]| {
+            let (mut a, mut b) = (cols.clone(), other.to_vec());
+            a.sort();
+            b.sort();
+            a == b
+        };
+        !is_primary
+            && (t.primary_key.as_ref().is_some_and(|p| same(&p.columns))
+                || t.unique_constraints
+                    .iter()
+                    .any(|u| u.name != name && same(&u.columns)))
+    });
+    if let Some(cols) = key_cols.filter(|_| !covered_by_other) {
         let mut sorted = cols.clone();
         sorted.sort();
         let dependents: Vec<(String, String)> = schema

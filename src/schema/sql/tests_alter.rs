@@ -345,3 +345,23 @@ fn files_and_migration_directories() {
     std::fs::write(&f, "CREATE TABLE x (y int);").unwrap();
     assert!(load_file(&f).unwrap().tables.contains_key("x"));
 }
+
+/// Regression: a second unique key on the primary key's columns could not be dropped because
+/// the model tied the referencing foreign keys to it; PostgreSQL ties them to the primary key.
+#[test]
+fn dropping_a_redundant_unique_key_keeps_foreign_keys() {
+    let s = load(
+        "CREATE TABLE a (id bigint PRIMARY KEY);
+         CREATE TABLE b (a_id bigint REFERENCES a (id));
+         ALTER TABLE a ADD CONSTRAINT a_id_key UNIQUE (id);
+         ALTER TABLE a DROP CONSTRAINT a_id_key;",
+    );
+    assert!(s.tables["a"].unique_constraints.is_empty());
+    assert_eq!(s.tables["b"].foreign_keys.len(), 1);
+    let e = load_err(
+        "CREATE TABLE a (id bigint PRIMARY KEY);
+         CREATE TABLE b (a_id bigint REFERENCES a (id));
+         ALTER TABLE a DROP CONSTRAINT a_pkey;",
+    );
+    assert!(e.message.contains("CASCADE"), "{e}");
+}

@@ -2,6 +2,12 @@
 //! PostgreSQL grammar), so that a type or default written by a user, printed by `pg_dump` or
 //! produced by migsmith compares equal when it means the same thing.
 
+mod casts;
+mod literals;
+
+pub use casts::{assignable, has_cast};
+pub use literals::literal_mismatch;
+
 use super::Dialect;
 use pg_query::protobuf::{a_const, KeywordKind};
 use pg_query::NodeEnum;
@@ -338,6 +344,25 @@ pub fn is_binary_coercible(from: &str, to: &str) -> bool {
     }
 }
 
+/// Whether every value of type `from` converts to `to` without change (widening, or any type to
+/// unconstrained text), so a type change cannot lose data.
+pub fn is_lossless_conversion(from: &str, to: &str) -> bool {
+    if is_binary_coercible(from, to) || to == "text" {
+        return true;
+    }
+    let base = |t: &str| t.split('(').next().unwrap_or(t).trim().to_string();
+    matches!(
+        (base(from).as_str(), to),
+        ("smallint", "integer" | "bigint" | "numeric")
+            | ("integer", "bigint" | "numeric")
+            | ("bigint", "numeric")
+            | ("real", "double precision")
+            | ("date", "timestamp" | "timestamptz")
+            | ("varchar" | "char", "varchar")
+            | ("json", "jsonb")
+    )
+}
+
 /// The spelling `format_type()` prints for a canonical type (`timestamptz` → `timestamp with time
 /// zone`, `varchar(20)` → `character varying(20)`), for queries against the catalog.
 pub fn format_type_name(canonical: &str) -> String {
@@ -449,6 +474,10 @@ mod test {
         assert!(!is_binary_coercible("numeric(10,2)", "numeric(12,3)"));
         assert!(!is_binary_coercible("integer", "bigint"));
         assert!(!is_binary_coercible("text", "integer"));
+        assert!(is_lossless_conversion("integer", "bigint"));
+        assert!(is_lossless_conversion("integer", "text"));
+        assert!(!is_lossless_conversion("bigint", "integer"));
+        assert!(!is_lossless_conversion("text", "integer"));
         assert!(is_volatile_expr("gen_random_uuid()"));
         assert!(!is_volatile_expr("now()"));
     }
