@@ -331,21 +331,13 @@ pub fn drop_column(
                 .map(move |fk| (k.clone(), fk.name.clone()))
         })
         .collect();
-    if !dependents.is_empty() && !cascade {
-        let list: Vec<String> = dependents
-            .iter()
-            .map(|(t, n)| format!("constraint {n} on table {t}"))
-            .collect();
-        return Err(ctx.err(format!(
-            "cannot drop column {col} of table {tkey} because other objects depend on it ({}); use CASCADE",
-            list.join(", ")
-        )));
-    }
-    for (k, n) in &dependents {
-        if let Some(t) = schema.tables.get_mut(k) {
-            t.foreign_keys.retain(|f| &f.name != n);
-        }
-    }
+    drop_dependent_foreign_keys(
+        schema,
+        &dependents,
+        cascade,
+        &format!("column {col} of table {tkey}"),
+        ctx,
+    )?;
     let t = table_mut(schema, tkey, ctx)?;
     let uses = |cols: &[String]| cols.iter().any(|c| c == col);
     if t.primary_key.as_ref().is_some_and(|p| uses(&p.columns)) {
@@ -357,6 +349,33 @@ pub fn drop_column(
     t.foreign_keys.retain(|f| !uses(&f.columns));
     t.indexes.retain(|i| !index::index_uses(i, col));
     t.columns.retain(|c| c.name != col);
+    Ok(())
+}
+
+/// Foreign keys `(table key, name)` that depend on what is being dropped (`what`): without
+/// CASCADE that is PostgreSQL's "other objects depend on it" error; with it they go too.
+fn drop_dependent_foreign_keys(
+    schema: &mut Schema,
+    dependents: &[(String, String)],
+    cascade: bool,
+    what: &str,
+    ctx: &Ctx,
+) -> Result<(), LoadError> {
+    if !dependents.is_empty() && !cascade {
+        let list: Vec<String> = dependents
+            .iter()
+            .map(|(t, n)| format!("constraint {n} on table {t}"))
+            .collect();
+        return Err(ctx.err(format!(
+            "cannot drop {what} because other objects depend on it ({}); use CASCADE",
+            list.join(", ")
+        )));
+    }
+    for (k, n) in dependents {
+        if let Some(t) = schema.tables.get_mut(k) {
+            t.foreign_keys.retain(|f| &f.name != n);
+        }
+    }
     Ok(())
 }
 
@@ -423,21 +442,13 @@ fn drop_constraint(
             })
             .map(|(t, fk)| (t.key(), fk.name.clone()))
             .collect();
-        if !dependents.is_empty() && !cascade {
-            let list: Vec<String> = dependents
-                .iter()
-                .map(|(t, n)| format!("constraint {n} on table {t}"))
-                .collect();
-            return Err(ctx.err(format!(
-                "cannot drop constraint {name} on table {tkey} because other objects depend on it ({}); use CASCADE",
-                list.join(", ")
-            )));
-        }
-        for (k, n) in &dependents {
-            if let Some(t) = schema.tables.get_mut(k) {
-                t.foreign_keys.retain(|f| &f.name != n);
-            }
-        }
+        drop_dependent_foreign_keys(
+            schema,
+            &dependents,
+            cascade,
+            &format!("constraint {name} on table {tkey}"),
+            ctx,
+        )?;
     }
     let t = table_mut(schema, tkey, ctx)?;
     if t.primary_key.as_ref().is_some_and(|p| p.name == name) {
