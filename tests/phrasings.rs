@@ -472,6 +472,9 @@ fn errors_say_what_is_wrong_and_what_was_meant() {
         "remove default from users.status and change type of users.status to integer",
         json!([{"op": "drop_default"}, {"op": "change_column_type", "to_type": "integer"}]),
     );
+    let enum_schema = schema(&[USERS, "CREATE TYPE post_status AS ENUM ('draft');"]);
+    let e = plan_error(&enum_schema, "add value archived to enum post_statu");
+    assert_eq!(e.suggestions(), ["post_status"]);
     let e = plan_error(USERS, "add unique constraint on users.id");
     assert_eq!(
         e.to_string(),

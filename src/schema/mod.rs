@@ -263,11 +263,7 @@ impl Table {
 
     /// The key of this table in [`Schema::tables`].
     pub fn key(&self) -> String {
-        if self.schema == "public" {
-            self.name.clone()
-        } else {
-            format!("{}.{}", self.schema, self.name)
-        }
+        sql::names::key(&self.schema, &self.name)
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {

@@ -1,6 +1,6 @@
 //! `add_enum_value`: `ALTER TYPE … ADD VALUE …`.
 
-use super::{sql, EnumColumn, OpKind, Operation, PlanError, RemoveEnumValue, Statement};
+use super::{lookup, sql, EnumColumn, OpKind, Operation, PlanError, RemoveEnumValue, Statement};
 use crate::dialect::postgres::quote_literal;
 use crate::dialect::LockMode;
 use crate::schema::Schema;
@@ -24,14 +24,7 @@ pub struct AddEnumValue {
 
 impl OpKind for AddEnumValue {
     fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
-        let enum_type = schema
-            .enums
-            .get(&self.name)
-            .ok_or_else(|| PlanError::UnknownObject {
-                what: "enum",
-                name: self.name.clone(),
-                suggestions: vec![],
-            })?;
+        let enum_type = lookup::enum_type(schema, &self.name)?;
         if enum_type.values.contains(&self.value) {
             return Err(PlanError::AlreadyExists {
                 what: "enum value",

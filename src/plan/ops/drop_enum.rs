@@ -1,6 +1,6 @@
 //! `drop_enum`: `DROP TYPE <enum>` (the inverse of `create_enum`).
 
-use super::{sql, CreateEnum, OpKind, Operation, PlanError, Statement};
+use super::{lookup, sql, CreateEnum, OpKind, Operation, PlanError, Statement};
 use crate::dialect::LockMode;
 use crate::schema::Schema;
 use serde::Serialize;
@@ -26,14 +26,7 @@ impl OpKind for DropEnum {
                 self.name
             )));
         }
-        if !schema.enums.contains_key(&self.name) {
-            return Err(PlanError::UnknownObject {
-                what: "enum",
-                name: self.name.clone(),
-                suggestions: vec![],
-            });
-        }
-        Ok(())
+        lookup::enum_type(schema, &self.name).map(|_| ())
     }
 
     fn inverse(&self) -> Vec<Operation> {

@@ -244,7 +244,7 @@ impl Operation {
 /// Helpers the op files share for looking things up with precise errors.
 pub(crate) mod lookup {
     use super::PlanError;
-    use crate::schema::{did_you_mean, Column, Schema, Table};
+    use crate::schema::{did_you_mean, Column, EnumType, Schema, Table};
 
     pub fn table<'a>(schema: &'a Schema, name: &str) -> Result<&'a Table, PlanError> {
         schema
@@ -263,6 +263,17 @@ pub(crate) mod lookup {
         table
             .column(name)
             .ok_or_else(|| unknown_column(table, name))
+    }
+
+    pub fn enum_type<'a>(schema: &'a Schema, name: &str) -> Result<&'a EnumType, PlanError> {
+        schema
+            .enums
+            .get(name)
+            .ok_or_else(|| PlanError::UnknownObject {
+                what: "enum",
+                name: name.to_string(),
+                suggestions: did_you_mean(name, schema.enums.keys().map(String::as_str)),
+            })
     }
 
     /// Fails when the table already has a constraint called `name`.

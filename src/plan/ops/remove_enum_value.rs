@@ -2,7 +2,7 @@
 //! it and every column of the type is converted (the inverse of `add_enum_value`).
 
 use super::create_enum::literal_list;
-use super::{sql, AddEnumValue, DataLoss, OpKind, Operation, PlanError, Statement};
+use super::{lookup, sql, AddEnumValue, DataLoss, OpKind, Operation, PlanError, Statement};
 use crate::dialect::LockMode;
 use crate::schema::Schema;
 use serde::Serialize;
@@ -43,14 +43,7 @@ impl RemoveEnumValue {
 
 impl OpKind for RemoveEnumValue {
     fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
-        let enum_type = schema
-            .enums
-            .get(&self.name)
-            .ok_or_else(|| PlanError::UnknownObject {
-                what: "enum",
-                name: self.name.clone(),
-                suggestions: vec![],
-            })?;
+        let enum_type = lookup::enum_type(schema, &self.name)?;
         if !enum_type.values.contains(&self.value) {
             return Err(PlanError::UnknownObject {
                 what: "enum value",

@@ -25,7 +25,7 @@ pub fn ident_list(names: &[String]) -> String {
 
 /// The unqualified table name of a key (`audit.events` → `events`).
 pub fn bare_name(key: &str) -> &str {
-    key.rsplit_once('.').map(|(_, n)| n).unwrap_or(key)
+    crate::schema::sql::names::split_key(key).1
 }
 
 /// Whether the column is a `serial` whose sequence has the name PostgreSQL would give it, so it

@@ -4,7 +4,6 @@
 use super::Context;
 use crate::plan::ops::*;
 use crate::plan::PlanError;
-use crate::schema::did_you_mean;
 use std::collections::BTreeSet;
 
 impl Context {
@@ -27,13 +26,7 @@ impl Context {
     }
 
     pub(super) fn add_enum_value(&mut self, name: &str, value: &str) -> Result<(), PlanError> {
-        let Some(existing) = self.schema.enums.get(name) else {
-            return Err(PlanError::UnknownObject {
-                what: "enum",
-                name: name.to_string(),
-                suggestions: did_you_mean(name, self.schema.enums.keys().map(String::as_str)),
-            });
-        };
+        let existing = lookup::enum_type(&self.schema, name)?;
         let existing = existing.values.clone();
         let columns = self
             .schema

@@ -300,17 +300,7 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
         NodeEnum::AlterSeqStmt(s) => objects::alter_sequence(schema, s, ctx),
         NodeEnum::VariableSetStmt(s) => {
             if s.name == "search_path" {
-                let path: Vec<String> = s
-                    .args
-                    .iter()
-                    .filter_map(|a| match a.node.as_ref() {
-                        Some(NodeEnum::AConst(c)) => match &c.val {
-                            Some(pg_query::protobuf::a_const::Val::Sval(v)) => Some(v.sval.clone()),
-                            _ => None,
-                        },
-                        _ => None,
-                    })
-                    .collect();
+                let path = string_constants(&s.args);
                 set_search_path(ctx, &path.join(","));
             }
             Ok(())
@@ -369,11 +359,9 @@ fn is_set_config(s: &pg_query::protobuf::SelectStmt) -> bool {
     set_config_call(s).is_some()
 }
 
-fn set_config_search_path(s: &pg_query::protobuf::SelectStmt) -> Option<String> {
-    let f = set_config_call(s)?;
-    let strs: Vec<String> = f
-        .args
-        .iter()
+/// The string constants among `args` (`SET search_path = a, b`, `set_config('x', 'y', …)`).
+fn string_constants(args: &[pg_query::protobuf::Node]) -> Vec<String> {
+    args.iter()
         .filter_map(|a| match a.node.as_ref() {
             Some(NodeEnum::AConst(c)) => match &c.val {
                 Some(pg_query::protobuf::a_const::Val::Sval(v)) => Some(v.sval.clone()),
@@ -381,7 +369,12 @@ fn set_config_search_path(s: &pg_query::protobuf::SelectStmt) -> Option<String> 
             },
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+fn set_config_search_path(s: &pg_query::protobuf::SelectStmt) -> Option<String> {
+    let f = set_config_call(s)?;
+    let strs = string_constants(&f.args);
     match strs.as_slice() {
         [name, value, ..] if name == "search_path" => Some(value.clone()),
         _ => None,
