@@ -2,74 +2,535 @@
 //! ranges measured on PostgreSQL 15 (SAFETY.md). Data, so the report can show its inputs.
 
 use super::ops::Statement;
-use crate::dialect::LockMode;
+use crate::schema::Schema;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
 
-/// One kind of work and what it costs.
-#[derive(Debug, Clone, Copy)]
-pub struct Cost {
-    pub work: &'static str,
-    pub seconds_per_million_rows: f64,
+/// A table of per-row costs (seconds per million rows) for one server: the built-in SAFETY.md
+/// midpoints, or what `migsmith calibrate` measured (saved as TOML). Estimates say which one
+/// they used (`source`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CostTable {
+    /// Where these figures come from (not read from the file: set by `load`).
+    #[serde(skip)]
+    pub source: String,
+    /// Server the figures were measured on, e.g. `PostgreSQL 15.19`.
+    pub server: Option<String>,
+    /// When they were measured (RFC 3339).
+    pub measured_at: Option<String>,
+    /// Table rewrite (ALTER TYPE, volatile default, varchar shrink) of a table with one index
+    /// (its primary key), that index's rebuild included.
+    pub rewrite: f64,
+    /// What each further index adds to a rewrite (every index is rebuilt).
+    pub rewrite_per_index: f64,
+    /// btree index build on a text column.
+    pub index_build_text: f64,
+    /// btree index build on an integer column.
+    pub index_build_integer: f64,
+    /// CONCURRENTLY over a plain build (a factor, not a cost).
+    pub concurrent_factor: f64,
+    /// Validation scan of an `IS NOT NULL` check (SET NOT NULL, VALIDATE CONSTRAINT).
+    pub validation_scan: f64,
+    /// Validation scan of a check with a function call (`char_length(c) <= n`).
+    pub check_scan: f64,
+    /// Foreign key validation, per referencing row.
+    pub fk_validation: f64,
+    /// Batched backfill in 10k-row committed batches, no pause, one index (the primary key).
+    pub batched_backfill: f64,
+    /// One full-table UPDATE of a table with one index (the primary key).
+    pub full_update: f64,
+    /// What each further index adds to an UPDATE of every row (batched or not): every new
+    /// row version gets an entry in every index.
+    pub update_per_index: f64,
+    /// Sequential scan (count).
+    pub seq_scan: f64,
+    /// Seconds for a catalog-only change, whatever the size.
+    pub metadata_seconds: f64,
+    /// Heap bytes per row of the table the figures were measured on: work that reads or
+    /// writes whole rows (rewrite, scans, UPDATE) is scaled by a table's own bytes per row
+    /// over this, when the table's size is known. 0: no scaling.
+    pub row_bytes: f64,
 }
 
-pub const REWRITE: Cost = Cost {
-    work: "table rewrite",
-    seconds_per_million_rows: 1.3,
-};
-pub const INDEX_BUILD: Cost = Cost {
-    work: "btree index build",
-    seconds_per_million_rows: 1.75,
-};
-pub const CONCURRENT_FACTOR: f64 = 1.2;
-pub const VALIDATION_SCAN: Cost = Cost {
-    work: "validation scan",
-    seconds_per_million_rows: 0.1,
-};
-pub const FK_VALIDATION: Cost = Cost {
-    work: "foreign key validation",
-    seconds_per_million_rows: 1.6,
-};
-pub const FULL_UPDATE: Cost = Cost {
-    work: "single full-table UPDATE",
-    seconds_per_million_rows: 4.4,
-};
-/// Catalog-only change, whatever the size.
-pub const METADATA_SECONDS: f64 = 0.01;
+impl Default for CostTable {
+    fn default() -> Self {
+        CostTable {
+            source: "built-in figures (SAFETY.md, PostgreSQL 15 on 2 vCPU)".into(),
+            server: None,
+            measured_at: None,
+            rewrite: 1.3,
+            rewrite_per_index: 0.6,
+            index_build_text: 1.75,
+            index_build_integer: 0.5,
+            concurrent_factor: 1.2,
+            validation_scan: 0.1,
+            check_scan: 0.25,
+            fk_validation: 1.6,
+            batched_backfill: 4.4,
+            full_update: 4.4,
+            update_per_index: 1.0,
+            seq_scan: 0.045,
+            metadata_seconds: 0.01,
+            // SAFETY.md's `users`: 111 MB heap per 1M rows.
+            row_bytes: 111.0,
+        }
+    }
+}
 
-/// The cost that dominates a statement, if it touches rows.
-pub fn dominant(statement: &Statement) -> Option<(Cost, f64)> {
+/// A cost file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the cost table {path}: {message}")]
+pub struct CostFileError {
+    pub path: String,
+    pub message: String,
+}
+
+impl CostTable {
+    /// Read a cost table saved by `migsmith calibrate`; missing fields keep the built-in figures.
+    pub fn load(path: &Path) -> Result<CostTable, CostFileError> {
+        let error = |message: String| CostFileError {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        let mut table: CostTable = toml::from_str(&text).map_err(|e| error(e.to_string()))?;
+        table.source = format!("calibrated figures from {}", path.display());
+        Ok(table)
+    }
+
+    /// `--costs FILE` when given, else the calibrated default file when it exists, else the
+    /// built-in figures.
+    pub fn load_or_default(path: Option<&Path>) -> Result<CostTable, CostFileError> {
+        match path {
+            Some(p) => CostTable::load(p),
+            None => match CostTable::default_path().filter(|p| p.is_file()) {
+                Some(p) => CostTable::load(&p),
+                None => Ok(CostTable::default()),
+            },
+        }
+    }
+
+    /// The TOML text `load` reads.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a cost table serializes")
+    }
+
+    /// The default location: `$XDG_CONFIG_HOME/migsmith/costs.toml`, else
+    /// `~/.config/migsmith/costs.toml`.
+    pub fn default_path() -> Option<std::path::PathBuf> {
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config"))
+            })?;
+        Some(base.join("migsmith").join("costs.toml"))
+    }
+}
+
+/// What the estimate needs to know about the statement's table (from the schema the plan was
+/// built on, or the seeded table when verifying).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TableShape {
+    pub rows: u64,
+    /// Indexes on the table, primary key and unique constraints included (at least 1 is
+    /// assumed for a table that has rows: the calibrated figures include one).
+    pub indexes: usize,
+    /// Whether the index the statement builds is on integer columns only.
+    pub integer_key: bool,
+    /// Heap bytes (`pg_table_size`), when known.
+    pub bytes: Option<u64>,
+}
+
+impl TableShape {
+    /// The shape of `statement`'s table in `schema`, at `rows` rows.
+    pub fn of(schema: &Schema, statement: &Statement, rows: u64) -> TableShape {
+        let table = statement.table.as_deref().and_then(|t| schema.table(t));
+        let indexes = table.map_or(1, |t| {
+            t.primary_key.iter().count() + t.unique_constraints.len() + t.indexes.len()
+        });
+        let integer_key = match (table, index_columns(&statement.sql)) {
+            (Some(t), Some(columns)) if !columns.is_empty() => columns.iter().all(|c| {
+                t.column(c).is_some_and(|c| {
+                    matches!(
+                        c.data_type.as_str(),
+                        "integer"
+                            | "int"
+                            | "int4"
+                            | "bigint"
+                            | "int8"
+                            | "smallint"
+                            | "int2"
+                            | "serial"
+                            | "bigserial"
+                    )
+                })
+            }),
+            _ => false,
+        };
+        TableShape {
+            rows,
+            indexes,
+            integer_key,
+            bytes: table.and_then(|t| t.stats).and_then(|s| s.heap_bytes),
+        }
+    }
+}
+
+/// The plain column names a `CREATE [UNIQUE] INDEX … ON t (a, b)` or `ADD … UNIQUE (a, b)` keys
+/// on; `None` when the statement builds no index or a key part is an expression.
+fn index_columns(sql: &str) -> Option<Vec<String>> {
+    let upper = sql.to_uppercase();
+    let at = if upper.trim_start().starts_with("CREATE") && upper.contains("INDEX") {
+        upper.find(" ON ").map(|i| i + 4)?
+    } else {
+        upper.find("UNIQUE")? + 6
+    };
+    let open = at + sql[at..].find('(')?;
+    let close = open + sql[open..].find(')')?;
+    let columns: Vec<String> = sql[open + 1..close]
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect();
+    columns
+        .iter()
+        .all(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '_'))
+        .then_some(columns)
+}
+
+/// An estimate and the inputs that produced it, so a reader can check it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    pub seconds: f64,
+    pub inputs: String,
+}
+
+/// The work that dominates a statement: (name, s per 1M rows, factor, per-index s per 1M rows).
+fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<Work> {
     let sql = statement.sql.trim_start();
+    let w = |name: &'static str, per_million: f64| Work {
+        name,
+        per_million,
+        factor: 1.0,
+        per_index: 0.0,
+        heap: true,
+    };
     if statement.rewrites_table {
-        return Some((REWRITE, 1.0));
+        return Some(Work {
+            per_index: costs.rewrite_per_index,
+            ..w("table rewrite", costs.rewrite)
+        });
     }
     if !statement.scans_table {
         return None;
     }
+    let (index_name, index_cost) = if shape.integer_key {
+        ("btree index build, integer", costs.index_build_integer)
+    } else {
+        ("btree index build, text", costs.index_build_text)
+    };
+    // Work per row or per index entry, not proportional to the heap's bytes.
+    let index = |name, cost| Work {
+        heap: false,
+        ..w(name, cost)
+    };
     if sql.starts_with("CREATE") && sql.contains("INDEX") {
-        let factor = if statement.transactional {
-            1.0
+        return Some(if statement.transactional {
+            index(index_name, index_cost)
         } else {
-            CONCURRENT_FACTOR
-        };
-        return Some((INDEX_BUILD, factor));
+            Work {
+                factor: costs.concurrent_factor,
+                ..index(
+                    if shape.integer_key {
+                        "btree index build CONCURRENTLY, integer"
+                    } else {
+                        "btree index build CONCURRENTLY, text"
+                    },
+                    index_cost,
+                )
+            }
+        });
+    }
+    if sql.starts_with("DO") {
+        return Some(Work {
+            per_index: costs.update_per_index,
+            ..w("batched backfill", costs.batched_backfill)
+        });
     }
     if sql.starts_with("UPDATE") {
-        return Some((FULL_UPDATE, 1.0));
+        return Some(Work {
+            per_index: costs.update_per_index,
+            ..w("single full-table UPDATE", costs.full_update)
+        });
     }
-    if statement.lock == LockMode::ShareRowExclusive && sql.contains("FOREIGN KEY") {
-        return Some((FK_VALIDATION, 1.0));
+    let references = statement
+        .locks
+        .iter()
+        .any(|l| l.object.ends_with("(referenced)"));
+    if references || sql.contains("FOREIGN KEY") {
+        return Some(index(
+            "foreign key validation, per referencing row",
+            costs.fk_validation,
+        ));
     }
     if sql.contains("UNIQUE") {
-        return Some((INDEX_BUILD, 1.0));
+        return Some(index(index_name, index_cost));
     }
-    Some((VALIDATION_SCAN, 1.0))
+    // VALIDATE CONSTRAINT of the `…_not_null` check migsmith creates for SET NOT NULL is an
+    // `IS NOT NULL` scan; any other CHECK (added or validated) evaluates its expression.
+    let not_null_check = sql.contains("_not_null") || sql.contains("IS NOT NULL");
+    if (sql.contains("CHECK") || sql.contains("VALIDATE CONSTRAINT")) && !not_null_check {
+        return Some(index("check scan", costs.check_scan));
+    }
+    // Scans of cached rows cost per row (evaluating the check), not per byte: measured
+    // scans of 60- and 110-byte rows took the same time per row.
+    Some(index("validation scan", costs.validation_scan))
 }
 
-/// Estimated seconds for a statement on a table of `rows` rows.
-pub fn estimate(statement: &Statement, rows: u64) -> f64 {
-    match dominant(statement) {
-        Some((cost, factor)) => {
-            METADATA_SECONDS + cost.seconds_per_million_rows * factor * rows as f64 / 1e6
+struct Work {
+    name: &'static str,
+    per_million: f64,
+    factor: f64,
+    per_index: f64,
+    /// Whether the work is proportional to the heap's bytes (whole rows read or written).
+    heap: bool,
+}
+
+/// Batches and the pause after each, read from a generated batched backfill (`DO` block).
+fn batching(sql: &str, rows: u64) -> Option<(u64, f64)> {
+    let after = |marker: &str| -> Option<String> {
+        let rest = &sql[sql.find(marker)? + marker.len()..];
+        Some(
+            rest.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect(),
+        )
+    };
+    let batch: u64 = after("next_key + ")?.parse().ok().filter(|b| *b > 0)?;
+    let pause: f64 = after("pg_sleep(")?.parse().ok()?;
+    Some((rows.div_ceil(batch), pause))
+}
+
+/// Estimated seconds for a statement on a table of `shape`, with `costs`: the one estimator
+/// the planner, the analysis and `verify` use.
+pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Estimate {
+    let rows = shape.rows;
+    let Some(work) = work(costs, statement, shape) else {
+        return Estimate {
+            seconds: costs.metadata_seconds,
+            inputs: format!("catalog-only: {} s", costs.metadata_seconds),
+        };
+    };
+    let extra_indexes = shape.indexes.saturating_sub(1);
+    let index_term = if work.per_index > 0.0 && extra_indexes > 0 {
+        work.per_index * extra_indexes as f64
+    } else {
+        0.0
+    };
+    let width = match shape.bytes {
+        Some(bytes) if work.heap && rows > 0 && costs.row_bytes > 0.0 => {
+            Some((bytes as f64 / rows as f64, costs.row_bytes))
         }
-        None => METADATA_SECONDS,
+        _ => None,
+    };
+    let scale = width.map_or(1.0, |(own, measured)| own / measured);
+    let per_million = work.per_million * scale + index_term;
+    let mut seconds = costs.metadata_seconds + per_million * work.factor * rows as f64 / 1e6;
+    let rows_text = super::strategy::thousands(rows);
+    let width_text = width.map_or(String::new(), |(own, measured)| {
+        format!(
+            " × {:.2} (row width {own:.0} / {measured:.0} bytes)",
+            own / measured
+        )
+    });
+    let mut inputs = if index_term > 0.0 {
+        format!(
+            "{rows_text} rows × ({} s/1M rows ({}){width_text} + {extra_indexes} more index{} × {} s/1M rows)",
+            work.per_million,
+            work.name,
+            if extra_indexes == 1 { "" } else { "es" },
+            work.per_index
+        )
+    } else {
+        format!(
+            "{rows_text} rows × {} s/1M rows ({}){width_text}",
+            work.per_million, work.name
+        )
+    };
+    if work.factor != 1.0 {
+        inputs.push_str(&format!(" × {}", work.factor));
+    }
+    if statement.sql.trim_start().starts_with("DO") {
+        if let Some((batches, pause)) = batching(&statement.sql, rows) {
+            if pause > 0.0 && batches > 0 {
+                seconds += batches as f64 * pause;
+                inputs.push_str(&format!(
+                    " + {} batches × {pause} s pause",
+                    super::strategy::thousands(batches)
+                ));
+            }
+        }
+    }
+    inputs.push_str(&format!(" + {} s", costs.metadata_seconds));
+    Estimate { seconds, inputs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::LockMode;
+
+    fn rewrite() -> Statement {
+        Statement::metadata(
+            "ALTER TABLE users ALTER COLUMN age TYPE bigint".into(),
+            LockMode::AccessExclusive,
+            "users",
+        )
+        .rewriting()
+    }
+
+    #[test]
+    fn more_indexes_make_a_longer_rewrite_and_update() {
+        let costs = CostTable::default();
+        let shape = |indexes| TableShape {
+            rows: 1_000_000,
+            indexes,
+            integer_key: false,
+            bytes: None,
+        };
+        let one = estimate_with(&costs, &rewrite(), &shape(1));
+        let three = estimate_with(&costs, &rewrite(), &shape(3));
+        assert!((one.seconds - 1.31).abs() < 1e-9, "{one:?}");
+        assert!(
+            (three.seconds - (1.31 + 2.0 * 0.6)).abs() < 1e-9,
+            "{three:?}"
+        );
+        assert!(
+            three.inputs.contains("2 more indexes × 0.6 s/1M rows"),
+            "{}",
+            three.inputs
+        );
+        let update = Statement::metadata(
+            "UPDATE users SET a = 1".into(),
+            LockMode::RowExclusive,
+            "users",
+        )
+        .scanning();
+        assert!(
+            estimate_with(&costs, &update, &shape(4)).seconds
+                > estimate_with(&costs, &update, &shape(1)).seconds + 2.9
+        );
+    }
+
+    #[test]
+    fn an_integer_index_uses_the_integer_figure() {
+        let costs = CostTable::default();
+        let build = Statement::metadata(
+            "CREATE INDEX CONCURRENTLY users_age_idx ON users (age)".into(),
+            LockMode::ShareUpdateExclusive,
+            "users",
+        )
+        .scanning()
+        .non_transactional();
+        let shape = |integer_key| TableShape {
+            rows: 1_000_000,
+            indexes: 1,
+            integer_key,
+            bytes: None,
+        };
+        let int = estimate_with(&costs, &build, &shape(true));
+        let text = estimate_with(&costs, &build, &shape(false));
+        assert!((int.seconds - (0.01 + 0.5 * 1.2)).abs() < 1e-9, "{int:?}");
+        assert!(
+            (text.seconds - (0.01 + 1.75 * 1.2)).abs() < 1e-9,
+            "{text:?}"
+        );
+        assert!(int.inputs.contains("integer"), "{}", int.inputs);
+    }
+
+    #[test]
+    fn the_shape_reads_index_count_and_key_type_from_the_schema() {
+        let schema = crate::schema::sql::load_str(
+            "CREATE TABLE users (id bigint PRIMARY KEY, age integer, email text UNIQUE);
+             CREATE INDEX users_email_lower ON users (lower(email));",
+            "test",
+        )
+        .unwrap();
+        let on = |sql: &str| {
+            TableShape::of(
+                &schema,
+                &Statement::metadata(sql.into(), LockMode::ShareUpdateExclusive, "users"),
+                10,
+            )
+        };
+        let age = on("CREATE INDEX CONCURRENTLY users_age_idx ON users (age)");
+        assert_eq!((age.indexes, age.integer_key), (3, true));
+        assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (email)").integer_key);
+        assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (lower(email))").integer_key);
+    }
+
+    #[test]
+    fn a_batched_backfill_adds_its_pauses() {
+        let costs = CostTable::default();
+        let sql = "DO $migsmith$ BEGIN WHILE next_key <= last_key LOOP UPDATE users SET a = 1 WHERE id >= next_key AND id < next_key + 10000 AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); next_key := next_key + 10000; END LOOP; END $migsmith$";
+        let fill = Statement::metadata(sql.into(), LockMode::RowExclusive, "users").scanning();
+        let e = estimate_with(
+            &costs,
+            &fill,
+            &TableShape {
+                rows: 1_000_000,
+                indexes: 1,
+                integer_key: false,
+                bytes: None,
+            },
+        );
+        assert!(
+            (e.seconds - (0.01 + 4.4 + 100.0 * 0.05)).abs() < 1e-9,
+            "{e:?}"
+        );
+        assert!(
+            e.inputs.contains("100 batches × 0.05 s pause"),
+            "{}",
+            e.inputs
+        );
+    }
+
+    #[test]
+    fn wider_rows_make_a_longer_rewrite_but_not_a_longer_index_build() {
+        let costs = CostTable::default();
+        let scan = rewrite();
+        let shape = |bytes| TableShape {
+            rows: 1_000_000,
+            indexes: 1,
+            integer_key: false,
+            bytes,
+        };
+        let narrow = estimate_with(&costs, &scan, &shape(None));
+        let wide = estimate_with(&costs, &scan, &shape(Some(222_000_000)));
+        assert!((wide.seconds - (0.01 + 2.6)).abs() < 1e-9, "{wide:?}");
+        assert!(wide.seconds > narrow.seconds);
+        assert!(
+            wide.inputs.contains("row width 222 / 111 bytes"),
+            "{}",
+            wide.inputs
+        );
+        let build = Statement::metadata(
+            "CREATE INDEX users_a ON users (a)".into(),
+            LockMode::Share,
+            "users",
+        )
+        .scanning();
+        assert_eq!(
+            estimate_with(&costs, &build, &shape(Some(222_000_000))).seconds,
+            estimate_with(&costs, &build, &shape(None)).seconds
+        );
+    }
+
+    #[test]
+    fn an_old_cost_file_keeps_the_built_in_per_index_figures() {
+        let t: CostTable = toml::from_str("rewrite = 3.0\nfull_update = 9.0\n").unwrap();
+        assert_eq!(t.rewrite, 3.0);
+        assert_eq!(t.rewrite_per_index, CostTable::default().rewrite_per_index);
+        assert_eq!(t.update_per_index, CostTable::default().update_per_index);
     }
 }

@@ -2,14 +2,20 @@
 //!
 //! Owns the data types (tables, columns, constraints, indexes, enums) and the read-only
 //! loaders (`sql`: a PostgreSQL DDL interpreter used for `pg_dump --schema-only` files and
-//! for replaying a migrations directory). Loaders never write anywhere; nothing here knows
-//! about descriptions, plans or frameworks.
+//! for replaying a migrations directory; `live`: the catalogs of a running server, with size
+//! statistics). Loaders never write anywhere; nothing here knows about descriptions, plans or
+//! frameworks.
 //!
 //! Names are stored as PostgreSQL sees them (unquoted identifiers folded to lower case,
 //! quoted ones kept verbatim). Types are stored in the canonical spelling of
 //! [`crate::dialect::postgres::canonical_type`] and expressions in the canonical spelling of
 //! [`crate::dialect::postgres::canonical_expr`], so two loads of the same database compare equal.
 
+pub mod live;
+pub mod prisma_schema;
+pub mod project;
+pub mod rails_schema;
+pub mod sizes;
 pub mod sql;
 
 use serde::Serialize;
@@ -26,6 +32,25 @@ pub struct Schema {
     /// Statements the loader saw but does not model (functions, triggers, grants…), one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The server the schema was read from, when it came from a live database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerInfo>,
+}
+
+/// A live server's identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInfo {
+    /// `server_version_num`, e.g. 150019 for 15.19.
+    pub version_num: u32,
+    /// `server_version`, e.g. `15.19 (Debian 15.19-0+deb12u1)`.
+    pub version: String,
+}
+
+impl ServerInfo {
+    /// The major version (15 for 150019).
+    pub fn major(&self) -> u32 {
+        self.version_num / 10000
+    }
 }
 
 fn values_only<S: serde::Serializer, V: Serialize>(
@@ -50,6 +75,9 @@ pub struct Table {
     pub check_constraints: Vec<CheckConstraint>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
+    /// `EXCLUDE` constraints (their index is not listed among the indexes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclusion_constraints: Vec<ExclusionConstraint>,
     /// Indexes that are not the implicit index of a primary key or unique constraint.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
@@ -58,6 +86,10 @@ pub struct Table {
     /// Size figures, present only when read from a live database (or given with `--rows`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<TableStats>,
+    /// Names (among [`Table::indexes`]) of indexes the live database marks INVALID (a failed
+    /// `CREATE INDEX CONCURRENTLY`): they take writes but answer no query. `pg_dump` omits them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_indexes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,6 +169,26 @@ pub struct ForeignKey {
     pub validated: bool,
 }
 
+/// `EXCLUDE USING method (element WITH operator, …) [WHERE (predicate)]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExclusionConstraint {
+    pub name: String,
+    /// Access method of the backing index (`gist`, `btree`…).
+    pub method: String,
+    pub elements: Vec<ExclusionElement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+}
+
+/// One `element WITH operator` of an exclusion constraint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExclusionElement {
+    pub key: IndexKey,
+    pub operator: String,
+}
+
 /// `ON DELETE` / `ON UPDATE` behaviour of a foreign key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -204,11 +256,35 @@ pub struct EnumType {
 }
 
 /// Size figures for the planner and the report.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct TableStats {
     pub rows: u64,
+    /// Everything: table data and indexes (`pg_total_relation_size`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_bytes: Option<u64>,
+    /// Table data without indexes (`pg_table_size`), when read from a live database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heap_bytes: Option<u64>,
+    /// All indexes of the table (`pg_indexes_size`), when read from a live database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_bytes: Option<u64>,
+    /// Where `rows` comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows_source: Option<RowsSource>,
+}
+
+/// How a row count was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowsSource {
+    /// `pg_class.reltuples`, the planner's estimate from the last VACUUM/ANALYZE.
+    Statistics,
+    /// Never analyzed: the planner's own fallback, pages on disk × rows that fit in a page.
+    SizeGuess,
+    /// `count(*)` (`--exact-counts`).
+    Exact,
+    /// Given by the user (`--rows`).
+    Given,
 }
 
 impl Schema {
@@ -228,6 +304,7 @@ impl Schema {
                 .chain(t.indexes.iter().map(|i| i.name.as_str()))
                 .chain(t.primary_key.iter().map(|p| p.name.as_str()))
                 .chain(t.unique_constraints.iter().map(|u| u.name.as_str()))
+                .chain(t.exclusion_constraints.iter().map(|x| x.name.as_str()))
         })
     }
 
@@ -278,7 +355,8 @@ impl Table {
         self.indexes.iter().find(|i| i.name == name)
     }
 
-    /// Names of every constraint on the table (primary key, unique, check, foreign key).
+    /// Names of every constraint on the table (primary key, unique, check, foreign key,
+    /// exclusion).
     pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
         self.primary_key
             .iter()
@@ -286,6 +364,7 @@ impl Table {
             .chain(self.unique_constraints.iter().map(|u| u.name.as_str()))
             .chain(self.check_constraints.iter().map(|c| c.name.as_str()))
             .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
+            .chain(self.exclusion_constraints.iter().map(|x| x.name.as_str()))
     }
 
     /// The primary key, unique constraint or plain unique index that already makes exactly

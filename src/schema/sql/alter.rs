@@ -457,5 +457,6 @@ fn drop_constraint(
     t.unique_constraints.retain(|u| u.name != name);
     t.check_constraints.retain(|c| c.name != name);
     t.foreign_keys.retain(|f| f.name != name);
+    t.exclusion_constraints.retain(|x| x.name != name);
     Ok(())
 }

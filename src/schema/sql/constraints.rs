@@ -8,7 +8,10 @@
 
 use super::names::{self, choose_name, name_addition};
 use super::{expr, table_mut, Ctx, LoadError};
-use crate::schema::{CheckConstraint, FkAction, ForeignKey, PrimaryKey, Schema, UniqueConstraint};
+use crate::schema::{
+    CheckConstraint, ExclusionConstraint, ExclusionElement, FkAction, ForeignKey, PrimaryKey,
+    Schema, UniqueConstraint,
+};
 use pg_query::protobuf::{ConstrType, Constraint, Node, RangeVar};
 use pg_query::NodeEnum;
 
@@ -45,6 +48,11 @@ pub enum Pending {
         initially_deferred: bool,
         valid: bool,
     },
+    /// `EXCLUDE USING … (…)`, kept parsed until the table's columns are known.
+    Exclusion {
+        name: Option<String>,
+        constraint: Box<Constraint>,
+    },
 }
 
 fn opt_name(s: &str) -> Option<String> {
@@ -71,7 +79,7 @@ pub(super) fn contype(c: &Constraint) -> ConstrType {
 pub fn pending(
     c: &Constraint,
     column: Option<&str>,
-    schema: &mut Schema,
+    _schema: &mut Schema,
     ctx: &Ctx,
 ) -> Result<Option<Pending>, LoadError> {
     let name = opt_name(&c.conname);
@@ -124,15 +132,10 @@ pub fn pending(
                 valid: !c.skip_validation,
             }
         }
-        ConstrType::ConstrExclusion => {
-            let name = if c.conname.is_empty() {
-                "(unnamed)"
-            } else {
-                &c.conname
-            };
-            ctx.note(schema, format!("ignored EXCLUDE constraint {name}"));
-            return Ok(None);
-        }
+        ConstrType::ConstrExclusion => Pending::Exclusion {
+            name,
+            constraint: Box::new(c.clone()),
+        },
         _ => return Ok(None),
     }))
 }
@@ -182,7 +185,7 @@ pub fn add_constraints(
             Pending::Primary { .. } | Pending::Unique { .. } | Pending::UsingIndex { .. } => {
                 keys.push(p)
             }
-            Pending::Foreign { .. } => fks.push(p),
+            Pending::Foreign { .. } | Pending::Exclusion { .. } => fks.push(p),
         }
     }
     // Primary key first, then the others; drop duplicates within one CREATE TABLE.
@@ -409,6 +412,37 @@ fn add_one(
                 deferrable,
                 initially_deferred,
                 validated: valid || in_create,
+            });
+        }
+        Pending::Exclusion { name, constraint } => {
+            let (method, elements, predicate) =
+                super::catalog::exclusion_from_constraint(&constraint, &table.columns, &domains)
+                    .map_err(|m| ctx.err(m))?;
+            let name = match name {
+                Some(n) if index_taken(&n) => {
+                    return Err(ctx.err(format!("relation \"{n}\" already exists")))
+                }
+                Some(n) => n,
+                None => {
+                    let cols: Vec<String> = elements
+                        .iter()
+                        .map(|(k, _)| k.column().unwrap_or("expr").to_string())
+                        .collect();
+                    choose_name(tname, Some(&name_addition(&cols)), "excl", index_taken)
+                }
+            };
+            let deferrable = constraint.deferrable || constraint.initdeferred;
+            let t = schema.tables.get_mut(tkey).expect("checked");
+            t.exclusion_constraints.push(ExclusionConstraint {
+                name,
+                method,
+                elements: elements
+                    .into_iter()
+                    .map(|(key, operator)| ExclusionElement { key, operator })
+                    .collect(),
+                predicate,
+                deferrable,
+                initially_deferred: constraint.initdeferred,
             });
         }
     }

@@ -17,7 +17,11 @@ use pg_query::protobuf::{IndexElem, IndexStmt, RangeVar, SortByDir, SortByNulls}
 use pg_query::NodeEnum;
 
 /// Format one index element (see the module documentation).
-fn index_key(elem: &IndexElem, columns: &[Column], domains: &Domains) -> Result<IndexKey, String> {
+pub(super) fn index_key(
+    elem: &IndexElem,
+    columns: &[Column],
+    domains: &Domains,
+) -> Result<IndexKey, String> {
     let (column, base) = if !elem.name.is_empty() {
         (Some(elem.name.clone()), quote_ident(&elem.name))
     } else if let Some(e) = elem.expr.as_ref().and_then(|e| e.node.clone()) {

@@ -36,9 +36,11 @@
 //! form), `create` (CREATE TABLE), `constraints` (keys, checks, foreign keys), `alter` (ALTER
 //! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, domains,
 //! comments, sequences, DROP), `notes` (descriptions of skipped statements), `lines` (line
-//! numbers and syntax error positions).
+//! numbers and syntax error positions), `catalog` (the same stored forms from catalog text,
+//! for live introspection).
 
 mod alter;
+pub(crate) mod catalog;
 mod coerce;
 mod constraints;
 mod create;
@@ -56,6 +58,7 @@ mod tests_alter;
 #[cfg(test)]
 mod tests_expr;
 
+pub use coerce::Domains;
 pub use expr::{canonical_stored_expr, stored_default};
 
 use super::{did_you_mean, Schema, Table};
@@ -66,7 +69,7 @@ use std::path::{Path, PathBuf};
 
 /// A schema file or migration that could not be loaded.
 #[derive(Debug, thiserror::Error)]
-#[error("{origin}:{line}: {message}")]
+#[error("{origin}{}: {message}", if *.line > 0 { format!(":{}", .line) } else { String::new() })]
 pub struct LoadError {
     /// File path (or `<input>`).
     pub origin: String,
@@ -115,6 +118,7 @@ fn sort_by_name(t: &mut Table) {
     t.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
     t.check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
     t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+    t.exclusion_constraints.sort_by(|a, b| a.name.cmp(&b.name));
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
 }
 

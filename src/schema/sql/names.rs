@@ -227,6 +227,7 @@ impl RelationNames<'_> {
                     || t.indexes.iter().any(|i| i.name == n)
                     || t.primary_key.iter().any(|p| p.name == n)
                     || t.unique_constraints.iter().any(|u| u.name == n)
+                    || t.exclusion_constraints.iter().any(|x| x.name == n)
                     || t.columns.iter().any(|c| {
                         c.serial_sequence.as_deref().is_some_and(|s| split_key(s).1 == n)
                         // An identity column's sequence, by its default name.
@@ -272,7 +273,8 @@ pub fn domains(schema: &Schema) -> super::coerce::Domains {
         .filter_map(|n| n.strip_prefix(DOMAIN_NOTE))
         .filter_map(|rest| {
             let (name, rest) = rest.split_once(" AS ")?;
-            let base = rest.rsplit_once(" (line ").map_or(rest, |(b, _)| b);
+            // `(line N)` from a file, `(from the database)` from live introspection.
+            let base = rest.rsplit_once(" (").map_or(rest, |(b, _)| b);
             Some((name.to_string(), base.to_string()))
         })
         .collect()

@@ -182,7 +182,7 @@ fn drop_sequence(schema: &mut Schema, k: &str, cascade: bool, ctx: &Ctx) -> Resu
 }
 
 /// The spelling of a user type in a column type: `name` in `public`, `schema.name` elsewhere.
-fn type_spelling(k: &str) -> String {
+pub(super) fn type_spelling(k: &str) -> String {
     let (ns, name) = split_key(k);
     if ns == "public" {
         quote_ident(name)

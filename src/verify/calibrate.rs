@@ -1,0 +1,235 @@
+//! `migsmith calibrate`: measure this server's per-row costs on a scratch database (never the
+//! user's) — table rewrite, index builds (text and integer, plain and CONCURRENTLY), validation
+//! and check scans, foreign key validation, batched backfill, full-table UPDATE, sequential scan
+//! — scaled to seconds per million rows, as a [`CostTable`] that `generate` and `verify` use.
+//! Rewrite and full-table UPDATE are measured with one index (the primary key) and with three,
+//! so the per-index part (every rewritten or updated row writes every index) is known apart.
+//! Text values are filled the way `verify` seeds text (`'v_' || n`), so the figures and the
+//! seeded tables they are compared with agree; random keys (md5, uuids, real e-mail
+//! addresses) sort and index about twice as slowly.
+//! The foreign key is validated against a parent as large as the child (cold, not a hot
+//! 1,000-row parent), and its cost is per referencing row.
+
+use super::cluster::Cluster;
+use super::roundtrip::Where;
+use super::scratch::{ScratchDb, Server};
+use super::{db_message, VerifyError};
+use crate::plan::cost::CostTable;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use postgres::Client;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// Rows in the measured table by default: big enough to dominate fixed costs, quick to build.
+pub const DEFAULT_ROWS: u64 = 300_000;
+
+struct Bench {
+    client: Client,
+    bar: ProgressBar,
+}
+
+impl Bench {
+    fn exec(&mut self, sql: &str) -> Result<(), VerifyError> {
+        self.client.batch_execute(sql).map_err(|e| {
+            VerifyError::Scratch(format!(
+                "calibration step `{sql}` failed: {}",
+                db_message(&e)
+            ))
+        })
+    }
+
+    /// Seconds `sql` takes (best of `runs`, after `setup` before each run).
+    fn time(
+        &mut self,
+        what: &str,
+        setup: &str,
+        sql: &str,
+        runs: usize,
+    ) -> Result<f64, VerifyError> {
+        self.bar.set_message(what.to_string());
+        let mut best = f64::INFINITY;
+        for _ in 0..runs {
+            if !setup.is_empty() {
+                self.exec(setup)?;
+            }
+            let start = Instant::now();
+            self.exec(sql)?;
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        self.bar.inc(1);
+        Ok(best)
+    }
+}
+
+/// Measure on a scratch database at `place` with a table of `rows` rows.
+pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
+    if rows < 1000 {
+        return Err(VerifyError::Input(format!(
+            "--rows {rows} is too small to measure per-row costs; use at least 100000"
+        )));
+    }
+    let cluster = match place {
+        Where::Ephemeral => Some(Cluster::start()?),
+        Where::Server(_) => None,
+    };
+    let server = match (place, &cluster) {
+        (Where::Server(url), _) => Server::from_url(url)?,
+        (_, Some(c)) => c.server(),
+        _ => unreachable!("the cluster was started above"),
+    };
+    let scratch = ScratchDb::create(&server)?;
+    eprintln!(
+        "calibrate: scratch database {} created on {}",
+        scratch.name, server.display
+    );
+    let bar = ProgressBar::new(14);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} calibrate [{bar:20}] {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let mut b = Bench {
+        client: scratch.connect()?,
+        bar,
+    };
+    let version: String = b
+        .client
+        .query_one(
+            "SELECT 'PostgreSQL ' || current_setting('server_version')",
+            &[],
+        )
+        .map_err(|e| VerifyError::Scratch(db_message(&e)))?
+        .get(0);
+    b.bar.set_message(format!("building a {rows}-row table"));
+    b.exec(&format!(
+        "CREATE TABLE cal (id bigint PRIMARY KEY, n integer NOT NULL, t text NOT NULL, r bigint);
+         INSERT INTO cal SELECT g, g % 1000, 'v_' || g, g FROM generate_series(1, {rows}) g;
+         CREATE TABLE cal_parent (id bigint PRIMARY KEY);
+         INSERT INTO cal_parent SELECT g FROM generate_series(1, {rows}) g;"
+    ))?;
+    b.exec("VACUUM ANALYZE cal")?;
+    b.exec("VACUUM ANALYZE cal_parent")?;
+    let heap_bytes: i64 = b
+        .client
+        .query_one("SELECT pg_table_size('cal')", &[])
+        .map_err(|e| VerifyError::Scratch(db_message(&e)))?
+        .get(0);
+    let per_million = |seconds: f64| seconds * 1e6 / rows as f64;
+    let metadata = b.time(
+        "catalog-only change",
+        "ALTER TABLE cal DROP COLUMN IF EXISTS m",
+        "ALTER TABLE cal ADD COLUMN m integer",
+        3,
+    )?;
+    let seq = b.time("sequential scan", "", "SELECT count(*) FROM cal", 3)?;
+    let text = b.time(
+        "index build (text)",
+        "DROP INDEX IF EXISTS cal_t",
+        "CREATE INDEX cal_t ON cal (t)",
+        2,
+    )?;
+    let integer = b.time(
+        "index build (integer)",
+        "DROP INDEX IF EXISTS cal_r",
+        "CREATE INDEX cal_r ON cal (r)",
+        2,
+    )?;
+    let concurrent = b.time(
+        "index build CONCURRENTLY (text)",
+        "DROP INDEX IF EXISTS cal_t",
+        "CREATE INDEX CONCURRENTLY cal_t ON cal (t)",
+        2,
+    )?;
+    b.exec("DROP INDEX cal_t; DROP INDEX cal_r")?;
+    let validation = b.time(
+        "validation scan (IS NOT NULL)",
+        "ALTER TABLE cal DROP CONSTRAINT IF EXISTS cal_v; ALTER TABLE cal ADD CONSTRAINT cal_v CHECK (r IS NOT NULL) NOT VALID",
+        "ALTER TABLE cal VALIDATE CONSTRAINT cal_v",
+        2,
+    )?;
+    let check = b.time(
+        "check scan (function call)",
+        "ALTER TABLE cal DROP CONSTRAINT IF EXISTS cal_c; ALTER TABLE cal ADD CONSTRAINT cal_c CHECK (char_length(t) <= 100) NOT VALID",
+        "ALTER TABLE cal VALIDATE CONSTRAINT cal_c",
+        2,
+    )?;
+    let fk = b.time(
+        "foreign key validation",
+        "ALTER TABLE cal DROP CONSTRAINT IF EXISTS cal_fk; ALTER TABLE cal ADD CONSTRAINT cal_fk FOREIGN KEY (r) REFERENCES cal_parent (id) NOT VALID",
+        "ALTER TABLE cal VALIDATE CONSTRAINT cal_fk",
+        2,
+    )?;
+    b.exec("ALTER TABLE cal DROP CONSTRAINT cal_v, DROP CONSTRAINT cal_c, DROP CONSTRAINT cal_fk")?;
+    // One index (the primary key): `n` and `r` are in no index, so the UPDATE cannot be HOT
+    // only for lack of room (VACUUM FULL leaves none).
+    let rewrite = b.time(
+        "table rewrite, 1 index",
+        "VACUUM FULL cal",
+        "ALTER TABLE cal ALTER COLUMN n TYPE bigint USING n + 0",
+        2,
+    )?;
+    let update = b.time(
+        "full-table UPDATE, 1 index",
+        "VACUUM FULL cal",
+        "UPDATE cal SET r = r + 1",
+        2,
+    )?;
+    // Three indexes: two more, on columns the statements do not change.
+    b.exec("CREATE INDEX cal_t ON cal (t); CREATE INDEX cal_i ON cal (id, t)")?;
+    let rewrite3 = b.time(
+        "table rewrite, 3 indexes",
+        "VACUUM FULL cal",
+        "ALTER TABLE cal ALTER COLUMN n TYPE bigint USING n + 0",
+        2,
+    )?;
+    let update3 = b.time(
+        "full-table UPDATE, 3 indexes",
+        "VACUUM FULL cal",
+        "UPDATE cal SET r = r + 1",
+        2,
+    )?;
+    b.exec("DROP INDEX cal_t; DROP INDEX cal_i")?;
+    b.exec("VACUUM FULL cal")?;
+    b.bar.set_message("batched backfill (10k rows per batch)");
+    let mut batched = f64::INFINITY;
+    for _ in 0..2 {
+        b.exec("VACUUM FULL cal")?;
+        // As `generate` writes it: one DO block, COMMIT after every batch (no pause; the
+        // estimate adds the generated pauses).
+        let start = Instant::now();
+        b.exec(&format!(
+            "DO $cal$ DECLARE k bigint := 1; BEGIN WHILE k <= {rows} LOOP \
+             UPDATE cal SET r = r + 1 WHERE id >= k AND id < k + 10000; COMMIT; \
+             k := k + 10000; END LOOP; END $cal$"
+        ))?;
+        batched = batched.min(start.elapsed().as_secs_f64());
+    }
+    b.bar.finish_and_clear();
+    drop(b);
+    drop(scratch);
+    drop(cluster);
+    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    Ok(CostTable {
+        source: format!("measured now on {version}"),
+        server: Some(version),
+        measured_at: Some(chrono::Utc::now().to_rfc3339()),
+        rewrite: round(per_million(rewrite)),
+        rewrite_per_index: round(per_million((rewrite3 - rewrite).max(0.0) / 2.0)),
+        index_build_text: round(per_million(text)),
+        index_build_integer: round(per_million(integer)),
+        concurrent_factor: round(concurrent / text),
+        validation_scan: round(per_million(validation)),
+        check_scan: round(per_million(check)),
+        fk_validation: round(per_million(fk)),
+        batched_backfill: round(per_million(batched)),
+        full_update: round(per_million(update)),
+        update_per_index: round(per_million((update3 - update).max(0.0) / 2.0)),
+        seq_scan: round(per_million(seq)),
+        metadata_seconds: round(metadata.max(0.001)),
+        row_bytes: round(heap_bytes as f64 / rows as f64),
+    })
+}
