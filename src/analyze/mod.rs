@@ -2,9 +2,14 @@
 //! and what they block, rewrites and scans, data loss, reversibility, downtime, duration.
 //! Findings are data (`Warning { rule, message }`), never errors.
 
+mod phases;
+pub mod rules;
+
+pub use phases::{MigrationAnalysis, StepAnalysis};
+
 use crate::dialect::LockMode;
 use crate::plan::ops::{DataLoss, Operation};
-use crate::plan::{Plan, Step};
+use crate::plan::{Plan, Step, StrategyOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -45,6 +50,8 @@ pub struct TableLock {
     pub estimated_blocking_seconds: f64,
     pub rewrites_table: bool,
     pub scans_table: bool,
+    /// Whether a step rewrites or scans the table while holding a lock that blocks writes.
+    pub blocking_work: bool,
     /// Known row count of the table, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
@@ -68,13 +75,23 @@ pub struct Analysis {
     pub estimated_seconds: f64,
     pub locks: Vec<TableLock>,
     pub warnings: Vec<Warning>,
+    /// The PostgreSQL major version planned for (`--pg-version`).
+    pub pg_version: u32,
+    /// Which cost table the estimates used.
+    pub cost_table: String,
+    /// Per migration (phase): locks, hold times, duration, downtime, per-step detail.
+    pub migrations: Vec<MigrationAnalysis>,
+    /// The order to run the migrations and deploy application code.
+    pub deployment_order: Vec<String>,
+    /// What to do when a statement fails with `lock_timeout` (55P03).
+    pub lock_timeout_retry: String,
 }
 
 /// A step blocks others for longer than this and the migration is not "zero downtime".
 const BLOCKING_BUDGET_SECONDS: f64 = 0.1;
 
 /// Analyse a plan.
-pub fn analyze(plan: &Plan) -> Analysis {
+pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
     let up_steps: Vec<&Step> = plan.phases.iter().flat_map(|p| &p.up).collect();
     let mut locks: BTreeMap<String, TableLock> = BTreeMap::new();
     for step in &up_steps {
@@ -97,9 +114,12 @@ pub fn analyze(plan: &Plan) -> Analysis {
             estimated_blocking_seconds: 0.0,
             rewrites_table: false,
             scans_table: false,
+            blocking_work: false,
             rows,
             existing,
         });
+        entry.blocking_work |=
+            existing && s.lock.blocks_writes() && (s.rewrites_table || s.scans_table);
         entry.lock = entry.lock.max(s.lock);
         entry.blocks_reads |= existing && s.lock.blocks_reads();
         entry.blocks_writes |= existing && s.lock.blocks_writes();
@@ -198,7 +218,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
                     ),
                 });
             }
-            Operation::Backfill(b) => {
+            Operation::Backfill(b) if !phases::batched(plan, &b.table) => {
                 raise(
                     Risk::Medium,
                     format!("updates rows of `{}` in one transaction", b.table),
@@ -215,7 +235,7 @@ pub fn analyze(plan: &Plan) -> Analysis {
             _ => {}
         }
     }
-    for lock in touched_existing.iter().filter(|l| l.blocks_writes) {
+    for lock in touched_existing.iter().filter(|l| l.blocking_work) {
         let what = if lock.blocks_reads {
             "reads and writes"
         } else {
@@ -268,34 +288,8 @@ pub fn analyze(plan: &Plan) -> Analysis {
         }
     }
 
-    let blocking: Vec<&TableLock> = touched_existing
-        .iter()
-        .copied()
-        .filter(|l| l.blocks_writes && (l.rewrites_table || l.scans_table))
-        .collect();
-    let downtime = if blocking.is_empty() {
-        "none".to_string()
-    } else if rows_known
-        && blocking
-            .iter()
-            .all(|l| l.estimated_blocking_seconds <= BLOCKING_BUDGET_SECONDS)
-    {
-        "none (blocking locks are held for under 100 ms at the known table sizes)".to_string()
-    } else {
-        blocking
-            .iter()
-            .map(|l| {
-                let what = if l.blocks_reads { "reads and writes" } else { "writes" };
-                if l.rows.is_some() {
-                    format!("{what} on `{}` blocked for ~{}", l.table, human_seconds(l.estimated_blocking_seconds))
-                } else {
-                    format!("{what} on `{}` blocked while the table is {} (duration unknown: size unknown)", l.table, if l.rewrites_table { "rewritten" } else { "scanned" })
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-
+    let migrations = phases::migrations(plan);
+    let downtime = phases::downtime(&migrations);
     let irreversible: Vec<String> = plan
         .operations
         .iter()
@@ -330,6 +324,11 @@ pub fn analyze(plan: &Plan) -> Analysis {
         estimated_seconds: up_steps.iter().map(|s| s.estimated_seconds).sum(),
         locks,
         warnings,
+        pg_version: opts.pg_version.major(),
+        cost_table: opts.costs.source.clone(),
+        deployment_order: phases::deployment_order(plan),
+        migrations,
+        lock_timeout_retry: phases::retry_text(opts),
     }
 }
 

@@ -12,7 +12,7 @@ pub mod strategy;
 
 pub use ops::{Operation, Statement};
 pub use resolve::resolve;
-pub use strategy::build;
+pub use strategy::{build, build_with, StrategyOptions};
 
 use crate::schema::Schema;
 use serde::Serialize;
@@ -45,11 +45,19 @@ pub struct Phase {
     pub reason: Option<String>,
     /// Indexes into [`Plan::operations`] of the operations this phase performs.
     pub operations: Vec<usize>,
+    /// Session settings run before the phase's statements in both directions, e.g.
+    /// `SET lock_timeout = '5s'`. Renderers emit them first, in the framework's raw-SQL form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
     pub up: Vec<Step>,
     pub down: Vec<Step>,
     /// Things the down migration cannot restore (e.g. data removed by a drop).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub down_caveats: Vec<String>,
+    /// When to deploy application code relative to this phase (e.g. "after: code that writes
+    /// the new column"), when it matters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deploy: Vec<String>,
 }
 
 /// One executable statement with what it costs.
@@ -60,6 +68,16 @@ pub struct Step {
     /// Estimated duration at the table's known size (0 when the size is unknown, see
     /// `analysis.rows_known`).
     pub estimated_seconds: f64,
+    /// How the estimate was computed (`200,000 rows × 0.10 s/1M rows (validation scan) + …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate_inputs: Option<String>,
+    /// Rows of the table the step works on, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+    /// The table's shape the estimate used (index count, key type), so `verify` can estimate
+    /// again at the seeded size with the same estimator.
+    #[serde(skip)]
+    pub shape: Option<cost::TableShape>,
 }
 
 /// A description that cannot become a plan against this schema.
@@ -125,7 +143,7 @@ impl PlanError {
     }
 }
 
-fn did_you_mean_text(suggestions: &[String]) -> String {
+pub(crate) fn did_you_mean_text(suggestions: &[String]) -> String {
     match suggestions {
         [] => String::new(),
         [one] => format!(" (did you mean `{one}`?)"),

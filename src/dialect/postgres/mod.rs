@@ -2,9 +2,12 @@
 //! PostgreSQL grammar), so that a type or default written by a user, printed by `pg_dump` or
 //! produced by migsmith compares equal when it means the same thing.
 
+pub mod capabilities;
 mod casts;
 mod literals;
+pub mod locks;
 
+pub use capabilities::PgVersion;
 pub use casts::{assignable, has_cast};
 pub use literals::literal_mismatch;
 

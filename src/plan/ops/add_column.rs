@@ -1,7 +1,7 @@
 //! `add_column`: `ALTER TABLE t ADD COLUMN …`.
 
 use super::{lookup, sql, DropColumn, OpKind, Operation, PlanError, Statement};
-use crate::dialect::postgres::is_volatile_expr;
+use crate::dialect::postgres::{capabilities, is_volatile_expr};
 use crate::dialect::LockMode;
 use crate::schema::{Column, Schema};
 use serde::Serialize;
@@ -46,7 +46,12 @@ impl OpKind for AddColumn {
         let volatile = self.column.default.as_deref().is_some_and(is_volatile_expr)
             || self.column.identity.is_some()
             || self.column.serial_sequence.is_some();
-        let mut out = vec![if volatile { add.rewriting() } else { add }];
+        let add = match (&self.column.default, volatile) {
+            (_, true) => add.rewriting(),
+            (Some(_), false) => add.since(capabilities::FAST_DEFAULT),
+            (None, false) => add,
+        };
+        let mut out = vec![add];
         if let Some(comment) = &self.column.comment {
             out.push(Statement::metadata(
                 sql::comment_on_column(&self.table, &self.column.name, Some(comment)),

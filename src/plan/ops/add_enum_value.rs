@@ -72,6 +72,11 @@ impl OpKind for AddEnumValue {
             transactional: true,
             rewrites_table: false,
             scans_table: false,
+            locks: vec![],
+            min_version: Some(
+                crate::dialect::postgres::capabilities::ENUM_VALUE_IN_TRANSACTION.since,
+            ),
+            origin: None,
         }]
     }
 

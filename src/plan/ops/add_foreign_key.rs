@@ -46,6 +46,10 @@ impl OpKind for AddForeignKey {
             ),
             LockMode::ShareRowExclusive,
             &self.table,
+        )
+        .also_locks(
+            format!("table {} (referenced)", self.foreign_key.ref_table),
+            LockMode::ShareRowExclusive,
         );
         vec![if self.foreign_key.validated {
             stmt.scanning()

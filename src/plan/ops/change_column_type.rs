@@ -75,7 +75,7 @@ impl OpKind for ChangeColumnType {
         }
         let stmt = Statement::metadata(text, LockMode::AccessExclusive, &self.table);
         vec![if self.in_place() {
-            stmt
+            stmt.since(crate::dialect::postgres::capabilities::BINARY_COERCIBLE_TYPE_CHANGE)
         } else {
             stmt.rewriting()
         }]

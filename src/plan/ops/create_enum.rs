@@ -54,6 +54,9 @@ impl OpKind for CreateEnum {
             transactional: true,
             rewrites_table: false,
             scans_table: false,
+            locks: vec![],
+            min_version: None,
+            origin: None,
         }]
     }
 

@@ -45,6 +45,12 @@ impl OpKind for DropEnum {
             transactional: true,
             rewrites_table: false,
             scans_table: false,
+            locks: vec![super::ObjectLock {
+                object: format!("type {}", self.name),
+                lock: LockMode::AccessExclusive,
+            }],
+            min_version: None,
+            origin: None,
         }]
     }
 

@@ -95,6 +95,39 @@ pub struct Statement {
     pub rewrites_table: bool,
     /// Whether it reads every row of the table (without rewriting it).
     pub scans_table: bool,
+    /// Every object the statement locks and how, strongest first (`table users`,
+    /// `table accounts (referenced)`), for the report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<ObjectLock>,
+    /// The first PostgreSQL major version on which `lock`, `rewrites_table` and `scans_table`
+    /// are as stated (see `dialect::postgres::capabilities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_version: Option<u32>,
+    /// The operation this statement is the plain SQL of, for renderers that write a framework's
+    /// own API call (`add_column`, `queryInterface.addColumn`, `migrations.AddField`) instead of
+    /// raw SQL. Set by [`Operation::statements`]; cleared by [`Statement::set_sql`], so a
+    /// statement a strategy rewrote (`NOT VALID`, `IF EXISTS`, …) is always rendered as its SQL.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Where a statement came from: statement `index` of the `count` that `op` produces.
+///
+/// A renderer may replace the whole group (indexes `0..count`, consecutive in one phase) with
+/// one framework call that produces exactly the same SQL; anything else stays raw SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub op: Box<Operation>,
+    pub index: usize,
+    pub count: usize,
+}
+
+/// One object a statement locks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectLock {
+    /// `table users`, `index users_email_idx`, `type post_status`.
+    pub object: String,
+    pub lock: LockMode,
 }
 
 impl Statement {
@@ -107,7 +140,31 @@ impl Statement {
             transactional: true,
             rewrites_table: false,
             scans_table: false,
+            locks: vec![ObjectLock {
+                object: format!("table {table}"),
+                lock,
+            }],
+            min_version: None,
+            origin: None,
         }
+    }
+
+    /// Replace the SQL: the statement is no longer its operation's plain form.
+    pub fn set_sql(&mut self, sql: String) {
+        self.sql = sql;
+        self.origin = None;
+    }
+
+    /// A statement whose stated behaviour needs `capability`'s version.
+    pub fn since(mut self, capability: crate::dialect::postgres::capabilities::Capability) -> Self {
+        self.min_version = Some(self.min_version.unwrap_or(0).max(capability.since));
+        self
+    }
+
+    /// The statement also locks `object` with `lock`.
+    pub fn also_locks(mut self, object: String, lock: LockMode) -> Self {
+        self.locks.push(ObjectLock { object, lock });
+        self
     }
 
     pub fn scanning(mut self) -> Self {
@@ -223,8 +280,18 @@ impl Operation {
     pub fn inverse_caveat(&self) -> Option<String> {
         self.kind().inverse_caveat()
     }
+    /// The statements, each tagged with its [`Origin`] in this operation.
     pub fn statements(&self) -> Vec<Statement> {
-        self.kind().statements()
+        let mut statements = self.kind().statements();
+        let count = statements.len();
+        for (index, s) in statements.iter_mut().enumerate() {
+            s.origin = Some(Origin {
+                op: Box::new(self.clone()),
+                index,
+                count,
+            });
+        }
+        statements
     }
     pub fn summary(&self) -> String {
         self.kind().summary()

@@ -73,6 +73,16 @@ impl OpKind for RemoveEnumValue {
             transactional: true,
             rewrites_table: false,
             scans_table: false,
+            locks: table
+                .map(|t| {
+                    vec![super::ObjectLock {
+                        object: format!("table {t}"),
+                        lock,
+                    }]
+                })
+                .unwrap_or_default(),
+            min_version: None,
+            origin: None,
         };
         let ty = sql::table(&self.name);
         let old = sql::table(&self.old_name());

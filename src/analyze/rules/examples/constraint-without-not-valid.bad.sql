@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER TABLE users ADD CONSTRAINT users_score_positive CHECK (score >= 0);

@@ -1,0 +1,4 @@
+-- Checked as for PostgreSQL 11.
+BEGIN;
+ALTER TYPE mood ADD VALUE 'calm';
+COMMIT;

@@ -1,0 +1,7 @@
+SET lock_timeout = '5s';
+BEGIN;
+ALTER TABLE users ADD COLUMN bio text;
+COMMIT;
+BEGIN;
+UPDATE users SET bio = '' WHERE id BETWEEN 1 AND 10000 AND bio IS NULL;
+COMMIT;

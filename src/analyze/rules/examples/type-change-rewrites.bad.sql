@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+-- users.score is integer.
+ALTER TABLE users ALTER COLUMN score TYPE bigint;
