@@ -1,8 +1,27 @@
 //! Plans → files on disk, in the project's framework. Renderers never re-plan: they spell the
 //! phases and steps they are given. Writing is all-or-nothing and never overwrites a file.
 
+pub mod alembic;
+pub mod dbmate;
+pub mod detect;
+pub mod diesel;
+pub mod django;
+pub mod flyway;
+pub mod golang_migrate;
+pub mod goose;
+pub mod idiom;
+pub mod knex;
+pub mod laravel;
+pub mod liquibase;
 pub mod naming;
+pub mod prisma;
+pub mod rails;
+pub mod registry;
+pub mod sequelize;
 pub mod sql;
+pub mod sql_files;
+pub mod sqlx;
+pub mod typeorm;
 
 use crate::plan::Plan;
 use chrono::{DateTime, Utc};
@@ -25,6 +44,8 @@ pub struct RenderContext {
     pub migrations_dir: PathBuf,
     /// Migration versions already present, so new ones sort after them.
     pub existing_versions: Vec<String>,
+    /// The project root (renderers that chain migrations read the existing ones from here).
+    pub project_dir: PathBuf,
 }
 
 /// A migration framework's file layout.
@@ -33,6 +54,12 @@ pub trait Renderer {
     fn name(&self) -> &'static str;
     /// Human name for reports.
     fn display_name(&self) -> &'static str;
+    /// Where the framework keeps its migrations, relative to the project root, when the
+    /// project does not say otherwise (`db/migrate` for Rails, `<app>/migrations` is found by
+    /// detection for Django).
+    fn default_migrations_dir(&self) -> &'static str {
+        "migrations"
+    }
     /// Whether the framework wraps each migration in a transaction by itself.
     fn wraps_in_transaction(&self) -> bool {
         false

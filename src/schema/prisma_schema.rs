@@ -1,0 +1,399 @@
+//! A Prisma `schema.prisma` read into the model: translated to the PostgreSQL DDL Prisma
+//! Migrate would generate for it (models → tables with `@map`/`@@map` names, scalar types and
+//! `@db.*` native types, `@id`/`@@id`, `@unique`/`@@unique` as `<Model>_<cols>_key` unique
+//! indexes, `@@index` as `<Model>_<cols>_idx`, `@default`, `@relation` foreign keys
+//! `<Model>_<cols>_fkey`, enums), then replayed by the DDL interpreter. Used when a Prisma
+//! project has no migrations yet. Read-only; unknown attributes are ignored.
+
+use super::sql::{load_str, LoadError};
+use super::Schema;
+
+/// Load a `schema.prisma` text.
+pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
+    load_str(&to_sql(text), origin)
+}
+
+struct Block<'t> {
+    kind: &'t str,
+    name: &'t str,
+    lines: Vec<&'t str>,
+}
+
+fn blocks(text: &str) -> Vec<Block<'_>> {
+    let mut out = vec![];
+    let mut current: Option<Block> = None;
+    for raw in text.lines() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if let Some(b) = current.as_mut() {
+            if line == "}" {
+                out.push(current.take().expect("open block"));
+            } else if !line.is_empty() {
+                b.lines.push(line);
+            }
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        if let (Some(kind), Some(name)) = (words.next(), words.next()) {
+            if line.ends_with('{') && matches!(kind, "model" | "enum") {
+                current = Some(Block {
+                    kind,
+                    name,
+                    lines: vec![],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn q(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The argument of `@attr(...)` in a line, e.g. `map` of `@map("x")` → `"x"`.
+fn attr<'l>(line: &'l str, name: &str) -> Option<&'l str> {
+    let at = line.find(&format!("{name}("))? + name.len() + 1;
+    let rest = &line[at..];
+    let mut depth = 1;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&rest[..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn unquote(s: &str) -> &str {
+    s.trim().trim_matches('"')
+}
+
+/// `[a, b]` or `fields: [a, b]` → `["a", "b"]`.
+fn list(s: &str, key: Option<&str>) -> Vec<String> {
+    let s = match key {
+        Some(k) => match s.find(&format!("{k}:")) {
+            Some(at) => &s[at..],
+            None => return vec![],
+        },
+        None => s,
+    };
+    let (Some(a), Some(b)) = (s.find('['), s.find(']')) else {
+        return vec![];
+    };
+    s[a + 1..b]
+        .split(',')
+        .map(|x| x.trim().split('(').next().unwrap_or("").trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+struct Field {
+    name: String,
+    column: String,
+    ty: String,
+    optional: bool,
+    line: String,
+}
+
+fn sql_type(field: &Field, enums: &[(String, String)]) -> Option<String> {
+    if let Some(native) = field.line.split("@db.").nth(1) {
+        let native = native.split_whitespace().next().unwrap_or("");
+        let (name, args) = native.split_once('(').unwrap_or((native, ""));
+        let args = args.trim_end_matches(')');
+        let base = match name {
+            "VarChar" => "varchar",
+            "Char" => "char",
+            "Text" => "text",
+            "Uuid" => "uuid",
+            "Timestamptz" => "timestamptz",
+            "Timestamp" => "timestamp",
+            "Date" => "date",
+            "Integer" => "integer",
+            "SmallInt" => "smallint",
+            "BigInt" => "bigint",
+            "Decimal" => "numeric",
+            "Real" => "real",
+            "DoublePrecision" => "double precision",
+            "Boolean" => "boolean",
+            "Json" => "json",
+            "JsonB" => "jsonb",
+            "Inet" => "inet",
+            _ => "",
+        };
+        if !base.is_empty() {
+            return Some(if args.is_empty() {
+                base.into()
+            } else {
+                format!("{base}({args})")
+            });
+        }
+    }
+    let t = match field.ty.as_str() {
+        "String" => "text",
+        "Int" => "integer",
+        "BigInt" => "bigint",
+        "Boolean" => "boolean",
+        "DateTime" => "timestamp(3)",
+        "Float" => "double precision",
+        "Decimal" => "numeric(65,30)",
+        "Json" => "jsonb",
+        "Bytes" => "bytea",
+        other => return enums.iter().find(|(m, _)| m == other).map(|(_, db)| q(db)),
+    };
+    Some(t.into())
+}
+
+fn default_sql(field: &Field, ty: &str) -> Option<String> {
+    let d = attr(&field.line, "@default")?.trim();
+    match d {
+        "autoincrement()" | "uuid()" | "cuid()" | "nanoid()" => None,
+        "now()" => Some("CURRENT_TIMESTAMP".into()),
+        "true" | "false" => Some(d.into()),
+        _ if d.starts_with('"') => Some(format!("'{}'", unquote(d).replace('\'', "''"))),
+        _ if d.parse::<f64>().is_ok() => Some(d.into()),
+        _ if ty.starts_with('"') => Some(format!("'{d}'")),
+        _ => None,
+    }
+}
+
+/// The DDL Prisma Migrate would write for the schema.
+pub fn to_sql(text: &str) -> String {
+    let blocks = blocks(text);
+    let mapped = |b: &Block| -> String {
+        b.lines
+            .iter()
+            .find_map(|l| {
+                l.strip_prefix("@@map(")
+                    .map(|r| unquote(r.trim_end_matches(')')).to_string())
+            })
+            .unwrap_or_else(|| b.name.to_string())
+    };
+    let enums: Vec<(String, String)> = blocks
+        .iter()
+        .filter(|b| b.kind == "enum")
+        .map(|b| (b.name.to_string(), mapped(b)))
+        .collect();
+    let models: Vec<(String, String)> = blocks
+        .iter()
+        .filter(|b| b.kind == "model")
+        .map(|b| (b.name.to_string(), mapped(b)))
+        .collect();
+    let mut sql = String::new();
+    let mut after = String::new();
+    for b in blocks.iter().filter(|b| b.kind == "enum") {
+        let values: Vec<String> = b
+            .lines
+            .iter()
+            .filter(|l| !l.starts_with('@'))
+            .map(|l| format!("'{}'", l.split_whitespace().next().unwrap_or("")))
+            .collect();
+        sql.push_str(&format!(
+            "CREATE TYPE {} AS ENUM ({});\n",
+            q(&mapped(b)),
+            values.join(", ")
+        ));
+    }
+    for b in blocks.iter().filter(|b| b.kind == "model") {
+        let table = mapped(b);
+        let fields: Vec<Field> = b
+            .lines
+            .iter()
+            .filter(|l| !l.starts_with("@@"))
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                let name = w.next()?.to_string();
+                let raw = w.next()?;
+                let optional = raw.ends_with('?');
+                let ty = raw.trim_end_matches(['?', '!']).to_string();
+                let column = attr(l, "@map")
+                    .map(|m| unquote(m).to_string())
+                    .unwrap_or_else(|| name.clone());
+                Some(Field {
+                    name,
+                    column,
+                    ty,
+                    optional,
+                    line: l.to_string(),
+                })
+            })
+            .collect();
+        let column_of = |n: &str| {
+            fields
+                .iter()
+                .find(|f| f.name == n)
+                .map(|f| f.column.clone())
+                .unwrap_or_else(|| n.to_string())
+        };
+        let cols_sql = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| q(&column_of(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let cols_name = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| column_of(n))
+                .collect::<Vec<_>>()
+                .join("_")
+        };
+        let mut defs = vec![];
+        for f in &fields {
+            if f.ty.ends_with("[]") {
+                continue;
+            }
+            if let Some(rel) = attr(&f.line, "@relation") {
+                let (from, to) = (list(rel, Some("fields")), list(rel, Some("references")));
+                let target = models
+                    .iter()
+                    .find(|(m, _)| *m == f.ty)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_else(|| f.ty.clone());
+                if !from.is_empty() {
+                    let on_delete = match rel
+                        .split("onDelete:")
+                        .nth(1)
+                        .map(|s| s.trim().split([',', ')', ' ']).next().unwrap_or(""))
+                    {
+                        Some("Cascade") => "CASCADE",
+                        Some("SetNull") => "SET NULL",
+                        Some("NoAction") => "NO ACTION",
+                        Some("SetDefault") => "SET DEFAULT",
+                        Some("Restrict") => "RESTRICT",
+                        _ if f.optional => "SET NULL",
+                        _ => "RESTRICT",
+                    };
+                    let to_cols = to.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ");
+                    after.push_str(&format!(
+                        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({to_cols}) ON DELETE {on_delete} ON UPDATE CASCADE;\n",
+                        q(&table), q(&format!("{table}_{}_fkey", cols_name(&from))), cols_sql(&from), q(&target)
+                    ));
+                }
+                continue;
+            }
+            let Some(ty) = sql_type(f, &enums) else {
+                continue;
+            };
+            let serial = f.line.contains("@default(autoincrement())");
+            let ty = match (serial, ty.as_str()) {
+                (true, "bigint") => "bigserial".to_string(),
+                (true, _) => "serial".to_string(),
+                _ => ty,
+            };
+            let mut def = format!("{} {ty}", q(&f.column));
+            if !f.optional {
+                def.push_str(" NOT NULL");
+            }
+            if let Some(d) = default_sql(f, &ty) {
+                def.push_str(&format!(" DEFAULT {d}"));
+            }
+            defs.push(def);
+            if f.line.contains("@id") {
+                defs.push(format!(
+                    "CONSTRAINT {} PRIMARY KEY ({})",
+                    q(&format!("{table}_pkey")),
+                    q(&f.column)
+                ));
+            }
+            if f.line.contains("@unique") {
+                after.push_str(&format!(
+                    "CREATE UNIQUE INDEX {} ON {} ({});\n",
+                    q(&format!("{table}_{}_key", f.column)),
+                    q(&table),
+                    q(&f.column)
+                ));
+            }
+        }
+        for l in b.lines.iter().filter(|l| l.starts_with("@@")) {
+            let cols = list(l, None);
+            if l.starts_with("@@id(") {
+                defs.push(format!(
+                    "CONSTRAINT {} PRIMARY KEY ({})",
+                    q(&format!("{table}_pkey")),
+                    cols_sql(&cols)
+                ));
+            } else if l.starts_with("@@unique(") {
+                after.push_str(&format!(
+                    "CREATE UNIQUE INDEX {} ON {} ({});\n",
+                    q(&format!("{table}_{}_key", cols_name(&cols))),
+                    q(&table),
+                    cols_sql(&cols)
+                ));
+            } else if l.starts_with("@@index(") {
+                after.push_str(&format!(
+                    "CREATE INDEX {} ON {} ({});\n",
+                    q(&format!("{table}_{}_idx", cols_name(&cols))),
+                    q(&table),
+                    cols_sql(&cols)
+                ));
+            }
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE {} (\n  {}\n);\n",
+            q(&table),
+            defs.join(",\n  ")
+        ));
+    }
+    sql.push_str(&after);
+    sql
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    const SCHEMA: &str = r#"
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+enum Role {
+  USER
+  ADMIN
+}
+
+model User {
+  id        Int      @id @default(autoincrement())
+  email     String   @unique @db.VarChar(255)
+  name      String?
+  role      Role     @default(USER)
+  createdAt DateTime @default(now()) @map("created_at")
+  posts     Post[]
+  @@map("users")
+}
+
+model Post {
+  id       BigInt @id @default(autoincrement())
+  title    String
+  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
+  authorId Int    @map("author_id")
+  @@index([authorId])
+}
+"#;
+
+    #[test]
+    fn models_enums_keys_indexes_and_relations() {
+        let s = load(SCHEMA, "schema.prisma").unwrap();
+        let users = &s.tables["users"];
+        let cols: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(cols, ["id", "email", "name", "role", "created_at"]);
+        assert_eq!(users.columns[1].data_type, "varchar(255)");
+        assert!(users.columns[2].nullable);
+        assert!(users
+            .indexes
+            .iter()
+            .any(|i| i.name == "users_email_key" && i.unique));
+        let posts = &s.tables["Post"];
+        assert_eq!(posts.foreign_keys[0].name, "Post_author_id_fkey");
+        assert!(posts.indexes.iter().any(|i| i.name == "Post_author_id_idx"));
+        assert!(s.enums.contains_key("Role"));
+    }
+}

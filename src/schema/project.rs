@@ -1,0 +1,262 @@
+//! The current schema read from a project's own files, when there is no database URL and no
+//! dump: the SQL-file frameworks' migrations replayed in the order their tool applies them
+//! (Flyway, golang-migrate, sqlx, raw SQL, dbmate and goose up sections, diesel, Prisma), a
+//! Prisma `schema.prisma` (`prisma_schema`) when it has no migrations, and Rails'
+//! `db/structure.sql` or `db/schema.rb` (`rails_schema`). Code frameworks (Django, Sequelize,
+//! TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not run: they get
+//! an error that says to pass `--database-url` or `--schema`. Read-only.
+
+use super::sql::{apply_str, LoadError};
+use super::Schema;
+use std::path::{Path, PathBuf};
+
+/// How a framework's migrations directory is replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// `*.up.sql` files in name order, else plain `*.sql` (raw SQL, golang-migrate, sqlx).
+    UpFiles,
+    /// `V<n>__*.sql` in numeric version order.
+    Flyway,
+    /// The `-- migrate:up` section of each `*.sql` file, in name order.
+    Dbmate,
+    /// The `-- +goose Up` section of each `*.sql` file, in name order.
+    Goose,
+    /// `<dir>/up.sql` of each migration folder, in name order.
+    Diesel,
+    /// `<dir>/migration.sql` of each migration folder, in name order; `schema.prisma` when
+    /// there are none.
+    Prisma,
+    /// `db/structure.sql`, else `db/schema.rb`.
+    Rails,
+    /// No way to read the schema from the files.
+    NeedsDatabase,
+}
+
+impl Replay {
+    /// The replay for a framework (by its `--framework` name).
+    pub fn for_framework(name: &str) -> Replay {
+        match name {
+            "sql" | "golang-migrate" | "sqlx" => Replay::UpFiles,
+            "flyway" => Replay::Flyway,
+            "dbmate" => Replay::Dbmate,
+            "goose" => Replay::Goose,
+            "diesel" => Replay::Diesel,
+            "prisma" => Replay::Prisma,
+            "rails" => Replay::Rails,
+            _ => Replay::NeedsDatabase,
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|e| LoadError {
+        origin: path.display().to_string(),
+        line: 0,
+        message: format!("cannot read file: {e}"),
+    })
+}
+
+fn entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    if !dir.is_dir() {
+        return Ok(vec![]);
+    }
+    let io = |e: std::io::Error| LoadError {
+        origin: dir.display().to_string(),
+        line: 0,
+        message: format!("cannot read directory: {e}"),
+    };
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).map_err(io)? {
+        out.push(e.map_err(io)?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The text of a file between the line starting with `start` and the next line starting with
+/// any of `ends` (exclusive), with the other lines blanked so line numbers stay right.
+pub fn section(text: &str, start: &str, ends: &[&str]) -> String {
+    let mut inside = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with(start) {
+            inside = true;
+        } else if ends.iter().any(|e| t.starts_with(e)) {
+            inside = false;
+        } else if inside && !t.starts_with("-- +goose") {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Replay a project's migrations into a schema. Returns the schema and the files read.
+pub fn replay(
+    replay: Replay,
+    project_dir: &Path,
+    migrations_dir: &Path,
+    framework: &str,
+) -> Result<(Schema, Vec<PathBuf>), LoadError> {
+    let dir = project_dir.join(migrations_dir);
+    let mut schema = Schema::default();
+    let mut used = vec![];
+    let mut apply = |schema: &mut Schema, path: PathBuf, text: &str| -> Result<(), LoadError> {
+        apply_str(schema, text, &path.display().to_string())?;
+        used.push(path);
+        Ok(())
+    };
+    match replay {
+        Replay::UpFiles => return super::sql::load_migrations_dir(&dir),
+        Replay::Flyway => {
+            let mut files: Vec<(Vec<u64>, PathBuf)> = entries(&dir)?
+                .into_iter()
+                .filter_map(|p| {
+                    let n = name(&p);
+                    let (v, rest) = n.strip_prefix('V')?.split_once("__")?;
+                    if !rest.ends_with(".sql") {
+                        return None;
+                    }
+                    let parts: Option<Vec<u64>> =
+                        v.split(['.', '_']).map(|x| x.parse().ok()).collect();
+                    Some((parts?, p))
+                })
+                .collect();
+            files.sort();
+            for (_, p) in files {
+                let text = read(&p)?;
+                apply(&mut schema, p, &text)?;
+            }
+        }
+        Replay::Dbmate | Replay::Goose => {
+            let (start, ends): (&str, &[&str]) = if replay == Replay::Dbmate {
+                ("-- migrate:up", &["-- migrate:down"])
+            } else {
+                ("-- +goose Up", &["-- +goose Down"])
+            };
+            for p in entries(&dir)? {
+                if !name(&p).ends_with(".sql") {
+                    continue;
+                }
+                let text = section(&read(&p)?, start, ends);
+                apply(&mut schema, p, &text)?;
+            }
+        }
+        Replay::Diesel | Replay::Prisma => {
+            let file = if replay == Replay::Diesel {
+                "up.sql"
+            } else {
+                "migration.sql"
+            };
+            for d in entries(&dir)? {
+                let p = d.join(file);
+                if p.is_file() {
+                    let text = read(&p)?;
+                    apply(&mut schema, p, &text)?;
+                }
+            }
+            if replay == Replay::Prisma && used.is_empty() {
+                let p = dir.parent().unwrap_or(&dir).join("schema.prisma");
+                if p.is_file() {
+                    let schema = super::prisma_schema::load(&read(&p)?, &p.display().to_string())?;
+                    return Ok((schema, vec![p]));
+                }
+            }
+        }
+        Replay::Rails => {
+            let db = migrations_dir.parent().unwrap_or(Path::new("db"));
+            let structure = project_dir.join(db).join("structure.sql");
+            let schema_rb = project_dir.join(db).join("schema.rb");
+            if structure.is_file() {
+                let text = read(&structure)?;
+                apply(&mut schema, structure, &text)?;
+            } else if schema_rb.is_file() {
+                let text = read(&schema_rb)?;
+                let s = super::rails_schema::load(&text, &schema_rb.display().to_string())?;
+                return Ok((s, vec![schema_rb]));
+            }
+        }
+        Replay::NeedsDatabase => {
+            return Err(LoadError {
+                origin: migrations_dir.display().to_string(),
+                line: 0,
+                message: format!(
+                    "{framework} keeps the schema in code migsmith does not run: pass --database-url URL (the database the migrations were applied to) or --schema FILE (e.g. the output of `pg_dump --schema-only`)"
+                ),
+            })
+        }
+    }
+    Ok((schema, used))
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    #[test]
+    fn sections_keep_line_numbers() {
+        let text = "-- migrate:up\nCREATE TABLE a (x int);\n-- migrate:down\nDROP TABLE a;\n";
+        assert_eq!(
+            section(text, "-- migrate:up", &["-- migrate:down"]),
+            "\nCREATE TABLE a (x int);\n\n\n"
+        );
+    }
+
+    #[test]
+    fn code_frameworks_ask_for_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = replay(Replay::NeedsDatabase, dir.path(), Path::new("m"), "django").unwrap_err();
+        assert!(e.message.contains("--database-url"), "{e}");
+        assert!(e.message.contains("--schema"), "{e}");
+    }
+
+    #[test]
+    fn flyway_replays_in_numeric_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("V10__b.sql"),
+            "ALTER TABLE t ADD COLUMN b int;",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("V2__a.sql"), "CREATE TABLE t (a int);").unwrap();
+        std::fs::write(dir.path().join("U2__a.sql"), "DROP TABLE t;").unwrap();
+        let (s, used) = replay(Replay::Flyway, dir.path(), Path::new(""), "flyway").unwrap();
+        assert_eq!(used.len(), 2);
+        assert_eq!(s.tables["t"].columns.len(), 2);
+    }
+
+    /// Every SQL-file fixture project creates `users` then adds `name` in a second migration
+    /// (after a down file or section that must not be replayed).
+    #[test]
+    fn fixture_projects_replay_in_their_frameworks_order() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/frameworks");
+        for (framework, dir, files) in [
+            ("flyway", "db/migration", 2),
+            ("dbmate", "db/migrations", 2),
+            ("goose", "migrations", 2),
+            ("golang-migrate", "migrations", 2),
+            ("sqlx", "migrations", 2),
+            ("diesel", "migrations", 2),
+            ("prisma", "prisma/migrations", 2),
+            ("rails", "db/migrate", 1),
+        ] {
+            let how = Replay::for_framework(framework);
+            let (schema, used) = replay(how, &root.join(framework), Path::new(dir), framework)
+                .unwrap_or_else(|e| panic!("{framework}: {e}"));
+            assert_eq!(used.len(), files, "{framework}: {used:?}");
+            let columns: Vec<&str> = schema.tables["users"]
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            assert_eq!(columns, ["id", "email", "name"], "{framework}");
+        }
+    }
+}

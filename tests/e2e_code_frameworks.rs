@@ -1,0 +1,442 @@
+//! End to end, for each code-based framework: migsmith writes the migrations into a copy of a
+//! fixture project (`tests/fixtures/e2e/<framework>/`), the framework's own CLI runs them up on
+//! a throwaway PostgreSQL database, the catalog must equal what the plain SQL files give (applied
+//! with psql on a second database), then the CLI rolls them back and the catalog must equal the
+//! starting one. The framework's history tables are left out of the comparison.
+//!
+//! The CLIs come from `scripts/install-code-frameworks.sh` (`.e2e/node`, `.e2e/venv`, apt ruby
+//! and php), which `scripts/test.sh` and `scripts/e2e.sh` run first. Without a CLI (or
+//! PostgreSQL) a test says so loudly and returns — except under CI, where it fails.
+
+mod common;
+
+use common::{assert_same_schema, TestDb};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The changes every framework must carry up and back down (the last two are multi-phase:
+/// a column then its index built CONCURRENTLY, and a NOT NULL change).
+const SCENARIOS: &[&str] = &[
+    "add last_login_at to users",
+    "remove legacy_flag from users",
+    "rename users.name to full_name",
+    "change type of users.age to bigint",
+    "add index on users(email)",
+    "add foreign key from posts.author_id to users.id",
+    "create table tags with name:string",
+    "drop table audit_log",
+    "add published_at to posts and add index on posts(published_at)",
+    "make users.email not null",
+];
+
+/// How to drive one framework.
+struct Framework {
+    /// `--framework NAME` and the fixture directory name.
+    name: &'static str,
+    migrations_dir: &'static str,
+    /// Tables the framework keeps its own bookkeeping in (left out of the comparison).
+    history: &'static [&'static str],
+    /// Run once before the first migration (e.g. apply the fixture's baseline migration).
+    setup: &'static [&'static [&'static str]],
+    /// Apply every pending migration.
+    up: &'static [&'static [&'static str]],
+    /// Roll back the last `n` migrations: the commands, with `{n}` replaced.
+    down: &'static [&'static [&'static str]],
+    /// Whether `down` rolls back one migration at a time (so runs `n` times).
+    down_one_at_a_time: bool,
+    /// For frameworks that ignore a migration's own transaction opt-out when rolling back
+    /// (TypeORM): the text marking such a migration, and the rollback command to use for it.
+    down_without_transaction: Option<(&'static str, &'static [&'static str])>,
+    /// Extra environment for the CLI.
+    env: &'static [(&'static str, &'static str)],
+    /// Run once after every scenario, on the project holding a copy of every generated file in
+    /// `kept/` (TypeORM: one `tsc --noEmit` type-checks them all, so the runs can skip it).
+    finally: &'static [&'static [&'static str]],
+    /// Executables that must exist (relative to the repository, or on PATH).
+    needs: &'static [&'static str],
+}
+
+const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
+const VENV_BIN: &str = ".e2e/venv/bin";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The framework's CLIs, or `None` with a loud message (a failure under CI).
+fn tools_present(fw: &Framework) -> bool {
+    let path = search_path();
+    let missing: Vec<&str> = fw
+        .needs
+        .iter()
+        .copied()
+        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "{}: missing {} — run scripts/install-code-frameworks.sh",
+        fw.name,
+        missing.join(", ")
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("CI: {msg}");
+    }
+    eprintln!("SKIPPED (not run!) {msg}");
+    false
+}
+
+fn search_path() -> std::ffi::OsString {
+    let mut dirs = vec![repo().join(NODE_BIN), repo().join(VENV_BIN)];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).unwrap()
+}
+
+fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) {
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.replace("{n}", &n.to_string()))
+        .collect();
+    let out = Command::new(&argv[0])
+        .args(&argv[1..])
+        .current_dir(project)
+        .env("PATH", search_path())
+        .env("DATABASE_URL", url)
+        .env_remove("NODE_OPTIONS")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
+    if !out.status.success() {
+        panic!(
+            "`{}` failed in {}:\n{}\n{}",
+            argv.join(" "),
+            project.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The snapshot without the framework's bookkeeping tables (and their indexes, whose names,
+/// like TypeORM's `PK_<hash>`, need not mention the table).
+fn user_schema(db: &TestDb, history: &[&str]) -> Vec<String> {
+    let lines = db.snapshot();
+    let on_history = |line: &str| {
+        history.iter().any(|t| {
+            line.contains(&format!("public.{t}")) || line.contains(&format!("public.\"{t}"))
+        })
+    };
+    let history_indexes: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with("index ") && on_history(l))
+        .filter_map(|l| {
+            let name = l.split(" INDEX ").nth(1)?.split(" ON ").next()?;
+            Some(format!("relation public.{} kind=i", name.trim_matches('"')))
+        })
+        .collect();
+    lines
+        .into_iter()
+        .filter(|l| !on_history(l) && !history_indexes.contains(l))
+        .collect()
+}
+
+/// `migsmith generate` into `project`; returns the files it wrote.
+fn generate(
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    now: &str,
+) -> Vec<PathBuf> {
+    let before = files_in(&project.join(dir));
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args([
+            "generate",
+            description,
+            "--framework",
+            framework,
+            "--migrations-dir",
+            dir,
+        ])
+        .arg("--project-dir")
+        .arg(project)
+        .arg("--schema")
+        .arg(repo().join("tests/fixtures/e2e/schema.sql"))
+        .args(["--now", now])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "generate {description:?} --framework {framework} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    new.sort();
+    assert!(
+        !new.is_empty(),
+        "generate {description:?} wrote no file in {dir}"
+    );
+    new
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|es| {
+            es.filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The catalog after the plain SQL files for `description` ran on a fresh database (the
+/// reference every framework must reach).
+fn sql_reference(description: &str, now: &str) -> Option<Vec<String>> {
+    let db = TestDb::create("e2e_ref")?;
+    db.psql_file(&repo().join("tests/fixtures/e2e/schema.sql"))
+        .unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let files = generate(project.path(), "sql", "migrations", description, now);
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
+    {
+        db.psql_file(f).unwrap();
+    }
+    Some(db.snapshot())
+}
+
+fn end_to_end(fw: &Framework) {
+    if !tools_present(fw) {
+        return;
+    }
+    let Some(db) = TestDb::create(&format!("e2e_{}", fw.name)) else {
+        return;
+    };
+    db.psql_file(&repo().join("tests/fixtures/e2e/schema.sql"))
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let project = work.path().join(fw.name);
+    copy_dir(&repo().join("tests/fixtures/e2e").join(fw.name), &project);
+    let node_modules = repo().join(".e2e/node/node_modules");
+    if node_modules.is_dir() {
+        std::os::unix::fs::symlink(&node_modules, project.join("node_modules")).unwrap();
+    }
+    for cmd in fw.setup {
+        run(&project, &db.url, fw.env, cmd, 1);
+    }
+    let start = user_schema(&db, fw.history);
+    for (i, description) in SCENARIOS.iter().enumerate() {
+        let now = format!("202611221{i}0000");
+        let context = format!("{} `{description}`", fw.name);
+        let expected = sql_reference(description, &now).expect("reference database");
+        assert_ne!(expected, start, "{context}: the plan changes nothing");
+
+        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        for cmd in fw.up {
+            run(&project, &db.url, fw.env, cmd, files.len());
+        }
+        assert_same_schema(
+            &format!("{context} up"),
+            &expected,
+            &user_schema(&db, fw.history),
+        );
+
+        if fw.down_one_at_a_time {
+            for file in files.iter().rev() {
+                let text = std::fs::read_to_string(file).unwrap();
+                match fw.down_without_transaction {
+                    Some((marker, cmd)) if text.contains(marker) => {
+                        run(&project, &db.url, fw.env, cmd, 1)
+                    }
+                    _ => fw
+                        .down
+                        .iter()
+                        .for_each(|cmd| run(&project, &db.url, fw.env, cmd, 1)),
+                }
+            }
+        } else {
+            for cmd in fw.down {
+                run(&project, &db.url, fw.env, cmd, files.len());
+            }
+        }
+        assert_same_schema(
+            &format!("{context} down"),
+            &start,
+            &user_schema(&db, fw.history),
+        );
+        // As a user would after rolling back: the next change starts from a clean directory.
+        let kept = project.join("kept");
+        std::fs::create_dir_all(&kept).unwrap();
+        for f in files {
+            std::fs::rename(&f, kept.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    for cmd in fw.finally {
+        run(&project, &db.url, fw.env, cmd, 0);
+    }
+}
+
+#[test]
+fn sequelize() {
+    end_to_end(&Framework {
+        name: "sequelize",
+        migrations_dir: "migrations",
+        history: &["SequelizeMeta"],
+        setup: &[],
+        up: &[&["sequelize-cli", "db:migrate"]],
+        down: &[&["sequelize-cli", "db:migrate:undo"]],
+        down_one_at_a_time: true,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["sequelize-cli"],
+    });
+}
+
+#[test]
+fn typeorm() {
+    end_to_end(&Framework {
+        name: "typeorm",
+        migrations_dir: "migrations",
+        history: &["migrations"],
+        setup: &[],
+        up: &[&[
+            "typeorm-ts-node-commonjs",
+            "migration:run",
+            "-d",
+            "data-source.ts",
+        ]],
+        down: &[&[
+            "typeorm-ts-node-commonjs",
+            "migration:revert",
+            "-d",
+            "data-source.ts",
+        ]],
+        down_one_at_a_time: true,
+        down_without_transaction: Some((
+            "transaction = false",
+            &[
+                "typeorm-ts-node-commonjs",
+                "migration:revert",
+                "-d",
+                "data-source.ts",
+                "-t",
+                "none",
+            ],
+        )),
+        env: &[("TS_NODE_TRANSPILE_ONLY", "true")],
+        finally: &[&["tsc", "--noEmit", "-p", "tsconfig.json"]],
+        needs: &["typeorm-ts-node-commonjs", "tsc"],
+    });
+}
+
+#[test]
+fn knex() {
+    end_to_end(&Framework {
+        name: "knex",
+        migrations_dir: "migrations",
+        history: &["knex_migrations"],
+        setup: &[],
+        up: &[&["knex", "migrate:latest"]],
+        down: &[&["knex", "migrate:down"]],
+        down_one_at_a_time: true,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["knex"],
+    });
+}
+
+#[test]
+fn django() {
+    end_to_end(&Framework {
+        name: "django",
+        migrations_dir: "shop/migrations",
+        history: &["django_migrations"],
+        setup: &[&["python", "manage.py", "migrate", "shop"]],
+        up: &[&["python", "manage.py", "migrate", "shop"]],
+        down: &[&["python", "manage.py", "migrate", "shop", "0001"]],
+        down_one_at_a_time: false,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["python", "django-admin"],
+    });
+}
+
+#[test]
+fn alembic() {
+    end_to_end(&Framework {
+        name: "alembic",
+        migrations_dir: "alembic/versions",
+        history: &["alembic_version"],
+        setup: &[&["alembic", "upgrade", "head"]],
+        up: &[&["alembic", "upgrade", "head"]],
+        down: &[&["alembic", "downgrade", "-{n}"]],
+        down_one_at_a_time: false,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["alembic"],
+    });
+}
+
+#[test]
+fn rails() {
+    end_to_end(&Framework {
+        name: "rails",
+        migrations_dir: "db/migrate",
+        history: &["schema_migrations", "ar_internal_metadata"],
+        setup: &[],
+        up: &[&["rake", "db:migrate"]],
+        down: &[&["rake", "db:rollback", "STEP={n}"]],
+        down_one_at_a_time: false,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["ruby", "rake"],
+    });
+}
+
+#[test]
+fn laravel() {
+    end_to_end(&Framework {
+        name: "laravel",
+        migrations_dir: "database/migrations",
+        history: &["migrations"],
+        setup: &[],
+        up: &[&["php", "artisan", "migrate", "--force"]],
+        down: &[&[
+            "php",
+            "artisan",
+            "migrate:rollback",
+            "--step={n}",
+            "--force",
+        ]],
+        down_one_at_a_time: false,
+        down_without_transaction: None,
+        env: &[],
+        finally: &[],
+        needs: &["php"],
+    });
+}
