@@ -11,10 +11,13 @@ as_root() {
 }
 
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' || missing+=(libclang-dev)
+# (grep without -q: with pipefail, -q's early exit would SIGPIPE ldconfig and read as missing)
+ldconfig -p 2>/dev/null | grep 'libclang[-.0-9]*\.so' >/dev/null || missing+=(libclang-dev)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v pg_dump >/dev/null || missing+=(postgresql-client)
 command -v cc >/dev/null || missing+=(build-essential)
+# migsmith verify/calibrate start ephemeral clusters with initdb/pg_ctl (the server package).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   as_root apt-get update -qq

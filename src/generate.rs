@@ -2,12 +2,18 @@
 //! analyse. The CLI is a thin shell around this; tests call it directly.
 
 use crate::analyze::{analyze, Analysis};
+use crate::dialect::postgres::PgVersion;
 use crate::intent::{self, ParseError};
-use crate::plan::{self, Plan, PlanError};
+use crate::plan::cost::CostTable;
+use crate::plan::{self, Plan, PlanError, StrategyOptions};
+use crate::render::detect::{self, DetectError, Detection};
 use crate::render::naming::version_of;
-use crate::render::sql::RawSql;
-use crate::render::{FrameworkCommands, RenderContext, RenderedFile, Renderer, WriteError};
-use crate::schema::sql::{load_file, load_migrations_dir, LoadError};
+use crate::render::{
+    registry, FrameworkCommands, RenderContext, RenderedFile, Renderer, WriteError,
+};
+use crate::schema::project::{replay, Replay};
+use crate::schema::sizes::RowCounts;
+use crate::schema::sql::{load_file, LoadError};
 use crate::schema::Schema;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -19,6 +25,19 @@ pub enum SchemaSource {
     Dump(PathBuf),
     /// Replay the migrations directory.
     Migrations,
+    /// Introspect a live database (read-only).
+    Live(LiveSource),
+}
+
+/// A live database to read the schema from.
+#[derive(Debug, Clone)]
+pub struct LiveSource {
+    /// Connection URL (`postgres://user:pass@host:port/db`); never printed with its password.
+    pub url: String,
+    /// Only this schema (namespace); default: every non-system schema.
+    pub schema_name: Option<String>,
+    /// Count rows with `count(*)` instead of trusting `reltuples`.
+    pub exact_counts: bool,
 }
 
 /// Inputs of one `generate` run.
@@ -28,8 +47,41 @@ pub struct GenerateOptions {
     pub source: SchemaSource,
     /// The project root; the migrations directory is relative to it.
     pub project_dir: PathBuf,
+    /// The migrations directory; empty: the detected framework's own directory.
     pub migrations_dir: PathBuf,
     pub now: DateTime<Utc>,
+    /// `--framework NAME`: skip detection.
+    pub framework: Option<String>,
+    /// Per-row costs for the estimates (`--costs FILE`, else `CostTable::default_path()` when it
+    /// exists, else the built-in figures).
+    pub costs: CostTable,
+    /// `--rows N` / `--rows TABLE=N`: table sizes, overriding statistics.
+    pub rows: RowCounts,
+    /// `--pg-version`: default the live server's major version, else 15.
+    pub pg_version: Option<PgVersion>,
+    /// Thresholds, timeouts and batch size for the zero-downtime forms. Its `pg_version` and
+    /// `costs` are replaced by the two fields above.
+    pub strategy: StrategyOptions,
+}
+
+impl GenerateOptions {
+    /// Options with every default the CLI uses: detected framework and directory, now,
+    /// built-in costs, no sizes, PostgreSQL 15 unless the schema says otherwise.
+    /// Set other fields with struct update syntax (`GenerateOptions { now, ..new(…) }`).
+    pub fn new(description: &str, source: SchemaSource, project_dir: &Path) -> Self {
+        GenerateOptions {
+            description: description.to_string(),
+            source,
+            project_dir: project_dir.to_path_buf(),
+            migrations_dir: PathBuf::new(),
+            now: Utc::now(),
+            framework: None,
+            costs: CostTable::default(),
+            rows: RowCounts::default(),
+            pg_version: None,
+            strategy: StrategyOptions::default(),
+        }
+    }
 }
 
 /// Everything `generate` produced.
@@ -42,6 +94,8 @@ pub struct Generated {
     pub schema_source: String,
     pub renderer: &'static dyn Renderer,
     pub framework_reason: String,
+    /// What detection found (or what `--framework` chose).
+    pub detection: Detection,
 }
 
 /// Any failure of the pipeline, with a stable kind for JSON errors.
@@ -49,14 +103,47 @@ pub struct Generated {
 pub enum GenerateError {
     #[error(transparent)]
     Parse(#[from] ParseError),
+    /// (Not a `#[from]`: that would make the error its own source and print it twice.)
     #[error("cannot load the schema: {0}")]
-    Load(#[from] LoadError),
+    Load(LoadError),
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error("table `{table}` does not exist: the schema is empty ({source_text}); pass --schema FILE, e.g. the output of `pg_dump --schema-only`")]
     EmptySchema { table: String, source_text: String },
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error("unknown framework `{name}`; known: {}", .known.join(", "))]
+    UnknownFramework { name: String, known: Vec<String> },
+    #[error("--rows names table `{table}`, which the schema does not have{}", crate::plan::did_you_mean_text(.suggestions))]
+    UnknownRowsTable {
+        table: String,
+        suggestions: Vec<String>,
+    },
+    #[error(transparent)]
+    Detect(DetectError),
+    #[error("the project uses {framework} ({reason}), but this build of migsmith has no {framework} renderer yet; pass --framework with one of: {}", .known.join(", "))]
+    NoRenderer {
+        framework: String,
+        reason: String,
+        known: Vec<String>,
+    },
+}
+
+impl From<LoadError> for GenerateError {
+    fn from(e: LoadError) -> Self {
+        GenerateError::Load(e)
+    }
+}
+
+impl From<DetectError> for GenerateError {
+    fn from(e: DetectError) -> Self {
+        match e {
+            DetectError::UnknownFramework { name, known } => {
+                GenerateError::UnknownFramework { name, known }
+            }
+            other => GenerateError::Detect(other),
+        }
+    }
 }
 
 impl GenerateError {
@@ -67,6 +154,12 @@ impl GenerateError {
             GenerateError::Plan(e) => e.kind(),
             GenerateError::EmptySchema { .. } => "unknown_table",
             GenerateError::Write(_) => "write",
+            GenerateError::UnknownFramework { .. } => "unknown_framework",
+            GenerateError::UnknownRowsTable { .. } => "unknown_table",
+            GenerateError::Detect(DetectError::Ambiguous { .. }) => "ambiguous_framework",
+            GenerateError::Detect(DetectError::UnsupportedDialect { .. }) => "unsupported_dialect",
+            GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
+            GenerateError::NoRenderer { .. } => "no_renderer",
         }
     }
 
@@ -74,16 +167,34 @@ impl GenerateError {
         match self {
             GenerateError::Parse(e) => e.suggestions.clone(),
             GenerateError::Plan(e) => e.suggestions().to_vec(),
+            GenerateError::UnknownFramework { known, .. } => known.clone(),
+            GenerateError::UnknownRowsTable { suggestions, .. } => suggestions.clone(),
+            GenerateError::NoRenderer { known, .. } => known.clone(),
+            GenerateError::Detect(DetectError::Ambiguous { found }) => found
+                .iter()
+                .map(|d| format!("--framework {}", d.framework))
+                .collect(),
             _ => vec![],
         }
     }
 }
 
-/// Load the schema from its source; returns it with a description of the source.
+/// Load the schema from its source; returns it with a description of the source. Migrations
+/// are replayed as raw SQL `*.up.sql` files (see [`load_project_schema`] for a framework's).
 pub fn load_schema(
     source: &SchemaSource,
     project_dir: &Path,
     migrations_dir: &Path,
+) -> Result<(Schema, String), LoadError> {
+    load_project_schema(source, project_dir, migrations_dir, "sql")
+}
+
+/// Load the schema from its source, replaying migrations the way `framework` applies them.
+pub fn load_project_schema(
+    source: &SchemaSource,
+    project_dir: &Path,
+    migrations_dir: &Path,
+    framework: &str,
 ) -> Result<(Schema, String), LoadError> {
     match source {
         SchemaSource::Dump(path) => {
@@ -91,20 +202,54 @@ pub fn load_schema(
             Ok((schema, format!("schema dump `{}`", path.display())))
         }
         SchemaSource::Migrations => {
-            let (schema, files) = load_migrations_dir(&project_dir.join(migrations_dir))?;
+            let how = Replay::for_framework(framework);
+            let (schema, files) = replay(how, project_dir, migrations_dir, framework)?;
             let text = if files.is_empty() {
                 format!(
                     "no schema: `{}` has no migrations yet (pass --schema FILE to read a dump)",
                     migrations_dir.display()
                 )
             } else {
-                format!(
-                    "{} migration(s) replayed from `{}`",
-                    files.len(),
-                    migrations_dir.display()
-                )
+                let what = match how {
+                    Replay::Rails => format!("`{}`", files[0].display()),
+                    _ => format!(
+                        "{} migration(s) replayed from `{}`",
+                        files.len(),
+                        migrations_dir.display()
+                    ),
+                };
+                what
             };
             Ok((schema, text))
+        }
+        SchemaSource::Live(live) => {
+            let options = crate::schema::live::postgres::Options {
+                schema_name: live.schema_name.as_deref(),
+                exact_counts: live.exact_counts,
+            };
+            let schema =
+                crate::schema::live::postgres::load(&live.url, options).map_err(|e| LoadError {
+                    origin: "--database-url".into(),
+                    line: 0,
+                    message: e.to_string(),
+                })?;
+            let server = schema
+                .server
+                .as_ref()
+                .map(|s| format!(", PostgreSQL {}", s.version))
+                .unwrap_or_default();
+            let only = live
+                .schema_name
+                .as_deref()
+                .map(|n| format!(", schema `{n}`"))
+                .unwrap_or_default();
+            Ok((
+                schema,
+                format!(
+                    "live database `{}`{server}{only}",
+                    crate::schema::live::redact_url(&live.url)
+                ),
+            ))
         }
     }
 }
@@ -121,10 +266,79 @@ pub fn existing_versions(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Detect the project's framework (or take `--framework`), whatever its database.
+pub fn find_framework(
+    project_dir: &Path,
+    framework: Option<&str>,
+) -> Result<Detection, GenerateError> {
+    let known = registry::names();
+    Ok(detect::detect(project_dir, framework, &known, |name| {
+        PathBuf::from(
+            registry::by_name(name)
+                .map(|r| r.default_migrations_dir())
+                .unwrap_or("migrations"),
+        )
+    })?)
+}
+
+/// Detect the project's framework (or take `--framework`), and refuse a project whose config
+/// names a database other than PostgreSQL.
+pub fn detect_framework(
+    project_dir: &Path,
+    framework: Option<&str>,
+) -> Result<Detection, GenerateError> {
+    let detection = find_framework(project_dir, framework)?;
+    if let Some(d) = &detection.dialect {
+        if !d.is_postgres() {
+            return Err(DetectError::UnsupportedDialect {
+                framework: detection.framework.clone(),
+                dialect: d.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(detection)
+}
+
 /// Run the pipeline up to (not including) writing files.
 pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
-    let (schema, schema_source) =
-        load_schema(&opts.source, &opts.project_dir, &opts.migrations_dir)?;
+    let detection = detect_framework(&opts.project_dir, opts.framework.as_deref())?;
+    let renderer =
+        registry::by_name(&detection.framework).ok_or_else(|| GenerateError::NoRenderer {
+            framework: detection.framework.clone(),
+            reason: detection.reason(),
+            known: registry::names().iter().map(|n| n.to_string()).collect(),
+        })?;
+    let migrations_dir = if opts.migrations_dir.as_os_str().is_empty() {
+        detection.migrations_dir.clone()
+    } else {
+        opts.migrations_dir.clone()
+    };
+    let (mut schema, schema_source) = load_project_schema(
+        &opts.source,
+        &opts.project_dir,
+        &migrations_dir,
+        &detection.framework,
+    )?;
+    if let Some(table) = opts.rows.unknown_tables(&schema).next() {
+        return Err(GenerateError::UnknownRowsTable {
+            table: table.to_string(),
+            suggestions: crate::schema::did_you_mean(
+                table,
+                schema.tables.keys().map(String::as_str),
+            ),
+        });
+    }
+    opts.rows.apply(&mut schema);
+    let mut strategy = opts.strategy.clone();
+    strategy.costs = opts.costs.clone();
+    strategy.pg_version = opts
+        .pg_version
+        .or_else(|| {
+            let major = schema.server.as_ref()?.major();
+            PgVersion::new(major).ok()
+        })
+        .unwrap_or_default();
     let intents = intent::parse(&opts.description)?;
     let resolved = plan::resolve(&intents, &schema).map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
@@ -135,13 +349,13 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         }
         other => other.into(),
     })?;
-    let plan = plan::build(&opts.description, &schema, resolved);
-    let analysis = analyze(&plan);
-    let renderer: &'static dyn Renderer = &RawSql;
+    let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);
+    let analysis = analyze(&plan, &strategy);
     let cx = RenderContext {
+        project_dir: opts.project_dir.clone(),
         now: opts.now,
-        migrations_dir: opts.migrations_dir.clone(),
-        existing_versions: existing_versions(&opts.project_dir.join(&opts.migrations_dir)),
+        existing_versions: existing_versions(&opts.project_dir.join(&migrations_dir)),
+        migrations_dir,
     };
     let files = renderer.render(&plan, &cx);
     let commands = renderer.commands(&files);
@@ -152,6 +366,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         commands,
         schema_source,
         renderer,
-        framework_reason: "no framework detected: plain SQL files".into(),
+        framework_reason: detection.reason(),
+        detection,
     })
 }

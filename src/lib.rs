@@ -7,6 +7,7 @@
 //! `report` (Markdown and JSON). `generate` ties them together for the CLI and for tests.
 
 pub mod analyze;
+pub mod check;
 pub mod dialect;
 pub mod generate;
 pub mod intent;
@@ -14,3 +15,4 @@ pub mod plan;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod verify;

@@ -373,3 +373,30 @@ fn schema_command_prints_text_and_json() {
         serde_json::json!(["draft", "published"])
     );
 }
+
+/// Regression: the repository's own test fixtures and e2e tooling (a package.json naming both
+/// sequelize and typeorm) made detection in the repository root ambiguous, so the README's
+/// quick-start command failed there.
+#[test]
+fn readme_quick_start_command_works_in_the_repository_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = migsmith(
+        root,
+        &[
+            "generate",
+            "add email_verified to members and add index on tasks(assignee_id)",
+            "--schema",
+            "examples/saas.sql",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("CREATE INDEX CONCURRENTLY"));
+    let detect = migsmith(root, &["detect"]);
+    assert!(detect.status.success(), "{}", stderr(&detect));
+    assert!(
+        stdout(&detect).starts_with("framework: sql"),
+        "{}",
+        stdout(&detect)
+    );
+}

@@ -168,7 +168,20 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{description}: every template parses: {e}")))?;
         let Ok(resolved) = plan::resolve(&intents, &before) else { return Ok(()) };
         let built = plan::build(&description, &before, resolved.clone());
-        let _ = migsmith::analyze::analyze(&built);
+        let _ = migsmith::analyze::analyze(&built, &Default::default());
+        // The zero-downtime forms, replayed through the DDL interpreter: all ups give the
+        // planned schema, and all downs (last migration first) give the schema back.
+        let mut replay = before.clone();
+        for step in built.phases.iter().flat_map(|p| &p.up) {
+            migsmith::schema::sql::apply_str(&mut replay, &step.statement.sql, "up")
+                .map_err(|e| TestCaseError::fail(format!("{description}: up `{}`: {e}", step.statement.sql)))?;
+        }
+        prop_assert_eq!(normalized(replay.clone()), normalized(resolved.after.clone()), "{} (phased up)", description);
+        for step in built.phases.iter().rev().flat_map(|p| &p.down) {
+            migsmith::schema::sql::apply_str(&mut replay, &step.statement.sql, "down")
+                .map_err(|e| TestCaseError::fail(format!("{description}: down `{}`: {e}", step.statement.sql)))?;
+        }
+        prop_assert_eq!(normalized(replay), normalized(before.clone()), "{} (phased down)", description);
         let mut schema = resolved.after.clone();
         for op in resolved.operations.iter().rev().flat_map(Operation::inverse) {
             op.apply(&mut schema).map_err(|e| TestCaseError::fail(format!("{description}: inverse {}: {e}", op.name())))?;

@@ -16,13 +16,15 @@ fn run(description: &str) -> Result<(), TestCaseError> {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/app.sql");
     let project = tempfile::tempdir().unwrap();
     let opts = GenerateOptions {
-        description: description.to_string(),
-        source: SchemaSource::Dump(fixture.clone()),
-        project_dir: project.path().to_path_buf(),
         migrations_dir: PathBuf::from("migrations"),
         now: chrono::Utc
             .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
             .unwrap(),
+        ..GenerateOptions::new(
+            description,
+            SchemaSource::Dump(fixture.clone()),
+            project.path(),
+        )
     };
     let Ok(generated) = generate(&opts) else {
         return Ok(());

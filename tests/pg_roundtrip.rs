@@ -43,13 +43,15 @@ fn roundtrip(tag: &str, description: &str, expected_ops: &[&str], data: Data) {
 
     let project = tempfile::tempdir().unwrap();
     let opts = GenerateOptions {
-        description: description.to_string(),
-        source: SchemaSource::Dump(fixture_path.clone()),
-        project_dir: project.path().to_path_buf(),
         migrations_dir: PathBuf::from("migrations"),
         now: chrono::Utc
             .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
             .unwrap(),
+        ..GenerateOptions::new(
+            description,
+            SchemaSource::Dump(fixture_path.clone()),
+            project.path(),
+        )
     };
     let generated = generate(&opts).unwrap_or_else(|e| panic!("{description}: {e}"));
     let names: Vec<String> = generated.plan.operations.iter().map(|o| o.name()).collect();
@@ -203,13 +205,15 @@ fn destructive_down_fails_atomically_on_tables_with_rows() {
         db.psql_file(&fixture("app_data.sql")).unwrap();
         let project = tempfile::tempdir().unwrap();
         let opts = GenerateOptions {
-            description: description.to_string(),
-            source: SchemaSource::Dump(fixture("app.sql")),
-            project_dir: project.path().to_path_buf(),
             migrations_dir: PathBuf::from("migrations"),
             now: chrono::Utc
                 .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
                 .unwrap(),
+            ..GenerateOptions::new(
+                description,
+                SchemaSource::Dump(fixture("app.sql")),
+                project.path(),
+            )
         };
         let generated = generate(&opts).unwrap();
         write_files(project.path(), &generated.files).unwrap();

@@ -12,11 +12,13 @@ fn report(description: &str) -> (String, String, serde_json::Value) {
         .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
         .unwrap();
     let opts = GenerateOptions {
-        description: description.into(),
-        source: SchemaSource::Dump(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/saas.sql")),
-        project_dir: tempfile::tempdir().unwrap().path().to_path_buf(),
         migrations_dir: PathBuf::from("migrations"),
         now,
+        ..GenerateOptions::new(
+            description,
+            SchemaSource::Dump(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/saas.sql")),
+            tempfile::tempdir().unwrap().path(),
+        )
     };
     let g = generate(&opts).unwrap();
     let files: String = g
@@ -37,6 +39,7 @@ fn report(description: &str) -> (String, String, serde_json::Value) {
         schema_source: "schema dump `saas.sql`",
         generated_at: now,
         written: false,
+        verification: None,
     };
     (files, markdown::render(&r), json::render(&r))
 }

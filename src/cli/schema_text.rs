@@ -1,13 +1,13 @@
 //! `migsmith schema` in text form: one block per table, as a person reads a schema.
 
 use migsmith::dialect::postgres::quote_ident;
-use migsmith::schema::{IndexKey, Schema};
+use migsmith::schema::{IndexKey, RowsSource, Schema};
 use std::fmt::Write;
 
 pub fn render(schema: &Schema, from: &str) -> String {
     let mut out = format!("-- {from}\n");
     for (key, t) in &schema.tables {
-        let size = t.rows().map(|r| format!(" ({r} rows)")).unwrap_or_default();
+        let size = t.stats.map(stats_text).unwrap_or_default();
         let _ = writeln!(out, "\ntable {key}{size}");
         if let Some(c) = &t.comment {
             let _ = writeln!(out, "  -- {c}");
@@ -52,6 +52,24 @@ pub fn render(schema: &Schema, from: &str) -> String {
                 if c.validated { "" } else { " NOT VALID" }
             );
         }
+        for x in &t.exclusion_constraints {
+            let elems: Vec<String> = x
+                .elements
+                .iter()
+                .map(|e| format!("{} with {}", key_text(&e.key), e.operator))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  exclude {} using {} ({}){}",
+                x.name,
+                x.method,
+                elems.join(", "),
+                x.predicate
+                    .as_ref()
+                    .map(|p| format!(" where {p}"))
+                    .unwrap_or_default()
+            );
+        }
         for fk in &t.foreign_keys {
             let _ = writeln!(
                 out,
@@ -74,7 +92,7 @@ pub fn render(schema: &Schema, from: &str) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "  {}index {} using {} ({}){}",
+                "  {}index {} using {} ({}){}{}",
                 if i.unique { "unique " } else { "" },
                 i.name,
                 i.method,
@@ -82,7 +100,12 @@ pub fn render(schema: &Schema, from: &str) -> String {
                 i.predicate
                     .as_ref()
                     .map(|p| format!(" where {p}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if t.invalid_indexes.contains(&i.name) {
+                    "  -- INVALID: rebuild or drop it"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -96,4 +119,44 @@ pub fn render(schema: &Schema, from: &str) -> String {
         }
     }
     out
+}
+
+fn key_text(k: &IndexKey) -> String {
+    match k {
+        IndexKey::Column(c) => quote_ident(c),
+        IndexKey::Expression { expression } => format!("({expression})"),
+    }
+}
+
+/// ` (~1200 rows, 96 kB table + 32 kB indexes)`: rows and, from a live database, sizes.
+fn stats_text(s: migsmith::schema::TableStats) -> String {
+    let approx = match s.rows_source {
+        Some(RowsSource::Statistics) => "~",
+        Some(RowsSource::SizeGuess) => "~",
+        _ => "",
+    };
+    let mut text = format!(" ({approx}{} rows", s.rows);
+    if s.rows_source == Some(RowsSource::SizeGuess) {
+        text.push_str(", never analyzed: guessed from its size");
+    }
+    if let (Some(heap), Some(index)) = (s.heap_bytes, s.index_bytes) {
+        let _ = write!(text, ", {} table + {} indexes", bytes(heap), bytes(index));
+    }
+    text.push(')');
+    text
+}
+
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
+    }
 }

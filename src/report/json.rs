@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 /// The report as a JSON value.
 pub fn render(r: &Report) -> Value {
-    json!({
+    let mut value = json!({
         "description": r.plan.description,
         "dialect": r.dialect,
         "framework": r.framework,
@@ -22,7 +22,11 @@ pub fn render(r: &Report) -> Value {
         "commands": r.commands,
         "verification_queries": checks::final_checks(&r.plan.operations).into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
         "analysis": r.analysis,
-    })
+    });
+    if let Some(v) = r.verification {
+        value["verification"] = json!(v);
+    }
+    value
 }
 
 /// `{"error": {"kind", "message", "suggestions"}}`.

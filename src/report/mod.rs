@@ -5,6 +5,8 @@
 pub mod checks;
 pub mod json;
 pub mod markdown;
+mod safety;
+pub mod verified;
 
 use crate::analyze::Analysis;
 use crate::plan::Plan;
@@ -29,4 +31,6 @@ pub struct Report<'a> {
     pub generated_at: DateTime<Utc>,
     /// Whether the files were written (false under `--dry-run`).
     pub written: bool,
+    /// What `--verify` proved on a scratch database, when it ran.
+    pub verification: Option<&'a crate::verify::Verification>,
 }

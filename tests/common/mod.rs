@@ -8,6 +8,8 @@
 #![allow(dead_code)]
 
 pub mod clauses;
+pub mod verify_support;
+pub mod zdt;
 
 use std::path::Path;
 use std::process::Command;
@@ -121,74 +123,10 @@ impl Drop for TestDb {
     }
 }
 
-const USER_NAMESPACES: &str =
-    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'";
-
-/// Every user-visible schema object as one line each, sorted: relations, columns (type,
-/// nullability, default, identity), constraints (full definition and validity), indexes (full
-/// definition and validity), enum labels in order, comments. Column order is not included:
-/// PostgreSQL cannot put a re-added column back in its old position.
+/// The schema as the catalog sees it, one sorted line per object (`migsmith::verify::catalog`,
+/// the same snapshot `migsmith verify` compares).
 pub fn snapshot(client: &mut postgres::Client) -> Vec<String> {
-    let queries = [
-        format!(
-            "SELECT 'relation ' || n.nspname || '.' || c.relname::text || ' kind=' || c.relkind::text
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE {USER_NAMESPACES} AND c.relkind IN ('r','p','v','m','S','i','f')"
-        ),
-        format!(
-            "SELECT 'column ' || n.nspname || '.' || c.relname || '.' || a.attname
-                    || ' ' || format_type(a.atttypid, a.atttypmod)
-                    || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
-                    || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
-                    || CASE a.attidentity WHEN 'a' THEN ' IDENTITY ALWAYS' WHEN 'd' THEN ' IDENTITY BY DEFAULT' ELSE '' END
-                    || coalesce(' COMMENT ' || col_description(c.oid, a.attnum), '')
-             FROM pg_attribute a
-             JOIN pg_class c ON c.oid = a.attrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-             WHERE {USER_NAMESPACES} AND c.relkind IN ('r','p','v','m','f')
-               AND a.attnum > 0 AND NOT a.attisdropped"
-        ),
-        format!(
-            "SELECT 'constraint ' || n.nspname || '.' || c.relname || ' ' || k.conname || ' '
-                    || pg_get_constraintdef(k.oid)
-                    || CASE WHEN k.convalidated THEN '' ELSE ' (not validated)' END
-             FROM pg_constraint k
-             JOIN pg_class c ON c.oid = k.conrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE {USER_NAMESPACES}"
-        ),
-        format!(
-            "SELECT 'index ' || pg_get_indexdef(i.indexrelid)
-                    || CASE WHEN i.indisvalid THEN '' ELSE ' (INVALID)' END
-             FROM pg_index i
-             JOIN pg_class c ON c.oid = i.indrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE {USER_NAMESPACES}"
-        ),
-        format!(
-            "SELECT 'enum ' || n.nspname || '.' || t.typname || ' '
-                    || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
-             FROM pg_type t
-             JOIN pg_namespace n ON n.oid = t.typnamespace
-             JOIN pg_enum e ON e.enumtypid = t.oid
-             WHERE {USER_NAMESPACES}
-             GROUP BY n.nspname, t.typname"
-        ),
-        format!(
-            "SELECT 'comment ' || n.nspname || '.' || c.relname || ' ' || obj_description(c.oid, 'pg_class')
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE {USER_NAMESPACES} AND obj_description(c.oid, 'pg_class') IS NOT NULL"
-        ),
-    ];
-    let mut lines = vec![];
-    for q in queries {
-        for row in client.query(q.as_str(), &[]).expect("catalog query") {
-            lines.push(row.get::<_, String>(0));
-        }
-    }
-    lines.sort();
-    lines
+    migsmith::verify::catalog::snapshot(client).expect("catalog query")
 }
 
 /// Assert two snapshots are equal, printing only the lines that differ.
@@ -196,14 +134,9 @@ pub fn assert_same_schema(context: &str, expected: &[String], actual: &[String])
     if expected == actual {
         return;
     }
-    let missing: Vec<&String> = expected.iter().filter(|l| !actual.contains(l)).collect();
-    let extra: Vec<&String> = actual.iter().filter(|l| !expected.contains(l)).collect();
     let mut msg = format!("{context}: schemas differ\n");
-    for l in missing {
-        msg.push_str(&format!("  - {l}\n"));
-    }
-    for l in extra {
-        msg.push_str(&format!("  + {l}\n"));
+    for l in migsmith::verify::catalog::diff(expected, actual) {
+        msg.push_str(&format!("  {l}\n"));
     }
     panic!("{msg}");
 }
