@@ -27,6 +27,199 @@ const SCENARIOS: &[&str] = &[
     "drop table audit_log",
     "add published_at to posts and add index on posts(published_at)",
     "make users.email not null",
+    "add status:varchar(20) not null default 'active' to users",
+    "add last_seen_at:timestamptz default now() to users",
+    "rename table audit_log to events",
+    "set default of users.age to 0",
+    "make users.name nullable",
+    "add unique index on users(email)",
+];
+
+/// Changes planned for small tables (`--rows 0`), which get the simple forms: a plain index
+/// build and drop, a validated foreign key, a plain SET NOT NULL.
+const SMALL_TABLE_SCENARIOS: &[&str] = &[
+    "add unique index on users(email)",
+    "drop index posts_title_idx",
+    "add foreign key from posts.author_id to users.id on delete cascade",
+    "make users.email not null",
+];
+
+/// `(framework, scenario, text)`: the files generated for the scenario must contain the text,
+/// so a renderer that silently fell back to raw SQL fails here.
+const IDIOMS: &[(&str, &str, &str)] = &[
+    (
+        "sequelize",
+        "add last_login_at to users",
+        "queryInterface.addColumn('users', 'last_login_at', { type: Sequelize.DATE }",
+    ),
+    (
+        "sequelize",
+        "remove legacy_flag from users",
+        "queryInterface.removeColumn('users', 'legacy_flag'",
+    ),
+    (
+        "sequelize",
+        "rename users.name to full_name",
+        "queryInterface.renameColumn('users', 'name', 'full_name'",
+    ),
+    (
+        "sequelize",
+        "add published_at to posts and add index on posts(published_at)",
+        "concurrently: true",
+    ),
+    (
+        "sequelize",
+        "drop table audit_log",
+        "queryInterface.dropTable('audit_log'",
+    ),
+    (
+        "sequelize",
+        "add status:varchar(20) not null default 'active' to users",
+        "{ type: Sequelize.STRING(20), allowNull: false, defaultValue: 'active' }",
+    ),
+    (
+        "sequelize",
+        "add last_seen_at:timestamptz default now() to users",
+        "defaultValue: Sequelize.fn('now')",
+    ),
+    (
+        "sequelize",
+        "rename table audit_log to events",
+        "queryInterface.renameTable('audit_log', 'events'",
+    ),
+    (
+        "sequelize",
+        "add unique index on users(email)",
+        "unique: true, concurrently: true",
+    ),
+    (
+        "sequelize",
+        "add unique index on users(email) --rows 0",
+        "unique: true, transaction",
+    ),
+    (
+        "typeorm",
+        "add unique index on users(email)",
+        "isUnique: true, isConcurrent: true",
+    ),
+    (
+        "sequelize",
+        "drop index posts_title_idx --rows 0",
+        "queryInterface.removeIndex('posts', 'posts_title_idx'",
+    ),
+    (
+        "sequelize",
+        "add foreign key from posts.author_id to users.id on delete cascade --rows 0",
+        "type: 'foreign key'",
+    ),
+    (
+        "knex",
+        "add last_login_at to users",
+        "t.timestamp('last_login_at', { useTz: true })",
+    ),
+    (
+        "knex",
+        "remove legacy_flag from users",
+        "t.dropColumn('legacy_flag')",
+    ),
+    (
+        "knex",
+        "rename users.name to full_name",
+        "t.renameColumn('name', 'full_name')",
+    ),
+    (
+        "knex",
+        "drop table audit_log",
+        "knex.schema.dropTable('audit_log')",
+    ),
+    (
+        "knex",
+        "add status:varchar(20) not null default 'active' to users",
+        "t.string('status', 20).notNullable().defaultTo('active')",
+    ),
+    (
+        "knex",
+        "add last_seen_at:timestamptz default now() to users",
+        ".defaultTo(knex.raw('now()'))",
+    ),
+    (
+        "knex",
+        "rename table audit_log to events",
+        "knex.schema.renameTable('audit_log', 'events')",
+    ),
+    ("knex", "make users.name nullable", "t.setNullable('name')"),
+    (
+        "knex",
+        "make users.email not null --rows 0",
+        "t.dropNullable('email')",
+    ),
+    (
+        "knex",
+        "add unique index on users(email) --rows 0",
+        "useConstraint: false",
+    ),
+    (
+        "knex",
+        "drop index posts_title_idx --rows 0",
+        "t.dropIndex([], 'posts_title_idx')",
+    ),
+    (
+        "knex",
+        "add foreign key from posts.author_id to users.id on delete cascade --rows 0",
+        ".onDelete('CASCADE')",
+    ),
+    (
+        "typeorm",
+        "add last_login_at to users",
+        "new TableColumn({ name: 'last_login_at', type: 'timestamptz', isNullable: true })",
+    ),
+    (
+        "typeorm",
+        "remove legacy_flag from users",
+        "queryRunner.dropColumn('users', 'legacy_flag')",
+    ),
+    (
+        "typeorm",
+        "rename users.name to full_name",
+        "queryRunner.renameColumn('users', 'name', 'full_name')",
+    ),
+    (
+        "typeorm",
+        "add published_at to posts and add index on posts(published_at)",
+        "isConcurrent: true",
+    ),
+    (
+        "typeorm",
+        "create table tags with name:string",
+        "queryRunner.createTable(new Table(",
+    ),
+    (
+        "typeorm",
+        "drop table audit_log",
+        "queryRunner.dropTable('audit_log')",
+    ),
+    (
+        "typeorm",
+        "add status:varchar(20) not null default 'active' to users",
+        "type: 'varchar', length: '20', isNullable: false, default: '\\'active\\''",
+    ),
+    (
+        "typeorm",
+        "rename table audit_log to events",
+        "queryRunner.renameTable('audit_log', 'events')",
+    ),
+    ("typeorm", "set default of users.age to 0", "default: '0'"),
+    ("typeorm", "make users.name nullable", "isNullable: true"),
+    (
+        "typeorm",
+        "drop index posts_title_idx --rows 0",
+        "queryRunner.dropIndex('posts', 'posts_title_idx')",
+    ),
+    (
+        "typeorm",
+        "add foreign key from posts.author_id to users.id on delete cascade --rows 0",
+        "new TableForeignKey(",
+    ),
 ];
 
 /// How to drive one framework.
@@ -163,6 +356,7 @@ fn generate(
     dir: &str,
     description: &str,
     now: &str,
+    extra: &[&str],
 ) -> Vec<PathBuf> {
     let before = files_in(&project.join(dir));
     let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
@@ -179,6 +373,7 @@ fn generate(
         .arg("--schema")
         .arg(repo().join("tests/fixtures/e2e/schema.sql"))
         .args(["--now", now])
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -210,12 +405,12 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// The catalog after the plain SQL files for `description` ran on a fresh database (the
 /// reference every framework must reach).
-fn sql_reference(description: &str, now: &str) -> Option<Vec<String>> {
+fn sql_reference(description: &str, now: &str, extra: &[&str]) -> Option<Vec<String>> {
     let db = TestDb::create("e2e_ref")?;
     db.psql_file(&repo().join("tests/fixtures/e2e/schema.sql"))
         .unwrap();
     let project = tempfile::tempdir().unwrap();
-    let files = generate(project.path(), "sql", "migrations", description, now);
+    let files = generate(project.path(), "sql", "migrations", description, now, extra);
     for f in files
         .iter()
         .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
@@ -245,13 +440,36 @@ fn end_to_end(fw: &Framework) {
         run(&project, &db.url, fw.env, cmd, 1);
     }
     let start = user_schema(&db, fw.history);
-    for (i, description) in SCENARIOS.iter().enumerate() {
-        let now = format!("202611221{i}0000");
-        let context = format!("{} `{description}`", fw.name);
-        let expected = sql_reference(description, &now).expect("reference database");
+    let scenarios = SCENARIOS.iter().map(|d| (*d, &[][..])).chain(
+        SMALL_TABLE_SCENARIOS
+            .iter()
+            .map(|d| (*d, &["--rows", "0"][..])),
+    );
+    for (i, (description, extra)) in scenarios.enumerate() {
+        // One minute apart, so each scenario's migrations sort after the previous ones.
+        let now = format!("20261122{:02}{:02}00", 10 + i / 60, i % 60);
+        let context = format!("{} `{description}` {}", fw.name, extra.join(" "));
+        let expected = sql_reference(description, &now, extra).expect("reference database");
         assert_ne!(expected, start, "{context}: the plan changes nothing");
 
-        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        let files = generate(
+            &project,
+            fw.name,
+            fw.migrations_dir,
+            description,
+            &now,
+            extra,
+        );
+        assert_idioms(
+            fw.name,
+            &[description]
+                .iter()
+                .chain(extra)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            &files,
+        );
         for cmd in fw.up {
             run(&project, &db.url, fw.env, cmd, files.len());
         }
@@ -293,6 +511,35 @@ fn end_to_end(fw: &Framework) {
     }
     for cmd in fw.finally {
         run(&project, &db.url, fw.env, cmd, 0);
+    }
+}
+
+/// The files for `description` contain every idiom [`IDIOMS`] expects of `framework`.
+fn assert_idioms(framework: &str, description: &str, files: &[PathBuf]) {
+    let text: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    for (_, _, idiom) in IDIOMS
+        .iter()
+        .filter(|(f, d, _)| *f == framework && *d == description)
+    {
+        assert!(
+            text.contains(idiom),
+            "{framework} `{description}`: expected `{idiom}` in the generated files:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn idioms_name_real_scenarios() {
+    for (framework, description, _) in IDIOMS {
+        let small = description.strip_suffix(" --rows 0");
+        assert!(
+            small.map_or(SCENARIOS.contains(description), |d| SMALL_TABLE_SCENARIOS
+                .contains(&d)),
+            "IDIOMS names `{description}` ({framework}), which is no scenario"
+        );
     }
 }
 

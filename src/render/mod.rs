@@ -10,6 +10,7 @@ pub mod flyway;
 pub mod golang_migrate;
 pub mod goose;
 pub mod idiom;
+pub mod js_idiom;
 pub mod knex;
 pub mod laravel;
 pub mod liquibase;
