@@ -97,6 +97,16 @@ fn rewritten_statements_stay_raw_sql() {
 }
 
 #[test]
+fn knex_keeps_question_marks_out_of_its_builder() {
+    // Knex would turn the `?` into a bind parameter.
+    let text = files("knex", "add note:text default 'why?' to users");
+    assert!(
+        text.contains(r"knex.raw(`ALTER TABLE users ADD COLUMN note text DEFAULT 'why\\?'`)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn typeorm_renames_tables_with_serial_columns_as_raw_sql() {
     // TypeORM's renameTable/renameColumn would also rename `legacy_id_seq`.
     let text = files("typeorm", "rename table legacy to archive");

@@ -64,7 +64,9 @@ fn file(plan: &Plan, m: &Migration, cx: &RenderContext) -> String {
         ));
         for piece in pieces(m.phase, d) {
             let call = match &piece {
-                Piece::Op { op, .. } => call(op),
+                // Knex makes every `?` of the SQL it builds a bind parameter, even inside a
+                // quoted name or string: such an operation stays raw SQL, with `?` escaped.
+                Piece::Op { op, .. } => call(op).filter(|c| !c.contains('?')),
                 Piece::Raw(_) => None,
             };
             let lines = match (call, piece) {
