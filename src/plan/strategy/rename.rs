@@ -115,6 +115,9 @@ pub(crate) fn column(op: &RenameColumn, cx: &mut Cx) -> Option<Vec<Stage>> {
     let fill = backfill::batched(cx, table, to, &cf, &pending)?;
     let refill = backfill::batched(cx, table, from, &ct, &format!("{cf} IS DISTINCT FROM {ct}"))?;
     let trigger = sync::Trigger::new(table, &format!("{from}_{to}_sync"));
+    // A write to one name is copied to the other; a row the backfill has not reached yet (one
+    // side NULL) is filled from the other side on any update, so a NOT VALID check on the
+    // filled side holds, and the side being refilled never overwrites the side holding data.
     let body = format!(
         "    IF TG_OP = 'INSERT' THEN\n\
          \x20       IF NEW.{ct} IS NULL THEN\n\
@@ -124,8 +127,12 @@ pub(crate) fn column(op: &RenameColumn, cx: &mut Cx) -> Option<Vec<Stage>> {
          \x20       END IF;\n\
          \x20   ELSIF NEW.{ct} IS DISTINCT FROM OLD.{ct} THEN\n\
          \x20       NEW.{cf} := NEW.{ct};\n\
-         \x20   ELSE\n\
+         \x20   ELSIF NEW.{cf} IS DISTINCT FROM OLD.{cf} THEN\n\
          \x20       NEW.{ct} := NEW.{cf};\n\
+         \x20   ELSIF NEW.{ct} IS NULL THEN\n\
+         \x20       NEW.{ct} := NEW.{cf};\n\
+         \x20   ELSIF NEW.{cf} IS NULL THEN\n\
+         \x20       NEW.{cf} := NEW.{ct};\n\
          \x20   END IF;\n"
     );
     let mut taken = vec![];
