@@ -119,6 +119,9 @@ pub(crate) struct Cx<'a> {
     /// same table (its summary): the expand-contract forms, whose steps span several
     /// migrations, then keep the simple form.
     pub shares_table: Option<String>,
+    /// Columns an expand-contract form re-creates (`table`, `column`): they end up last in
+    /// their table, as in the database.
+    pub moved_columns: Vec<(String, String)>,
 }
 
 impl Cx<'_> {
@@ -196,7 +199,7 @@ pub fn build_with(
     let Resolved {
         mut operations,
         decisions,
-        after,
+        mut after,
     } = resolved;
     let mut cx = Cx {
         opts,
@@ -204,6 +207,7 @@ pub fn build_with(
         decisions,
         changed_later: None,
         shares_table: None,
+        moved_columns: vec![],
     };
     let mut stages: Vec<(usize, Stage)> = vec![];
     let later_changes: Vec<Option<String>> = (0..operations.len())
@@ -217,6 +221,14 @@ pub fn build_with(
         cx.shares_table = shared[i].clone();
         for stage in stages_for(op, &mut cx) {
             stages.push((i, stage));
+        }
+    }
+    for (table, column) in &cx.moved_columns {
+        if let Some(t) = after.table_mut(table) {
+            if let Some(at) = t.columns.iter().position(|c| &c.name == column) {
+                let c = t.columns.remove(at);
+                t.columns.push(c);
+            }
         }
     }
     let phases = phases::group(stages, before, &after, opts);

@@ -282,5 +282,6 @@ pub(crate) fn column(op: &RenameColumn, cx: &mut Cx) -> Option<Vec<Stage>> {
             "before this migration: deploy code that no longer reads or writes `{table}.{from}`"
         )),
     });
+    cx.moved_columns.push((table.to_string(), to.to_string()));
     Some(stages)
 }

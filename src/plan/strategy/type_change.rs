@@ -259,6 +259,7 @@ pub(crate) fn stages(op: &ChangeColumnType, cx: &mut Cx) -> Option<Vec<Stage>> {
             op.from_type
         )),
     });
+    cx.moved_columns.push((table.to_string(), col.to_string()));
     Some(stages)
 }
 
