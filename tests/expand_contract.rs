@@ -95,7 +95,14 @@ fn type_change_expand_contract_keeps_writers_moving_and_ends_like_the_plain_chan
     let phases: Vec<String> = safe.estimates.iter().map(|(n, _)| n.clone()).collect();
     assert_eq!(
         phases,
-        ["expand", "backfill", "concurrent_indexes", "validate", "swap", "contract"],
+        [
+            "expand",
+            "backfill",
+            "concurrent_indexes",
+            "validate",
+            "swap",
+            "contract"
+        ],
         "{:?}",
         safe.ups
     );
@@ -108,7 +115,10 @@ fn type_change_expand_contract_keeps_writers_moving_and_ends_like_the_plain_chan
             // Every row converted, including those the writer changed during the backfill
             // (their score no longer equals their id).
             let changed = count(&fx, "SELECT count(*) FROM users WHERE score <> id");
-            assert!(changed > 0, "the writer changed no rows during the backfill");
+            assert!(
+                changed > 0,
+                "the writer changed no rows during the backfill"
+            );
             let increments = "SELECT sum(score - id)::bigint FROM users";
             let before_more = count(&fx, increments);
             assert_eq!(
@@ -122,7 +132,10 @@ fn type_change_expand_contract_keeps_writers_moving_and_ends_like_the_plain_chan
             // Rows changed after the backfill are right only thanks to the trigger.
             let (r, _, _) = fx.with_writer(&[]);
             r.unwrap();
-            assert!(count(&fx, increments) > before_more, "the writer made no writes");
+            assert!(
+                count(&fx, increments) > before_more,
+                "the writer made no writes"
+            );
             fx.db
                 .psql("UPDATE users SET score = 2147483000 WHERE id = 7; INSERT INTO users (email) VALUES ('new@example.com')")
                 .unwrap();
@@ -220,7 +233,13 @@ fn column_rename_expand_contract_syncs_both_names() {
     let names: Vec<&str> = phased.estimates.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["expand", "backfill", "concurrent_indexes", "validate", "contract"]
+        [
+            "expand",
+            "backfill",
+            "concurrent_indexes",
+            "validate",
+            "contract"
+        ]
     );
 
     let _guard = TIMED.lock().unwrap_or_else(|e| e.into_inner());
@@ -261,7 +280,10 @@ fn column_rename_expand_contract_syncs_both_names() {
     run_each(&fx, &phased.downs, |_| {});
     assert_same_schema("after every down", &start, &fx.db.snapshot());
     assert_eq!(
-        count(&fx, "SELECT count(*) FROM users WHERE name = 'renamed by new code'"),
+        count(
+            &fx,
+            "SELECT count(*) FROM users WHERE name = 'renamed by new code'"
+        ),
         1,
         "data written under the new name survives the downs"
     );
@@ -328,8 +350,9 @@ fn verify_passes_on_phased_renames() {
         opts.strategy.renames = RenameStrategy::ExpandContract;
         let plan = generate(&opts).unwrap().plan;
         assert!(plan.phases.len() > 1, "{description}: not phased");
-        let v = migsmith::verify::verify(&migsmith::verify::Subject::from_plan(&plan), &options(40))
-            .unwrap_or_else(|e| panic!("{description}: {e}"));
+        let v =
+            migsmith::verify::verify(&migsmith::verify::Subject::from_plan(&plan), &options(40))
+                .unwrap_or_else(|e| panic!("{description}: {e}"));
         assert!(v.passed, "{description}: {}", explain(&v));
     }
 }

@@ -95,7 +95,10 @@ pub(crate) fn table(op: &RenameTable, cx: &mut Cx) -> Option<Vec<Stage>> {
 }
 
 fn op_inverse(op: &Operation) -> Vec<Statement> {
-    op.inverse().iter().flat_map(Operation::statements).collect()
+    op.inverse()
+        .iter()
+        .flat_map(Operation::statements)
+        .collect()
 }
 
 pub(crate) fn column(op: &RenameColumn, cx: &mut Cx) -> Option<Vec<Stage>> {

@@ -148,7 +148,13 @@ pub(crate) fn indexes_on<'a>(table: &'a Table, column: &str) -> Result<Vec<&'a I
 
 /// `index` with `from` replaced by `to` in its keys and INCLUDE list, named `name`.
 pub(crate) fn moved(index: &Index, from: &str, to: &str, name: &str) -> Index {
-    let swap = |c: &str| if c == from { to.to_string() } else { c.to_string() };
+    let swap = |c: &str| {
+        if c == from {
+            to.to_string()
+        } else {
+            c.to_string()
+        }
+    };
     Index {
         name: name.to_string(),
         columns: index
@@ -193,8 +199,11 @@ pub(crate) fn build_index(index: &Index, table: &str, if_not_exists: bool) -> St
 /// `DROP INDEX CONCURRENTLY IF EXISTS`.
 pub(crate) fn drop_index(name: &str, table: &str) -> Statement {
     Statement::metadata(
-        sql::drop_index(name, table, true)
-            .replacen("DROP INDEX CONCURRENTLY ", "DROP INDEX CONCURRENTLY IF EXISTS ", 1),
+        sql::drop_index(name, table, true).replacen(
+            "DROP INDEX CONCURRENTLY ",
+            "DROP INDEX CONCURRENTLY IF EXISTS ",
+            1,
+        ),
         LockMode::ShareUpdateExclusive,
         table,
     )
@@ -287,7 +296,11 @@ pub(crate) fn obstacle(schema: &Schema, table: &Table, column: &str) -> Option<S
     if col.identity.is_some() || col.serial_sequence.is_some() {
         return Some("is an identity or serial column (its sequence belongs to it)".into());
     }
-    if col.default.as_deref().is_some_and(|d| d.contains("nextval(")) {
+    if col
+        .default
+        .as_deref()
+        .is_some_and(|d| d.contains("nextval("))
+    {
         return Some("takes its default from a sequence".into());
     }
     indexes_on(table, column).err()
@@ -310,7 +323,9 @@ mod test {
         let t = Trigger::new("audit.events", &"x".repeat(80));
         assert_eq!(t.name.len(), 63);
         let create = t.create("    NEW.a := 1;\n", false);
-        assert!(create[0].sql.starts_with("CREATE OR REPLACE FUNCTION audit."));
+        assert!(create[0]
+            .sql
+            .starts_with("CREATE OR REPLACE FUNCTION audit."));
         assert!(create[1].sql.contains("ON audit.events"));
         assert_eq!(create[0].lock, LockMode::None);
     }

@@ -67,7 +67,10 @@ fn rewriting_type_change_on_a_large_table_is_expand_contract() {
     every_phase_reversible(&p);
     let expand = all_sql(&p.phases[0].up);
     assert!(expand.contains("ADD COLUMN score_new bigint"), "{expand}");
-    assert!(expand.contains("NEW.score_new := NEW.score::bigint;"), "{expand}");
+    assert!(
+        expand.contains("NEW.score_new := NEW.score::bigint;"),
+        "{expand}"
+    );
     assert!(expand.contains("BEFORE INSERT OR UPDATE ON users FOR EACH ROW"));
     assert!(expand.contains("CHECK (score_new IS NOT NULL) NOT VALID"));
     let fill = &p.phases[1].up[0].statement.sql;
@@ -101,7 +104,10 @@ fn rewriting_type_change_on_a_large_table_is_expand_contract() {
     assert!(contract_down.contains("SET score_old = score::integer"));
     assert!(contract_down.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_score_idx_old"));
     assert!(contract_down.contains("VALIDATE CONSTRAINT"));
-    assert!(p.phases.iter().all(|ph| !ph.deploy.is_empty() || ph.name != "swap"));
+    assert!(p
+        .phases
+        .iter()
+        .all(|ph| !ph.deploy.is_empty() || ph.name != "swap"));
 }
 
 #[test]
@@ -131,13 +137,19 @@ fn keys_and_references_keep_the_in_place_form_and_say_why() {
     let p = plan("change type of accounts.id to integer", 1_000_000);
     assert_eq!(p.phases.len(), 1);
     assert!(
-        p.decisions.iter().any(|d| d.contains("primary key") && d.contains("in place")),
+        p.decisions
+            .iter()
+            .any(|d| d.contains("primary key") && d.contains("in place")),
         "{:?}",
         p.decisions
     );
     let p = plan("change type of users.account_id to integer", 1_000_000);
     assert_eq!(p.phases.len(), 1);
-    assert!(p.decisions.iter().any(|d| d.contains("foreign key")), "{:?}", p.decisions);
+    assert!(
+        p.decisions.iter().any(|d| d.contains("foreign key")),
+        "{:?}",
+        p.decisions
+    );
     let p = plan("change type of keyless.a to bigint", 1_000_000);
     assert_eq!(p.phases.len(), 1);
 }
@@ -159,7 +171,13 @@ fn expand_contract_column_rename_syncs_both_ways() {
     );
     assert_eq!(
         names(&p),
-        ["expand", "backfill", "concurrent_indexes", "validate", "contract"]
+        [
+            "expand",
+            "backfill",
+            "concurrent_indexes",
+            "validate",
+            "contract"
+        ]
     );
     every_phase_reversible(&p);
     let expand = all_sql(&p.phases[0].up);
@@ -186,9 +204,15 @@ fn expand_contract_table_rename_keeps_a_view() {
     let expand = all_sql(&p.phases[0].up);
     assert!(expand.contains("ALTER TABLE users RENAME TO members"));
     assert!(expand.contains("CREATE VIEW users AS SELECT * FROM members"));
-    assert_eq!(all_sql(&p.phases[0].down), "DROP VIEW IF EXISTS users;\nALTER TABLE members RENAME TO users");
+    assert_eq!(
+        all_sql(&p.phases[0].down),
+        "DROP VIEW IF EXISTS users;\nALTER TABLE members RENAME TO users"
+    );
     assert_eq!(all_sql(&p.phases[1].up), "DROP VIEW IF EXISTS users");
-    assert_eq!(all_sql(&p.phases[1].down), "CREATE VIEW users AS SELECT * FROM members");
+    assert_eq!(
+        all_sql(&p.phases[1].down),
+        "CREATE VIEW users AS SELECT * FROM members"
+    );
 }
 
 #[test]
@@ -199,5 +223,9 @@ fn expand_contract_rename_of_a_key_column_is_plain() {
         RenameStrategy::ExpandContract,
     );
     assert_eq!(p.phases.len(), 1);
-    assert!(p.decisions.iter().any(|d| d.contains("plain RENAME")), "{:?}", p.decisions);
+    assert!(
+        p.decisions.iter().any(|d| d.contains("plain RENAME")),
+        "{:?}",
+        p.decisions
+    );
 }

@@ -160,10 +160,12 @@ pub(crate) fn stages(op: &ChangeColumnType, cx: &mut Cx) -> Option<Vec<Stage>> {
         })
     };
     let drop_default = |name: &str| {
-        column
-            .default
-            .as_ref()
-            .map(|_| sync::alter(table, format!("ALTER COLUMN {} DROP DEFAULT", sql::ident(name))))
+        column.default.as_ref().map(|_| {
+            sync::alter(
+                table,
+                format!("ALTER COLUMN {} DROP DEFAULT", sql::ident(name)),
+            )
+        })
     };
     let rename = |from: &str, to: &str| {
         sync::alter(
