@@ -115,7 +115,12 @@ pub(crate) fn column(op: &RenameColumn, cx: &mut Cx) -> Option<Vec<Stage>> {
     }
     let (cf, ct) = (sql::ident(from), sql::ident(to));
     let pending = format!("{ct} IS DISTINCT FROM {cf}");
-    let fill = backfill::batched(cx, table, to, &cf, &pending)?;
+    let Some(fill) = backfill::batched(cx, table, to, &cf, &pending) else {
+        cx.decisions.push(format!(
+            "--strategy expand-contract: without a batched backfill the rename of `{table}.{from}` uses the plain RENAME"
+        ));
+        return None;
+    };
     let refill = backfill::batched(cx, table, from, &ct, &format!("{cf} IS DISTINCT FROM {ct}"))?;
     let trigger = sync::Trigger::new(table, &format!("{from}_{to}_sync"));
     // A write to one name is copied to the other; a row the backfill has not reached yet (one

@@ -229,3 +229,18 @@ fn expand_contract_rename_of_a_key_column_is_plain() {
         p.decisions
     );
 }
+
+#[test]
+fn expand_contract_rename_without_an_integer_key_is_plain_and_says_so() {
+    let p = plan_with(
+        "rename column a to c in keyless",
+        1_000_000,
+        RenameStrategy::ExpandContract,
+    );
+    assert_eq!(p.phases.len(), 1);
+    assert!(
+        p.decisions.iter().any(|d| d.contains("plain RENAME")),
+        "{:?}",
+        p.decisions
+    );
+}
