@@ -145,8 +145,65 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         reasons.push(reason);
     };
 
-    for op in &plan.operations {
+    for (i, op) in plan.operations.iter().enumerate() {
+        let phased = plan
+            .phases
+            .iter()
+            .filter(|p| p.operations.contains(&i))
+            .count()
+            > 1;
         match op {
+            Operation::RenameColumn(r) if phased => {
+                raise(
+                    Risk::Medium,
+                    format!(
+                        "renames `{}.{}` through a synced new column (expand-contract)",
+                        r.table, r.from
+                    ),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "rename-column",
+                    message: format!(
+                        "`{}.{}` is renamed to `{}` in phases: until the contract migration a trigger copies writes between both names, so old and new code can run side by side; run the contract only after every running instance uses `{}`",
+                        r.table, r.from, r.to, r.to
+                    ),
+                });
+            }
+            Operation::RenameTable(r) if phased => {
+                raise(
+                    Risk::Medium,
+                    format!(
+                        "renames table `{}` behind a view under the old name (expand-contract)",
+                        r.from
+                    ),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "rename-table",
+                    message: format!(
+                        "`{}` is renamed to `{}` with a view `{}` for the transition: code using the old name keeps working until the contract migration drops the view; run it only after every running instance uses `{}`",
+                        r.from, r.to, r.from, r.to
+                    ),
+                });
+            }
+            Operation::ChangeColumnType(c) if phased => {
+                raise(
+                    Risk::Medium,
+                    format!(
+                        "changes the type of `{}.{}` through expand-contract (trigger, batched backfill, swap)",
+                        c.table, c.column
+                    ),
+                    &mut reasons,
+                );
+                warnings.push(Warning {
+                    rule: "type-change-expand-contract",
+                    message: format!(
+                        "`{}.{}` becomes {} through a new column: from the swap until the contract migration a trigger keeps `{}_old` ({}) in sync so the swap can be undone, and a write whose value does not fit {} fails; run the contract soon after the deploy",
+                        c.table, c.column, c.to_type, c.column, c.from_type, c.from_type
+                    ),
+                });
+            }
             Operation::DropColumn(d) => {
                 raise(
                     Risk::High,

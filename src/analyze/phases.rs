@@ -184,6 +184,15 @@ pub(super) fn deployment_order(plan: &Plan) -> Vec<String> {
             out.push(format!("Migration {} (`{}`): {note}", n + 1, phase.name));
         }
         for &i in &phase.operations {
+            let phased = plan
+                .phases
+                .iter()
+                .filter(|p| p.operations.contains(&i))
+                .count()
+                > 1;
+            if phased {
+                continue; // its phases carry their own deploy notes
+            }
             let note = match &plan.operations[i] {
                 Operation::DropColumn(d) => Some(format!(
                     "before this migration: deploy code that no longer reads or writes `{}.{}`",

@@ -124,10 +124,21 @@ struct ZdtArgs {
     /// Rows per committed batch in backfills.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     batch_size: u64,
+    /// Form of renames: `plain` (one RENAME) or `expand-contract` (phased, old name kept
+    /// working until a final contract migration).
+    #[arg(long, value_enum, value_name = "STRATEGY", default_value = "plain")]
+    strategy: StrategyArg,
     /// Per-row cost table (TOML, as written by `migsmith calibrate`); default
     /// ~/.config/migsmith/costs.toml when it exists, else the built-in figures.
     #[arg(long, value_name = "FILE")]
     costs: Option<PathBuf>,
+}
+
+/// `--strategy` values.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum StrategyArg {
+    Plain,
+    ExpandContract,
 }
 
 /// `5s`, `500ms`, `2min`, or plain seconds.
@@ -304,6 +315,12 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
             small_table_rows: args.zdt.small_table_rows,
             lock_timeout_ms: args.zdt.lock_timeout,
             batch_size: args.zdt.batch_size.max(1),
+            renames: match args.zdt.strategy {
+                StrategyArg::Plain => migsmith::plan::strategy::RenameStrategy::Plain,
+                StrategyArg::ExpandContract => {
+                    migsmith::plan::strategy::RenameStrategy::ExpandContract
+                }
+            },
             ..Default::default()
         },
     };

@@ -12,6 +12,9 @@ use crate::plan::{Operation, Phase, Plan, Step};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
+/// The statement of a split migration's direction that has nothing to do.
+pub const NOOP: &str = "SELECT 1";
+
 /// Up or down.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Direction {
@@ -80,15 +83,24 @@ pub fn units(plan: &Plan, batching: Batching) -> Vec<Unit<'_>> {
         let down = statements(phase, Direction::Down);
         let steps = phase.up.len().max(phase.down.len());
         if batching == Batching::OneQuery && !phase.transactional && up.len().max(down.len()) > 1 {
-            // Step k of the up direction pairs with the down step that undoes it: downs run
-            // in reverse order of the migrations, so the last migration's down runs first.
+            // Downs run in reverse order of the migrations, so the last migration holds the
+            // phase's first down statement: the downs then run in the phase's order, and with
+            // as many downs as ups, step k's down is the one that undoes it. A direction with
+            // fewer statements than parts gets a no-op in the remaining parts (some frameworks
+            // refuse an empty migration).
             let of = steps.max(1);
+            let noop = || Some(NOOP.to_string());
             for k in 0..of {
-                let up_k = phase.up.get(k).map(|s| s.statement.sql.clone());
-                let down_k = (phase.down.len() + k)
-                    .checked_sub(of)
-                    .and_then(|j| phase.down.get(j))
-                    .map(|s| s.statement.sql.clone());
+                let up_k = phase
+                    .up
+                    .get(k)
+                    .map(|s| s.statement.sql.clone())
+                    .or_else(noop);
+                let down_k = phase
+                    .down
+                    .get(of - 1 - k)
+                    .map(|s| s.statement.sql.clone())
+                    .or_else(noop);
                 out.push(Unit {
                     phase,
                     phase_index: i,

@@ -327,7 +327,12 @@ fn testing(out: &mut String, r: &Report) {
         "Database backup taken and restorable".to_string(),
     ];
     let breaking = breaks_running_code(r);
-    if breaking {
+    let phased = r.plan.phases.iter().any(|p| !p.deploy.is_empty());
+    if breaking && phased {
+        items.push(
+            "Application deploys placed between the migrations as the Deployment Order says".into(),
+        );
+    } else if breaking {
         items.push("Application code that no longer uses the old names/columns is deployed BEFORE this migration".into());
     } else {
         items.push(

@@ -7,7 +7,9 @@ pub(crate) const USER_NAMESPACES: &str =
 
 /// Every user-visible schema object as one line each, sorted: relations, columns (type,
 /// nullability, default, identity), constraints (full definition and validity), indexes (full
-/// definition and validity), enum labels in order, comments. Column order is not included:
+/// definition and validity), enum labels in order, comments, view definitions, functions and
+/// procedures (signature and a hash of the definition; extension members left out) and
+/// triggers (full definition and whether enabled). Column order is not included:
 /// PostgreSQL cannot put a re-added column back in its old position.
 pub fn snapshot(client: &mut postgres::Client) -> Result<Vec<String>, postgres::Error> {
     let queries = [
@@ -60,6 +62,30 @@ pub fn snapshot(client: &mut postgres::Client) -> Result<Vec<String>, postgres::
             "SELECT 'comment ' || n.nspname || '.' || c.relname || ' ' || obj_description(c.oid, 'pg_class')
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE {USER_NAMESPACES} AND obj_description(c.oid, 'pg_class') IS NOT NULL"
+        ),
+        format!(
+            "SELECT 'view ' || n.nspname || '.' || c.relname || ' '
+                    || regexp_replace(pg_get_viewdef(c.oid), '\\s+', ' ', 'g')
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE {USER_NAMESPACES} AND c.relkind IN ('v','m')"
+        ),
+        format!(
+            "SELECT 'function ' || n.nspname || '.' || p.proname || '('
+                    || pg_get_function_identity_arguments(p.oid) || ') md5='
+                    || md5(pg_get_functiondef(p.oid))
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE {USER_NAMESPACES} AND p.prokind IN ('f','p')
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                               WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                 AND d.deptype = 'e')"
+        ),
+        format!(
+            "SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+                    || CASE t.tgenabled WHEN 'D' THEN ' (disabled)' ELSE '' END
+             FROM pg_trigger t
+             JOIN pg_class c ON c.oid = t.tgrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE {USER_NAMESPACES} AND NOT t.tgisinternal"
         ),
     ];
     let mut lines = vec![];

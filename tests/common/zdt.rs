@@ -84,8 +84,20 @@ impl Fixture {
 
     /// Generate `description` as if `users` had `rows` rows.
     pub fn generate(&self, description: &str, rows: u64, tag: &str) -> Files {
+        self.generate_with(description, rows, tag, |_| {})
+    }
+
+    /// [`Fixture::generate`] with the options adjusted by `tweak` (e.g. `--strategy`).
+    pub fn generate_with(
+        &self,
+        description: &str,
+        rows: u64,
+        tag: &str,
+        tweak: impl FnOnce(&mut GenerateOptions),
+    ) -> Files {
         let project = self.dir.path().join(tag);
         let mut opts = self.options(description, project.clone());
+        tweak(&mut opts);
         opts.rows = RowCounts::from_specs(&[RowSpec::Table("users".into(), rows)]);
         let generated = generate(&opts).unwrap_or_else(|e| panic!("{description}: {e}"));
         write_files(&project, &generated.files).unwrap();

@@ -14,8 +14,11 @@ mod backfill;
 mod constraints;
 mod not_null;
 mod phases;
+mod rename;
 pub mod settings;
 mod simple;
+mod sync;
+mod type_change;
 mod unique;
 mod volatile_default;
 
@@ -45,6 +48,20 @@ pub struct StrategyOptions {
     pub batch_pause_ms: u64,
     /// Per-row costs for the estimates.
     pub costs: CostTable,
+    /// `--strategy`: how renames are planned (type changes on large tables always use
+    /// expand-contract when they can).
+    pub renames: RenameStrategy,
+}
+
+/// `--strategy`: the form of column and table renames.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RenameStrategy {
+    /// One `RENAME` (brief lock; running code using the old name breaks at once).
+    #[default]
+    Plain,
+    /// Column: new column + two-way sync trigger + batched backfill, contract later.
+    /// Table: rename + an auto-updatable view under the old name, dropped later.
+    ExpandContract,
 }
 
 impl Default for StrategyOptions {
@@ -57,6 +74,7 @@ impl Default for StrategyOptions {
             batch_size: 10_000,
             batch_pause_ms: 50,
             costs: CostTable::default(),
+            renames: RenameStrategy::Plain,
         }
     }
 }
@@ -97,6 +115,13 @@ pub(crate) struct Cx<'a> {
     /// renames or restructures: a phased form would leave steps (VALIDATE, backfill, …) to run
     /// after that change, so the simple form is used. Holds the later operation's summary.
     pub changed_later: Option<String>,
+    /// Set while planning an operation when another operation of the same plan works on the
+    /// same table (its summary): the expand-contract forms, whose steps span several
+    /// migrations, then keep the simple form.
+    pub shares_table: Option<String>,
+    /// Columns an expand-contract form re-creates (`table`, `column`): they end up last in
+    /// their table, as in the database.
+    pub moved_columns: Vec<(String, String)>,
 }
 
 impl Cx<'_> {
@@ -174,22 +199,36 @@ pub fn build_with(
     let Resolved {
         mut operations,
         decisions,
-        after,
+        mut after,
     } = resolved;
     let mut cx = Cx {
         opts,
         before,
         decisions,
         changed_later: None,
+        shares_table: None,
+        moved_columns: vec![],
     };
     let mut stages: Vec<(usize, Stage)> = vec![];
     let later_changes: Vec<Option<String>> = (0..operations.len())
         .map(|i| restructured_later(&operations, i))
         .collect();
+    let shared: Vec<Option<String>> = (0..operations.len())
+        .map(|i| shares_table(&operations, i))
+        .collect();
     for (i, op) in operations.iter_mut().enumerate() {
         cx.changed_later = later_changes[i].clone();
+        cx.shares_table = shared[i].clone();
         for stage in stages_for(op, &mut cx) {
             stages.push((i, stage));
+        }
+    }
+    for (table, column) in &cx.moved_columns {
+        if let Some(t) = after.table_mut(table) {
+            if let Some(at) = t.columns.iter().position(|c| &c.name == column) {
+                let c = t.columns.remove(at);
+                t.columns.push(c);
+            }
         }
     }
     let phases = phases::group(stages, before, &after, opts);
@@ -223,6 +262,16 @@ fn restructured_later(operations: &[Operation], i: usize) -> Option<String> {
         .map(Operation::summary)
 }
 
+/// The summary of another operation of the plan on the same table as operation `i`, if any.
+fn shares_table(operations: &[Operation], i: usize) -> Option<String> {
+    let table = operations[i].table()?;
+    operations
+        .iter()
+        .enumerate()
+        .find(|(j, op)| *j != i && op.table() == Some(table))
+        .map(|(_, op)| op.summary())
+}
+
 /// The stages of one operation (which may adjust its own form, e.g. a concurrent index build
 /// on a small table becomes a plain one).
 fn stages_for(op: &mut Operation, cx: &mut Cx) -> Vec<Stage> {
@@ -233,6 +282,9 @@ fn stages_for(op: &mut Operation, cx: &mut Cx) -> Vec<Stage> {
         Operation::AddUniqueConstraint(o) => unique::stages(o, cx),
         Operation::AddColumn(o) => volatile_default::stages(o, cx),
         Operation::Backfill(o) => backfill::stages(o, cx),
+        Operation::ChangeColumnType(o) => type_change::stages(o, cx),
+        Operation::RenameColumn(o) => rename::column(o, cx),
+        Operation::RenameTable(o) => rename::table(o, cx),
         Operation::AddIndex(o) => {
             if o.concurrently
                 && cx.size(&o.table, "the index build", "CREATE INDEX CONCURRENTLY") == Size::Small
@@ -270,3 +322,5 @@ fn stages_for(op: &mut Operation, cx: &mut Cx) -> Vec<Stage> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_expand;
