@@ -14,20 +14,42 @@ use common::{assert_same_schema, TestDb};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The changes every framework must carry up and back down (the last two are multi-phase:
-/// a column then its index built CONCURRENTLY, and a NOT NULL change).
-const SCENARIOS: &[&str] = &[
-    "add last_login_at to users",
-    "remove legacy_flag from users",
-    "rename users.name to full_name",
-    "change type of users.age to bigint",
-    "add index on users(email)",
-    "add foreign key from posts.author_id to users.id",
-    "create table tags with name:string",
-    "drop table audit_log",
-    "add published_at to posts and add index on posts(published_at)",
-    "make users.email not null",
+/// The changes every framework must carry up and back down, each with extra `generate` flags.
+/// `add published_at …` and the large-table `make users.email not null` are multi-phase (a
+/// column then its index built CONCURRENTLY; a NOT NULL check then its validation); with
+/// [`SMALL`] the same changes take their plain forms, which the frameworks' own APIs can write.
+const SCENARIOS: &[(&str, &[&str])] = &[
+    ("add last_login_at to users", &[]),
+    ("remove legacy_flag from users", &[]),
+    ("rename users.name to full_name", &[]),
+    ("change type of users.age to bigint", &[]),
+    ("add index on users(email)", &[]),
+    ("add foreign key from posts.author_id to users.id", &[]),
+    ("create table tags with name:string", &[]),
+    ("drop table audit_log", &[]),
+    (
+        "add published_at to posts and add index on posts(published_at)",
+        &[],
+    ),
+    ("make users.email not null", &[]),
+    (
+        "add status varchar(20) default 'active' not null to users",
+        &[],
+    ),
+    ("add unique index on users(email)", &[]),
+    ("rename table audit_log to events", &[]),
+    ("set default of users.age to 0", &[]),
+    ("drop index posts_title_idx", &[]),
+    ("make users.email not null", SMALL),
+    (
+        "add foreign key from posts.author_id to users.id on delete cascade",
+        SMALL,
+    ),
+    ("add index on users(age)", SMALL),
 ];
+
+/// `generate` flags that make the fixture tables small, so changes take their plain form.
+const SMALL: &[&str] = &["--rows", "users=100", "--rows", "posts=100"];
 
 /// How to drive one framework.
 struct Framework {
@@ -54,6 +76,9 @@ struct Framework {
     finally: &'static [&'static [&'static str]],
     /// Executables that must exist (relative to the repository, or on PATH).
     needs: &'static [&'static str],
+    /// `(scenario, text)`: the files generated for the scenario must contain the text, the
+    /// framework's own call for it, so a renderer falling back to raw SQL fails the test.
+    idioms: &'static [(&'static str, &'static str)],
 }
 
 const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
@@ -161,7 +186,7 @@ fn generate(
     project: &Path,
     framework: &str,
     dir: &str,
-    description: &str,
+    (description, flags): (&str, &[&str]),
     now: &str,
 ) -> Vec<PathBuf> {
     let before = files_in(&project.join(dir));
@@ -179,6 +204,7 @@ fn generate(
         .arg("--schema")
         .arg(repo().join("tests/fixtures/e2e/schema.sql"))
         .args(["--now", now])
+        .args(flags)
         .output()
         .unwrap();
     assert!(
@@ -210,12 +236,12 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// The catalog after the plain SQL files for `description` ran on a fresh database (the
 /// reference every framework must reach).
-fn sql_reference(description: &str, now: &str) -> Option<Vec<String>> {
+fn sql_reference(scenario: (&str, &[&str]), now: &str) -> Option<Vec<String>> {
     let db = TestDb::create("e2e_ref")?;
     db.psql_file(&repo().join("tests/fixtures/e2e/schema.sql"))
         .unwrap();
     let project = tempfile::tempdir().unwrap();
-    let files = generate(project.path(), "sql", "migrations", description, now);
+    let files = generate(project.path(), "sql", "migrations", scenario, now);
     for f in files
         .iter()
         .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
@@ -245,13 +271,42 @@ fn end_to_end(fw: &Framework) {
         run(&project, &db.url, fw.env, cmd, 1);
     }
     let start = user_schema(&db, fw.history);
-    for (i, description) in SCENARIOS.iter().enumerate() {
-        let now = format!("202611221{i}0000");
-        let context = format!("{} `{description}`", fw.name);
-        let expected = sql_reference(description, &now).expect("reference database");
+    for (scenario, _) in fw.idioms {
+        assert!(
+            SCENARIOS
+                .iter()
+                .any(|(d, f)| *scenario == format!("{d} {}", f.join(" ")).trim()),
+            "{}: no scenario `{scenario}`",
+            fw.name
+        );
+    }
+    for (i, &(description, flags)) in SCENARIOS.iter().enumerate() {
+        let now = format!("20261122{:02}{:02}00", 10 + i / 60, i % 60);
+        let context = format!("{} `{description}` {}", fw.name, flags.join(" "));
+        let expected = sql_reference((description, flags), &now).expect("reference database");
         assert_ne!(expected, start, "{context}: the plan changes nothing");
 
-        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        let files = generate(
+            &project,
+            fw.name,
+            fw.migrations_dir,
+            (description, flags),
+            &now,
+        );
+        let text: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        for (_, idiom) in fw
+            .idioms
+            .iter()
+            .filter(|(d, _)| *d == format!("{description} {}", flags.join(" ")).trim())
+        {
+            assert!(
+                text.contains(idiom),
+                "{context}: expected the framework's own call `{idiom}` in:\n{text}"
+            );
+        }
         for cmd in fw.up {
             run(&project, &db.url, fw.env, cmd, files.len());
         }
@@ -310,6 +365,7 @@ fn sequelize() {
         env: &[],
         finally: &[],
         needs: &["sequelize-cli"],
+        idioms: &[],
     });
 }
 
@@ -347,6 +403,7 @@ fn typeorm() {
         env: &[("TS_NODE_TRANSPILE_ONLY", "true")],
         finally: &[&["tsc", "--noEmit", "-p", "tsconfig.json"]],
         needs: &["typeorm-ts-node-commonjs", "tsc"],
+        idioms: &[],
     });
 }
 
@@ -364,6 +421,7 @@ fn knex() {
         env: &[],
         finally: &[],
         needs: &["knex"],
+        idioms: &[],
     });
 }
 
@@ -373,7 +431,8 @@ fn django() {
         name: "django",
         migrations_dir: "shop/migrations",
         history: &["django_migrations"],
-        setup: &[&["python", "manage.py", "migrate", "shop"]],
+        // The tables exist already: 0001 only declares them as models.
+        setup: &[&["python", "manage.py", "migrate", "shop", "--fake"]],
         up: &[&["python", "manage.py", "migrate", "shop"]],
         down: &[&["python", "manage.py", "migrate", "shop", "0001"]],
         down_one_at_a_time: false,
@@ -381,6 +440,44 @@ fn django() {
         env: &[],
         finally: &[],
         needs: &["python", "django-admin"],
+        idioms: &[
+            (
+                "add last_login_at to users",
+                "migrations.AddField(\n            model_name=\"user\",\n            name=\"last_login_at\"",
+            ),
+            (
+                "remove legacy_flag from users",
+                "migrations.RemoveField(model_name=\"user\", name=\"legacy_flag\")",
+            ),
+            (
+                "rename users.name to full_name",
+                "migrations.RenameField(model_name=\"user\", old_name=\"name\", new_name=\"full_name\")",
+            ),
+            (
+                "add index on users(email)",
+                "AddIndexConcurrently(\n            model_name=\"user\"",
+            ),
+            (
+                "create table tags with name:string",
+                "migrations.CreateModel(\n            name=\"Tags\"",
+            ),
+            (
+                "drop table audit_log",
+                "migrations.DeleteModel(name=\"AuditLog\")",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "models.CharField(max_length=20, db_default=\"active\")",
+            ),
+            (
+                "rename table audit_log to events",
+                "migrations.AlterModelTable(name=\"auditlog\", table=\"events\")",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "migrations.AddIndex(\n            model_name=\"user\"",
+            ),
+        ],
     });
 }
 
@@ -398,6 +495,68 @@ fn alembic() {
         env: &[],
         finally: &[],
         needs: &["alembic"],
+        idioms: &[
+            (
+                "add last_login_at to users",
+                "op.add_column(\"users\", sa.Column(\"last_login_at\", sa.DateTime(timezone=True), nullable=True))",
+            ),
+            (
+                "remove legacy_flag from users",
+                "op.drop_column(\"users\", \"legacy_flag\")",
+            ),
+            (
+                "rename users.name to full_name",
+                "op.alter_column(\"users\", \"name\", new_column_name=\"full_name\")",
+            ),
+            (
+                "change type of users.age to bigint",
+                "type_=sa.BigInteger(), postgresql_using=",
+            ),
+            (
+                "add index on users(email)",
+                "op.create_index(\"users_email_idx\", \"users\", [\"email\"], postgresql_concurrently=True)",
+            ),
+            (
+                "create table tags with name:string",
+                "op.create_table(",
+            ),
+            (
+                "drop table audit_log",
+                "op.drop_table(\"audit_log\")",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "sa.String(20), nullable=False, server_default=sa.text(",
+            ),
+            (
+                "add unique index on users(email)",
+                "unique=True, postgresql_concurrently=True",
+            ),
+            (
+                "rename table audit_log to events",
+                "op.rename_table(\"audit_log\", \"events\")",
+            ),
+            (
+                "set default of users.age to 0",
+                "op.alter_column(\"users\", \"age\", server_default=sa.text(\"0\"))",
+            ),
+            (
+                "drop index posts_title_idx",
+                "op.drop_index(\"posts_title_idx\", table_name=\"posts\", postgresql_concurrently=True)",
+            ),
+            (
+                "make users.email not null --rows users=100 --rows posts=100",
+                "op.alter_column(\"users\", \"email\", nullable=False)",
+            ),
+            (
+                "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100",
+                "ondelete=\"CASCADE\"",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "op.create_index(\"users_age_idx\", \"users\", [\"age\"])",
+            ),
+        ],
     });
 }
 
@@ -415,6 +574,60 @@ fn rails() {
         env: &[],
         finally: &[],
         needs: &["ruby", "rake"],
+        idioms: &[
+            (
+                "add last_login_at to users",
+                "add_column :users, :last_login_at, :timestamptz",
+            ),
+            (
+                "remove legacy_flag from users",
+                "remove_column :users, :legacy_flag, :boolean",
+            ),
+            (
+                "rename users.name to full_name",
+                "rename_column :users, :name, :full_name",
+            ),
+            (
+                "change type of users.age to bigint",
+                "change_column :users, :age, :bigint, using: ",
+            ),
+            (
+                "add index on users(email)",
+                "add_index :users, :email, name: \'users_email_idx\', algorithm: :concurrently",
+            ),
+            (
+                "drop table audit_log",
+                "drop_table :audit_log",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "add_column :users, :status, :string, limit: 20, null: false, default: \'active\'",
+            ),
+            (
+                "add unique index on users(email)",
+                "unique: true, algorithm: :concurrently",
+            ),
+            (
+                "set default of users.age to 0",
+                "change_column_default :users, :age, 0",
+            ),
+            (
+                "drop index posts_title_idx",
+                "remove_index :posts, name: \'posts_title_idx\', algorithm: :concurrently",
+            ),
+            (
+                "make users.email not null --rows users=100 --rows posts=100",
+                "change_column_null :users, :email, false",
+            ),
+            (
+                "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100",
+                "add_foreign_key :posts, :users, column: :author_id, primary_key: :id, name: \'posts_author_id_fkey\', on_delete: :cascade",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "add_index :users, :age, name: \'users_age_idx\'",
+            ),
+        ],
     });
 }
 
@@ -438,5 +651,6 @@ fn laravel() {
         env: &[],
         finally: &[],
         needs: &["php"],
+        idioms: &[],
     });
 }
