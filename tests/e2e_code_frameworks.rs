@@ -46,6 +46,11 @@ const SCENARIOS: &[(&str, &[&str])] = &[
         SMALL,
     ),
     ("add index on users(age)", SMALL),
+    ("create labels (id bigint primary key, note text)", &[]),
+    (
+        "create labels (code varchar(20) primary key, note text)",
+        &[],
+    ),
 ];
 
 /// `generate` flags that make the fixture tables small, so changes take their plain form.
@@ -442,6 +447,14 @@ fn django() {
         needs: &["python", "django-admin"],
         idioms: &[
             (
+                "create labels (id bigint primary key, note text)",
+                "(\"id\", models.BigIntegerField(primary_key=True, serialize=False)),",
+            ),
+            (
+                "create labels (code varchar(20) primary key, note text)",
+                "state_operations=[\n                migrations.CreateModel(",
+            ),
+            (
                 "add last_login_at to users",
                 "migrations.AddField(\n            model_name=\"user\",\n            name=\"last_login_at\"",
             ),
@@ -496,6 +509,10 @@ fn alembic() {
         finally: &[],
         needs: &["alembic"],
         idioms: &[
+            (
+                "create labels (id bigint primary key, note text)",
+                "sa.Column(\"id\", sa.BigInteger(), autoincrement=False, nullable=False)",
+            ),
             (
                 "add last_login_at to users",
                 "op.add_column(\"users\", sa.Column(\"last_login_at\", sa.DateTime(timezone=True), nullable=True))",
@@ -575,6 +592,14 @@ fn rails() {
         finally: &[],
         needs: &["ruby", "rake"],
         idioms: &[
+            (
+                "create labels (id bigint primary key, note text)",
+                "t.column :id, :bigint, null: false, primary_key: true, default: nil",
+            ),
+            (
+                "create labels (code varchar(20) primary key, note text)",
+                "t.column :code, :string, limit: 20, null: false, primary_key: true",
+            ),
             (
                 "add last_login_at to users",
                 "add_column :users, :last_login_at, :timestamptz",

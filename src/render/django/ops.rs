@@ -149,19 +149,28 @@ fn remove_field(state: &mut State, model: &Model, name: &str) {
     }
 }
 
-/// A default as a `db_default=` Python value, when Django writes it back exactly: booleans,
-/// integers, and string constants.
-fn db_default(expression: &str) -> Option<String> {
-    match expression {
-        "true" => return Some("True".into()),
-        "false" => return Some("False".into()),
+/// A default as a `db_default=` Python value, when Django writes it back exactly: booleans on
+/// a `BooleanField`, integers on integer fields, string constants on text fields (Django
+/// converts the value to the field's type first).
+fn db_default(expression: &str, class: &str) -> Option<String> {
+    match (expression, class) {
+        ("true", "BooleanField") => return Some("True".into()),
+        ("false", "BooleanField") => return Some("False".into()),
+        (_, "BooleanField") => return None,
         _ => {}
     }
     let digits = expression.strip_prefix('-').unwrap_or(expression);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(expression.to_string());
+        let integer = matches!(
+            class,
+            "SmallIntegerField" | "IntegerField" | "BigIntegerField"
+        );
+        return integer.then(|| expression.to_string());
     }
-    let literal = ["::text", "::character varying"]
+    if !matches!(class, "TextField" | "CharField") {
+        return None;
+    }
+    let literal = ["::text", "::varchar", "::character varying"]
         .iter()
         .find_map(|cast| expression.strip_suffix(cast))
         .unwrap_or(expression);
@@ -208,7 +217,7 @@ pub fn field(c: &Column, primary_key: bool) -> Option<(String, bool)> {
         kwargs.push("null=True".into());
     }
     if let Some(default) = &c.default {
-        match db_default(default) {
+        match db_default(default, class) {
             Some(value) => kwargs.push(format!("db_default={value}")),
             None => exact = false,
         }

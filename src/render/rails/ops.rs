@@ -85,7 +85,10 @@ pub fn call(op: &Operation, plan: &Plan) -> Option<String> {
             "change_column_default {}, {}, {}",
             name(plain_table(&o.table)?),
             name(&o.column),
-            default(&o.default)
+            default(
+                &o.default,
+                column_type_in(plan, &o.table, &o.column).as_deref()
+            )
         )),
         Operation::DropDefault(o) => Some(format!(
             "change_column_default {}, {}, nil",
@@ -151,20 +154,33 @@ fn column_type(data_type: &str) -> Option<String> {
     })
 }
 
-/// A default as ActiveRecord writes it verbatim: booleans and integers as Ruby values, any
-/// other expression as a lambda (`-> { "now()" }`), which ActiveRecord inserts unquoted.
-fn default(expression: &str) -> String {
+/// A default for a column of `data_type` (when known) as ActiveRecord writes it back exactly:
+/// booleans, integers and string constants as Ruby values on columns of their own type
+/// (ActiveRecord casts a value to the column's type, so `0` on a numeric column would become
+/// `0.0`), any other expression as a lambda (`-> { 'now()' }`), which it inserts verbatim.
+fn default(expression: &str, data_type: Option<&str>) -> String {
     let integer = expression
         .strip_prefix('-')
         .unwrap_or(expression)
         .bytes()
         .all(|b| b.is_ascii_digit())
         && !expression.trim_start_matches('-').is_empty();
-    match expression {
-        "true" | "false" => expression.to_string(),
-        _ if integer => expression.to_string(),
+    let type_name = data_type.and_then(type_parts).map(|(n, _)| n);
+    match (expression, type_name) {
+        ("true" | "false", Some("boolean")) => expression.to_string(),
+        (_, Some("smallint" | "integer" | "bigint")) if integer => expression.to_string(),
+        (_, Some("text" | "varchar")) if string_constant(expression).is_some() => {
+            single_quoted(&string_constant(expression).unwrap_or_default())
+        }
         _ => format!("-> {{ {} }}", single_quoted(expression)),
     }
+}
+
+/// The type of `table.column` in the plan's schema before or after it.
+fn column_type_in(plan: &Plan, table: &str, column: &str) -> Option<String> {
+    [&plan.before, &plan.after]
+        .iter()
+        .find_map(|s| s.table(table)?.column(column).map(|c| c.data_type.clone()))
 }
 
 /// `, null: false, default: false` (nothing for an identity or serial column: `None`).
@@ -177,11 +193,7 @@ fn column_options(c: &Column) -> Option<String> {
         out.push_str(", null: false");
     }
     if let Some(d) = &c.default {
-        let text_column = matches!(type_parts(&c.data_type), Some(("text" | "varchar", _)));
-        match string_constant(d).filter(|_| text_column) {
-            Some(value) => out.push_str(&format!(", default: {}", single_quoted(&value))),
-            None => out.push_str(&format!(", default: {}", default(d))),
-        }
+        out.push_str(&format!(", default: {}", default(d, Some(&c.data_type))));
     }
     Some(out)
 }
@@ -189,7 +201,7 @@ fn column_options(c: &Column) -> Option<String> {
 /// The value of a string constant default (`'active'`, `'it''s'::text`), which ActiveRecord
 /// quotes back to the same constant on a text or varchar column.
 fn string_constant(expression: &str) -> Option<String> {
-    let literal = ["::text", "::character varying"]
+    let literal = ["::text", "::varchar", "::character varying"]
         .iter()
         .find_map(|cast| expression.strip_suffix(cast))
         .unwrap_or(expression);
@@ -313,6 +325,61 @@ fn create_table(key: &str, t: &Table) -> Option<String> {
 #[cfg(test)]
 mod test {
     use super::*;
+    use crate::plan::ops::{CreateTable, RenameColumn};
+    use crate::schema::Schema;
+
+    fn plan(sql: &str) -> Plan {
+        let mut before = Schema::default();
+        crate::schema::sql::apply_str(&mut before, sql, "test").unwrap();
+        Plan {
+            description: String::new(),
+            operations: vec![],
+            phases: vec![],
+            decisions: vec![],
+            after: before.clone(),
+            before,
+        }
+    }
+
+    #[test]
+    fn rename_column_is_raw_when_activerecord_would_rename_an_index_too() {
+        let rename = Operation::from(RenameColumn {
+            table: "users".into(),
+            from: "name".into(),
+            to: "full_name".into(),
+        });
+        let plain =
+            plan("CREATE TABLE users (name text); CREATE INDEX users_name_idx ON users (name);");
+        assert_eq!(
+            call(&rename, &plain).as_deref(),
+            Some("rename_column :users, :name, :full_name")
+        );
+        let rails_named = plan(
+            "CREATE TABLE users (name text); CREATE INDEX index_users_on_name ON users (name);",
+        );
+        assert_eq!(call(&rename, &rails_named), None);
+    }
+
+    #[test]
+    fn create_table_spells_out_the_primary_key_and_refuses_identity() {
+        let p = plan(
+            "CREATE TABLE labels (id bigint PRIMARY KEY, code varchar(20) NOT NULL DEFAULT 'x');
+             CREATE TABLE events (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY);",
+        );
+        let create = |t: &str| {
+            Operation::from(CreateTable {
+                table: t.into(),
+                definition: p.before.table(t).unwrap().clone(),
+            })
+        };
+        assert_eq!(
+            call(&create("labels"), &p).unwrap(),
+            "create_table :labels, id: false do |t|\n  \
+             t.column :id, :bigint, null: false, primary_key: true, default: nil\n  \
+             t.column :code, :string, limit: 20, null: false, default: 'x'\nend"
+        );
+        assert_eq!(call(&create("events"), &p), None);
+    }
 
     #[test]
     fn names_are_symbols_when_they_can_be() {
@@ -323,10 +390,16 @@ mod test {
 
     #[test]
     fn defaults_are_values_or_verbatim_sql() {
-        assert_eq!(default("false"), "false");
-        assert_eq!(default("-1"), "-1");
-        assert_eq!(default("now()"), "-> { 'now()' }");
-        assert_eq!(default("'a''b'::text"), "-> { '\\'a\\'\\'b\\'::text' }");
+        assert_eq!(default("false", Some("boolean")), "false");
+        assert_eq!(default("-1", Some("bigint")), "-1");
+        assert_eq!(default("0", Some("numeric(10,2)")), "-> { '0' }");
+        assert_eq!(default("0", None), "-> { '0' }");
+        assert_eq!(default("now()", Some("timestamptz")), "-> { 'now()' }");
+        assert_eq!(default("'a''b'::text", Some("text")), "'a\\'b'");
+        assert_eq!(
+            default("'a''b'::text", None),
+            "-> { '\\'a\\'\\'b\\'::text' }"
+        );
     }
 
     #[test]
