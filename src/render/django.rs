@@ -173,15 +173,20 @@ fn file(
 
 /// The phase's Django operations, in order. Django reverses the list, undoing each operation in
 /// turn, so up item *i* is paired with down item *n−1−i* (the plan's down undoes the up in
-/// reverse order); when the two directions do not pair up item for item, the phase is one
-/// `RunSQL` carrying the state operations of everything it does.
+/// reverse order); when the two directions do not pair up item for item, or no table of the
+/// phase is a model, the phase is one `RunSQL` carrying the state operations of what it does.
 fn operations(m: &Migration, state: &mut State) -> Vec<String> {
     let phase = m.phase;
     let up = group(&phase.up.iter().map(|s| &s.statement).collect::<Vec<_>>());
     let down = group(&phase.down.iter().map(|s| &s.statement).collect::<Vec<_>>());
     let settings: Vec<&str> = phase.settings.iter().map(String::as_str).collect();
     let mut out = vec![];
-    if up.len() != down.len() {
+    let mut probe = state.clone();
+    let any_model = up.iter().any(
+        |item| matches!(item, Item::Op { op, .. } if ops::translate(op, &mut probe).is_some()),
+    );
+    // Nothing Django knows (or directions that do not pair up): one RunSQL, as plain as can be.
+    if up.len() != down.len() || !any_model {
         let state_ops: Vec<String> = up
             .iter()
             .filter_map(|item| match item {
