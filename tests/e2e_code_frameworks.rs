@@ -14,38 +14,49 @@ use common::{assert_same_schema, TestDb};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The changes every framework must carry up and back down (the last two are multi-phase:
-/// a column then its index built CONCURRENTLY, and a NOT NULL change).
-const SCENARIOS: &[&str] = &[
-    "add last_login_at to users",
-    "remove legacy_flag from users",
-    "rename users.name to full_name",
-    "change type of users.age to bigint",
-    "add index on users(email)",
-    "add foreign key from posts.author_id to users.id",
-    "create table tags with name:string",
-    "drop table audit_log",
-    "add published_at to posts and add index on posts(published_at)",
-    "make users.email not null",
-    "add status:varchar(20) not null default 'active' to users",
-    "add last_seen_at:timestamptz default now() to users",
-    "rename table audit_log to events",
-    "set default of users.age to 0",
-    "make users.name nullable",
-    "add unique index on users(email)",
+/// The changes every framework must carry up and back down, each with extra `generate` flags.
+/// `add published_at …` and the large-table `make users.email not null` are multi-phase (a
+/// column then its index built CONCURRENTLY; a NOT NULL check then its validation); with
+/// [`SMALL`] the same changes take their plain forms, which the frameworks' own APIs can write.
+const SCENARIOS: &[(&str, &[&str])] = &[
+    ("add last_login_at to users", &[]),
+    ("remove legacy_flag from users", &[]),
+    ("rename users.name to full_name", &[]),
+    ("change type of users.age to bigint", &[]),
+    ("add index on users(email)", &[]),
+    ("add foreign key from posts.author_id to users.id", &[]),
+    ("create table tags with name:string", &[]),
+    ("drop table audit_log", &[]),
+    (
+        "add published_at to posts and add index on posts(published_at)",
+        &[],
+    ),
+    ("make users.email not null", &[]),
+    (
+        "add status varchar(20) default 'active' not null to users",
+        &[],
+    ),
+    ("add unique index on users(email)", &[]),
+    ("rename table audit_log to events", &[]),
+    ("set default of users.age to 0", &[]),
+    ("drop index posts_title_idx", &[]),
+    ("make users.email not null", SMALL),
+    (
+        "add foreign key from posts.author_id to users.id on delete cascade",
+        SMALL,
+    ),
+    ("add index on users(age)", SMALL),
+    ("add unique index on users(email)", SMALL),
+    ("drop index posts_title_idx", SMALL),
+    ("add last_seen_at:timestamptz default now() to users", &[]),
+    ("make users.name nullable", &[]),
+    ("create labels (id bigint primary key, note text)", &[]),
+    (
+        "create labels (code varchar(20) primary key, note text)",
+        &[],
+    ),
 ];
 
-/// Changes planned for small tables (`--rows 0`), which get the simple forms: a plain index
-/// build and drop, a validated foreign key, a plain SET NOT NULL.
-const SMALL_TABLE_SCENARIOS: &[&str] = &[
-    "add unique index on users(email)",
-    "drop index posts_title_idx",
-    "add foreign key from posts.author_id to users.id on delete cascade",
-    "make users.email not null",
-];
-
-/// `(framework, scenario, text)`: the files generated for the scenario must contain the text,
-/// so a renderer that silently fell back to raw SQL fails here.
 #[rustfmt::skip]
 const IDIOMS: &[(&str, &str, &str)] = &[
     ("sequelize", "add last_login_at to users", "queryInterface.addColumn('users', 'last_login_at', { type: Sequelize.DATE }"),
@@ -53,40 +64,43 @@ const IDIOMS: &[(&str, &str, &str)] = &[
     ("sequelize", "rename users.name to full_name", "queryInterface.renameColumn('users', 'name', 'full_name'"),
     ("sequelize", "add published_at to posts and add index on posts(published_at)", "concurrently: true"),
     ("sequelize", "drop table audit_log", "queryInterface.dropTable('audit_log'"),
-    ("sequelize", "add status:varchar(20) not null default 'active' to users", "{ type: Sequelize.STRING(20), allowNull: false, defaultValue: 'active' }"),
+    ("sequelize", "add status varchar(20) default 'active' not null to users", "{ type: Sequelize.STRING(20), allowNull: false, defaultValue: 'active' }"),
     ("sequelize", "add last_seen_at:timestamptz default now() to users", "defaultValue: Sequelize.fn('now')"),
     ("sequelize", "rename table audit_log to events", "queryInterface.renameTable('audit_log', 'events'"),
     ("sequelize", "add unique index on users(email)", "unique: true, concurrently: true"),
-    ("sequelize", "add unique index on users(email) --rows 0", "unique: true, transaction"),
-    ("sequelize", "drop index posts_title_idx --rows 0", "queryInterface.removeIndex('posts', 'posts_title_idx'"),
-    ("sequelize", "add foreign key from posts.author_id to users.id on delete cascade --rows 0", "type: 'foreign key'"),
+    ("sequelize", "add unique index on users(email) --rows users=100 --rows posts=100", "unique: true, transaction"),
+    ("sequelize", "drop index posts_title_idx --rows users=100 --rows posts=100", "queryInterface.removeIndex('posts', 'posts_title_idx'"),
+    ("sequelize", "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100", "type: 'foreign key'"),
     ("knex", "add last_login_at to users", "t.timestamp('last_login_at', { useTz: true })"),
     ("knex", "remove legacy_flag from users", "t.dropColumn('legacy_flag')"),
     ("knex", "rename users.name to full_name", "t.renameColumn('name', 'full_name')"),
     ("knex", "drop table audit_log", "knex.schema.dropTable('audit_log')"),
-    ("knex", "add status:varchar(20) not null default 'active' to users", "t.string('status', 20).notNullable().defaultTo('active')"),
+    ("knex", "add status varchar(20) default 'active' not null to users", "t.string('status', 20).notNullable().defaultTo('active')"),
     ("knex", "add last_seen_at:timestamptz default now() to users", ".defaultTo(knex.raw('now()'))"),
     ("knex", "rename table audit_log to events", "knex.schema.renameTable('audit_log', 'events')"),
     ("knex", "make users.name nullable", "t.setNullable('name')"),
-    ("knex", "make users.email not null --rows 0", "t.dropNullable('email')"),
-    ("knex", "add unique index on users(email) --rows 0", "useConstraint: false"),
-    ("knex", "drop index posts_title_idx --rows 0", "t.dropIndex([], 'posts_title_idx')"),
-    ("knex", "add foreign key from posts.author_id to users.id on delete cascade --rows 0", ".onDelete('CASCADE')"),
+    ("knex", "make users.email not null --rows users=100 --rows posts=100", "t.dropNullable('email')"),
+    ("knex", "add unique index on users(email) --rows users=100 --rows posts=100", "useConstraint: false"),
+    ("knex", "drop index posts_title_idx --rows users=100 --rows posts=100", "t.dropIndex([], 'posts_title_idx')"),
+    ("knex", "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100", ".onDelete('CASCADE')"),
     ("typeorm", "add last_login_at to users", "new TableColumn({ name: 'last_login_at', type: 'timestamptz', isNullable: true })"),
     ("typeorm", "remove legacy_flag from users", "queryRunner.dropColumn('users', 'legacy_flag')"),
     ("typeorm", "rename users.name to full_name", "queryRunner.renameColumn('users', 'name', 'full_name')"),
     ("typeorm", "add published_at to posts and add index on posts(published_at)", "isConcurrent: true"),
     ("typeorm", "create table tags with name:string", "queryRunner.createTable(new Table("),
     ("typeorm", "drop table audit_log", "queryRunner.dropTable('audit_log')"),
-    ("typeorm", "add status:varchar(20) not null default 'active' to users", "type: 'varchar', length: '20', isNullable: false, default: '\\'active\\''"),
+    ("typeorm", "add status varchar(20) default 'active' not null to users", "type: 'varchar', length: '20', isNullable: false, default: '\\'active\\''"),
     ("typeorm", "rename table audit_log to events", "queryRunner.renameTable('audit_log', 'events')"),
     ("typeorm", "set default of users.age to 0", "default: '0'"),
     ("typeorm", "make users.name nullable", "isNullable: true"),
     ("typeorm", "add unique index on users(email)", "isUnique: true, isConcurrent: true"),
-    ("typeorm", "make users.email not null --rows 0", "{ isNullable: false }"),
-    ("typeorm", "drop index posts_title_idx --rows 0", "queryRunner.dropIndex('posts', 'posts_title_idx')"),
-    ("typeorm", "add foreign key from posts.author_id to users.id on delete cascade --rows 0", "new TableForeignKey("),
+    ("typeorm", "make users.email not null --rows users=100 --rows posts=100", "{ isNullable: false }"),
+    ("typeorm", "drop index posts_title_idx --rows users=100 --rows posts=100", "queryRunner.dropIndex('posts', 'posts_title_idx')"),
+    ("typeorm", "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100", "new TableForeignKey("),
 ];
+
+/// `generate` flags that make the fixture tables small, so changes take their plain form.
+const SMALL: &[&str] = &["--rows", "users=100", "--rows", "posts=100"];
 
 /// How to drive one framework.
 struct Framework {
@@ -113,6 +127,9 @@ struct Framework {
     finally: &'static [&'static [&'static str]],
     /// Executables that must exist (relative to the repository, or on PATH).
     needs: &'static [&'static str],
+    /// `(scenario, text)`: the files generated for the scenario must contain the text, the
+    /// framework's own call for it, so a renderer falling back to raw SQL fails the test.
+    idioms: &'static [(&'static str, &'static str)],
 }
 
 const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
@@ -220,9 +237,8 @@ fn generate(
     project: &Path,
     framework: &str,
     dir: &str,
-    description: &str,
+    (description, flags): (&str, &[&str]),
     now: &str,
-    extra: &[&str],
 ) -> Vec<PathBuf> {
     let before = files_in(&project.join(dir));
     let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
@@ -239,7 +255,7 @@ fn generate(
         .arg("--schema")
         .arg(repo().join("tests/fixtures/e2e/schema.sql"))
         .args(["--now", now])
-        .args(extra)
+        .args(flags)
         .output()
         .unwrap();
     assert!(
@@ -271,12 +287,12 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 
 /// The catalog after the plain SQL files for `description` ran on a fresh database (the
 /// reference every framework must reach).
-fn sql_reference(description: &str, now: &str, extra: &[&str]) -> Option<Vec<String>> {
+fn sql_reference(scenario: (&str, &[&str]), now: &str) -> Option<Vec<String>> {
     let db = TestDb::create("e2e_ref")?;
     db.psql_file(&repo().join("tests/fixtures/e2e/schema.sql"))
         .unwrap();
     let project = tempfile::tempdir().unwrap();
-    let files = generate(project.path(), "sql", "migrations", description, now, extra);
+    let files = generate(project.path(), "sql", "migrations", scenario, now);
     for f in files
         .iter()
         .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
@@ -306,34 +322,45 @@ fn end_to_end(fw: &Framework) {
         run(&project, &db.url, fw.env, cmd, 1);
     }
     let start = user_schema(&db, fw.history);
-    let scenarios = SCENARIOS.iter().map(|d| (*d, &[][..])).chain(
-        SMALL_TABLE_SCENARIOS
-            .iter()
-            .map(|d| (*d, &["--rows", "0"][..])),
-    );
-    for (i, (description, extra)) in scenarios.enumerate() {
-        // One minute apart, so each scenario's migrations sort after the previous ones.
+    for (scenario, _) in fw.idioms {
+        assert!(
+            SCENARIOS
+                .iter()
+                .any(|(d, f)| *scenario == format!("{d} {}", f.join(" ")).trim()),
+            "{}: no scenario `{scenario}`",
+            fw.name
+        );
+    }
+    for (i, &(description, flags)) in SCENARIOS.iter().enumerate() {
         let now = format!("20261122{:02}{:02}00", 10 + i / 60, i % 60);
-        let context = format!("{} `{description}` {}", fw.name, extra.join(" "));
-        let expected = sql_reference(description, &now, extra).expect("reference database");
+        let context = format!("{} `{description}` {}", fw.name, flags.join(" "));
+        let expected = sql_reference((description, flags), &now).expect("reference database");
         assert_ne!(expected, start, "{context}: the plan changes nothing");
 
         let files = generate(
             &project,
             fw.name,
             fw.migrations_dir,
-            description,
+            (description, flags),
             &now,
-            extra,
         );
+        let text: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        for (_, idiom) in fw
+            .idioms
+            .iter()
+            .filter(|(d, _)| *d == format!("{description} {}", flags.join(" ")).trim())
+        {
+            assert!(
+                text.contains(idiom),
+                "{context}: expected the framework's own call `{idiom}` in:\n{text}"
+            );
+        }
         assert_idioms(
             fw.name,
-            &[description]
-                .iter()
-                .chain(extra)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" "),
+            format!("{description} {}", flags.join(" ")).trim(),
             &files,
         );
         for cmd in fw.up {
@@ -400,10 +427,10 @@ fn assert_idioms(framework: &str, description: &str, files: &[PathBuf]) {
 #[test]
 fn idioms_name_real_scenarios() {
     for (framework, description, _) in IDIOMS {
-        let small = description.strip_suffix(" --rows 0");
         assert!(
-            small.map_or(SCENARIOS.contains(description), |d| SMALL_TABLE_SCENARIOS
-                .contains(&d)),
+            SCENARIOS
+                .iter()
+                .any(|(d, f)| *description == format!("{d} {}", f.join(" ")).trim()),
             "IDIOMS names `{description}` ({framework}), which is no scenario"
         );
     }
@@ -423,6 +450,7 @@ fn sequelize() {
         env: &[],
         finally: &[],
         needs: &["sequelize-cli"],
+        idioms: &[],
     });
 }
 
@@ -460,6 +488,7 @@ fn typeorm() {
         env: &[("TS_NODE_TRANSPILE_ONLY", "true")],
         finally: &[&["tsc", "--noEmit", "-p", "tsconfig.json"]],
         needs: &["typeorm-ts-node-commonjs", "tsc"],
+        idioms: &[],
     });
 }
 
@@ -477,6 +506,7 @@ fn knex() {
         env: &[],
         finally: &[],
         needs: &["knex"],
+        idioms: &[],
     });
 }
 
@@ -486,7 +516,8 @@ fn django() {
         name: "django",
         migrations_dir: "shop/migrations",
         history: &["django_migrations"],
-        setup: &[&["python", "manage.py", "migrate", "shop"]],
+        // The tables exist already: 0001 only declares them as models.
+        setup: &[&["python", "manage.py", "migrate", "shop", "--fake"]],
         up: &[&["python", "manage.py", "migrate", "shop"]],
         down: &[&["python", "manage.py", "migrate", "shop", "0001"]],
         down_one_at_a_time: false,
@@ -494,6 +525,52 @@ fn django() {
         env: &[],
         finally: &[],
         needs: &["python", "django-admin"],
+        idioms: &[
+            (
+                "create labels (id bigint primary key, note text)",
+                "(\"id\", models.BigIntegerField(primary_key=True, serialize=False)),",
+            ),
+            (
+                "create labels (code varchar(20) primary key, note text)",
+                "state_operations=[\n                migrations.CreateModel(",
+            ),
+            (
+                "add last_login_at to users",
+                "migrations.AddField(\n            model_name=\"user\",\n            name=\"last_login_at\"",
+            ),
+            (
+                "remove legacy_flag from users",
+                "migrations.RemoveField(model_name=\"user\", name=\"legacy_flag\")",
+            ),
+            (
+                "rename users.name to full_name",
+                "migrations.RenameField(model_name=\"user\", old_name=\"name\", new_name=\"full_name\")",
+            ),
+            (
+                "add index on users(email)",
+                "AddIndexConcurrently(\n            model_name=\"user\"",
+            ),
+            (
+                "create table tags with name:string",
+                "migrations.CreateModel(\n            name=\"Tags\"",
+            ),
+            (
+                "drop table audit_log",
+                "migrations.DeleteModel(name=\"AuditLog\")",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "models.CharField(max_length=20, db_default=\"active\")",
+            ),
+            (
+                "rename table audit_log to events",
+                "migrations.AlterModelTable(name=\"auditlog\", table=\"events\")",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "migrations.AddIndex(\n            model_name=\"user\"",
+            ),
+        ],
     });
 }
 
@@ -511,6 +588,72 @@ fn alembic() {
         env: &[],
         finally: &[],
         needs: &["alembic"],
+        idioms: &[
+            (
+                "create labels (id bigint primary key, note text)",
+                "sa.Column(\"id\", sa.BigInteger(), autoincrement=False, nullable=False)",
+            ),
+            (
+                "add last_login_at to users",
+                "op.add_column(\"users\", sa.Column(\"last_login_at\", sa.DateTime(timezone=True), nullable=True))",
+            ),
+            (
+                "remove legacy_flag from users",
+                "op.drop_column(\"users\", \"legacy_flag\")",
+            ),
+            (
+                "rename users.name to full_name",
+                "op.alter_column(\"users\", \"name\", new_column_name=\"full_name\")",
+            ),
+            (
+                "change type of users.age to bigint",
+                "type_=sa.BigInteger(), postgresql_using=",
+            ),
+            (
+                "add index on users(email)",
+                "op.create_index(\"users_email_idx\", \"users\", [\"email\"], postgresql_concurrently=True)",
+            ),
+            (
+                "create table tags with name:string",
+                "op.create_table(",
+            ),
+            (
+                "drop table audit_log",
+                "op.drop_table(\"audit_log\")",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "sa.String(20), nullable=False, server_default=sa.text(",
+            ),
+            (
+                "add unique index on users(email)",
+                "unique=True, postgresql_concurrently=True",
+            ),
+            (
+                "rename table audit_log to events",
+                "op.rename_table(\"audit_log\", \"events\")",
+            ),
+            (
+                "set default of users.age to 0",
+                "op.alter_column(\"users\", \"age\", server_default=sa.text(\"0\"))",
+            ),
+            (
+                "drop index posts_title_idx",
+                "op.drop_index(\"posts_title_idx\", table_name=\"posts\", postgresql_concurrently=True)",
+            ),
+            (
+                "make users.email not null --rows users=100 --rows posts=100",
+                "op.alter_column(\"users\", \"email\", nullable=False)",
+            ),
+            (
+                "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100",
+                "ondelete=\"CASCADE\"",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "op.create_index(\"users_age_idx\", \"users\", [\"age\"])",
+            ),
+        ],
     });
 }
 
@@ -528,6 +671,68 @@ fn rails() {
         env: &[],
         finally: &[],
         needs: &["ruby", "rake"],
+        idioms: &[
+            (
+                "create labels (id bigint primary key, note text)",
+                "t.column :id, :bigint, null: false, primary_key: true, default: nil",
+            ),
+            (
+                "create labels (code varchar(20) primary key, note text)",
+                "t.column :code, :string, limit: 20, null: false, primary_key: true",
+            ),
+            (
+                "add last_login_at to users",
+                "add_column :users, :last_login_at, :timestamptz",
+            ),
+            (
+                "remove legacy_flag from users",
+                "remove_column :users, :legacy_flag, :boolean",
+            ),
+            (
+                "rename users.name to full_name",
+                "rename_column :users, :name, :full_name",
+            ),
+            (
+                "change type of users.age to bigint",
+                "change_column :users, :age, :bigint, using: ",
+            ),
+            (
+                "add index on users(email)",
+                "add_index :users, :email, name: \'users_email_idx\', algorithm: :concurrently",
+            ),
+            (
+                "drop table audit_log",
+                "drop_table :audit_log",
+            ),
+            (
+                "add status varchar(20) default 'active' not null to users",
+                "add_column :users, :status, :string, limit: 20, null: false, default: \'active\'",
+            ),
+            (
+                "add unique index on users(email)",
+                "unique: true, algorithm: :concurrently",
+            ),
+            (
+                "set default of users.age to 0",
+                "change_column_default :users, :age, 0",
+            ),
+            (
+                "drop index posts_title_idx",
+                "remove_index :posts, name: \'posts_title_idx\', algorithm: :concurrently",
+            ),
+            (
+                "make users.email not null --rows users=100 --rows posts=100",
+                "change_column_null :users, :email, false",
+            ),
+            (
+                "add foreign key from posts.author_id to users.id on delete cascade --rows users=100 --rows posts=100",
+                "add_foreign_key :posts, :users, column: :author_id, primary_key: :id, name: \'posts_author_id_fkey\', on_delete: :cascade",
+            ),
+            (
+                "add index on users(age) --rows users=100 --rows posts=100",
+                "add_index :users, :age, name: \'users_age_idx\'",
+            ),
+        ],
     });
 }
 
@@ -551,5 +756,6 @@ fn laravel() {
         env: &[],
         finally: &[],
         needs: &["php"],
+        idioms: &[],
     });
 }

@@ -1,10 +1,15 @@
 //! Alembic: `<versions dir>/<revision>_<name>.py` with `revision`, `down_revision` (the current
 //! head, read from the existing revisions; a tuple when there are several heads), `upgrade()`
-//! and `downgrade()`. Statements go through `op.execute`, with the colons SQLAlchemy's `text()`
-//! would take for bind parameters escaped. Alembic runs migrations in a transaction; a phase that
-//! cannot runs inside `with op.get_context().autocommit_block():`.
+//! and `downgrade()`. Each operation SQLAlchemy can render exactly is Alembic's own call
+//! (`op.add_column`, `op.create_index`, … in `alembic/ops.rs`); settings and every other
+//! statement go through `op.execute`, with the colons SQLAlchemy's `text()` would take for bind
+//! parameters escaped. Alembic runs migrations in a transaction; a phase that cannot runs
+//! inside `with op.get_context().autocommit_block():`.
 
-use super::idiom::{comments, dir, header, migrations, py_string, sql, Direction, Migration};
+mod ops;
+
+use super::idiom::{comments, dir, header, migrations, py_string, Direction, Migration};
+use super::op_groups::{items, string_spans_lines, Item};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::Plan;
 use std::collections::BTreeSet;
@@ -138,7 +143,19 @@ fn file(plan: &Plan, m: &Migration, cx: &RenderContext, revision: &str, down: &[
         cx.now.format("%Y-%m-%d %H:%M:%S")
     );
     out.push_str(&comments(&header(plan, m, cx), "#", ""));
-    out.push_str("\nfrom alembic import op\n\n");
+    let bodies: Vec<Vec<String>> = [Direction::Up, Direction::Down]
+        .into_iter()
+        .map(|d| body(m, d))
+        .collect();
+    let uses = |prefix: &str| bodies.iter().flatten().any(|l| l.contains(prefix));
+    out.push_str("\nfrom alembic import op\n");
+    if uses("sa.") {
+        out.push_str("import sqlalchemy as sa\n");
+    }
+    if uses("postgresql.") {
+        out.push_str("from sqlalchemy.dialects import postgresql\n");
+    }
+    out.push('\n');
     out.push_str(&format!("revision = {}\n", py_string(revision)));
     let down_revision = match down {
         [] => "None".to_string(),
@@ -153,26 +170,43 @@ fn file(plan: &Plan, m: &Migration, cx: &RenderContext, revision: &str, down: &[
     };
     out.push_str(&format!("down_revision = {down_revision}\n"));
     out.push_str("branch_labels = None\ndepends_on = None\n");
-    for (d, name) in [(Direction::Up, "upgrade"), (Direction::Down, "downgrade")] {
+    for (lines, name) in bodies.iter().zip(["upgrade", "downgrade"]) {
         out.push_str(&format!("\n\ndef {name}() -> None:\n"));
-        let statements = sql(m.phase, d);
         let indent = if m.phase.transactional {
             "    "
         } else {
             out.push_str("    with op.get_context().autocommit_block():\n");
             "        "
         };
-        if statements.is_empty() {
+        if lines.is_empty() {
             out.push_str(&format!("{indent}pass\n"));
         }
-        for s in statements {
-            out.push_str(&format!(
-                "{indent}op.execute({})\n",
-                py_string(&escape_binds(s))
-            ));
+        for line in lines {
+            out.push_str(&format!("{indent}{line}\n"));
         }
     }
     out
+}
+
+/// The Python lines of one direction (unindented): Alembic's call for each operation it can
+/// spell exactly, `op.execute` for the rest.
+fn body(m: &Migration, direction: Direction) -> Vec<String> {
+    let mut lines = vec![];
+    for item in items(m.phase, direction) {
+        let call = match &item {
+            Item::Op { op, .. } => ops::call(op).filter(|c| !string_spans_lines(c, '"')),
+            Item::Sql(_) => None,
+        };
+        match call {
+            Some(call) => lines.extend(call.lines().map(str::to_string)),
+            None => lines.extend(
+                item.sql()
+                    .into_iter()
+                    .map(|s| format!("op.execute({})", py_string(&escape_binds(s)))),
+            ),
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod knex;
 pub mod laravel;
 pub mod liquibase;
 pub mod naming;
+pub mod op_groups;
 pub mod prisma;
 pub mod rails;
 pub mod registry;

@@ -3,10 +3,18 @@
 //! from the description (made unique among the existing migrations, as Rails requires); the
 //! version bracket is `MIGSMITH_RAILS_VERSION` (default 6.1, the ActiveRecord Debian ships). A
 //! phase that cannot run in a transaction declares `disable_ddl_transaction!`.
+//!
+//! `up` and `down` are each other's exact reverse, as planned (never `change`, whose automatic
+//! reversal could differ). Each operation ActiveRecord writes exactly is its own method
+//! (`add_column`, `add_index … algorithm: :concurrently`, …, in `rails/ops.rs`); settings and
+//! every other statement are `execute`.
+
+mod ops;
 
 use super::idiom::{
-    comments, dir, header, migrations, pascal_case, single_quoted, sql, Direction, Migration,
+    comments, dir, header, migrations, pascal_case, single_quoted, Direction, Migration,
 };
+use super::op_groups::{items, string_spans_lines, Item};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::Plan;
 use std::collections::BTreeSet;
@@ -120,8 +128,20 @@ fn file(plan: &Plan, m: &Migration, cx: &RenderContext, class: &str, version: &s
             out.push('\n');
         }
         out.push_str(&format!("  def {name}\n"));
-        for s in sql(m.phase, d) {
-            out.push_str(&format!("    execute {}\n", single_quoted(s)));
+        for item in items(m.phase, d) {
+            let call = match &item {
+                Item::Op { op, .. } => ops::call(op, plan).filter(|c| !string_spans_lines(c, '\'')),
+                Item::Sql(_) => None,
+            };
+            match call {
+                Some(call) => call
+                    .lines()
+                    .for_each(|l| out.push_str(&format!("    {l}\n"))),
+                None => item
+                    .sql()
+                    .into_iter()
+                    .for_each(|s| out.push_str(&format!("    execute {}\n", single_quoted(s)))),
+            }
         }
         out.push_str("  end\n");
     }
