@@ -1,0 +1,1 @@
+//! Unit tests of the schema.prisma edit: minimal diffs, comments kept.
