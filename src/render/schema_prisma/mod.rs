@@ -11,14 +11,16 @@
 //! `@map`/`@@map` when the user had chosen a different name. What Prisma cannot express
 //! (expression or partial indexes, check constraints, other schemas) is listed in the notes.
 
+mod indexes;
 mod names;
 mod relations;
 mod spell;
 mod text;
 
 use crate::plan::{Operation, Plan};
-use crate::schema::{Column, Index, IndexKey, Schema, Table};
-use text::{attr_arg, code, list, named_string, Block, Doc};
+use crate::schema::{Column, Schema, Table};
+use indexes::{index_names, plain_columns};
+use text::{append_attr, attr_arg, code, replace_word, strip_attr, Block, Doc};
 
 /// The edited text and what could not be expressed.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,26 +94,10 @@ pub fn edit(text: &str, plan: &Plan) -> Edited {
     }
 }
 
-struct Editor<'p> {
+pub(crate) struct Editor<'p> {
     doc: Doc,
     notes: Vec<String>,
     after: &'p Schema,
-}
-
-/// Whether an index is plain enough for `@@index`/`@@unique`: plain columns, btree, no
-/// predicate, no INCLUDE.
-fn plain_columns(index: &Index) -> Option<Vec<String>> {
-    if index.predicate.is_some() || !index.include.is_empty() || index.method != "btree" {
-        return None;
-    }
-    index
-        .columns
-        .iter()
-        .map(|k| match k {
-            IndexKey::Column(c) => Some(c.clone()),
-            IndexKey::Expression { .. } => None,
-        })
-        .collect()
 }
 
 impl Editor<'_> {
@@ -568,6 +554,19 @@ impl Editor<'_> {
         let line = self.doc.lines[f.line].clone();
         let code_len = code(&line).trim_end().len();
         let (body, comment) = line.split_at(code_len);
+        if body.split_whitespace().count() == 2 {
+            // No attributes yet: lay the new ones out in the block's attribute column.
+            let laid = self
+                .doc
+                .layout_field(model, &f.name, &s.ty, &s.attrs.join(" "));
+            let comment = comment.trim_start();
+            self.doc.lines[f.line] = if comment.is_empty() {
+                laid
+            } else {
+                format!("{laid} {comment}")
+            };
+            return;
+        }
         let mut body = replace_word(body, 1, &s.ty);
         body = strip_attr(&body, "@default(");
         while let Some(at) = body.find("@db.") {
@@ -589,174 +588,6 @@ impl Editor<'_> {
         }
         self.doc.lines[f.line] = format!("{}{comment}", body.trim_end());
     }
-
-    fn remove_index(&mut self, model: &Block, table: &str, name: &str) {
-        for l in self.doc.block_attributes(model) {
-            let line = code(&self.doc.lines[l]).trim().to_string();
-            let suffix = match () {
-                _ if line.starts_with("@@index(") => "idx",
-                _ if line.starts_with("@@unique(") => "key",
-                _ => continue,
-            };
-            let args = attr_arg(
-                &line,
-                if suffix == "idx" {
-                    "@@index"
-                } else {
-                    "@@unique"
-                },
-            )
-            .unwrap_or("");
-            let this = named_string(args, "map").unwrap_or_else(|| {
-                names::default_name(
-                    table,
-                    &names::columns_of(&self.doc, model, &list(args, None)),
-                    suffix,
-                )
-            });
-            if this == name {
-                self.doc.remove(l);
-                return;
-            }
-        }
-        for f in self.doc.fields(model) {
-            let line = self.doc.lines[f.line].clone();
-            let Some(at) = line.find("@unique") else {
-                continue;
-            };
-            let this = attr_arg(&line, "@unique")
-                .and_then(|a| named_string(a, "map"))
-                .unwrap_or_else(|| names::default_name(table, &[f.column.clone()], "key"));
-            if this == name {
-                let end = if line[at..].starts_with("@unique(") {
-                    at + "@unique(".len() + attr_arg(&line, "@unique").map_or(0, str::len) + 1
-                } else {
-                    at + "@unique".len()
-                };
-                self.doc.lines[f.line] = format!("{}{}", line[..at].trim_end(), &line[end..]);
-                return;
-            }
-        }
-    }
-
-    fn add_index(&mut self, table: &str, name: &str, unique: bool, columns: Option<Vec<String>>) {
-        let Some(columns) = columns else {
-            self.notes.push(format!(
-                "index `{name}` on `{table}` (an expression, partial, INCLUDE or non-btree index) cannot be expressed in schema.prisma; it lives in the migration only, and `prisma migrate dev` would propose to drop it"
-            ));
-            return;
-        };
-        let model = self.doc.model_for_table(table).expect("model");
-        let suffix = if unique { "key" } else { "idx" };
-        let map = if names::default_name(table, &columns, suffix) == name {
-            String::new()
-        } else {
-            format!("map: \"{name}\"")
-        };
-        let fields = names::fields_of(&self.doc, &model, &columns);
-        if unique && fields.len() == 1 {
-            if let Some(f) = self
-                .doc
-                .fields(&model)
-                .into_iter()
-                .find(|f| f.name == fields[0])
-            {
-                let attr = if map.is_empty() {
-                    "@unique".to_string()
-                } else {
-                    format!("@unique({map})")
-                };
-                self.doc.lines[f.line] = append_attr(&self.doc.lines[f.line], &attr);
-                return;
-            }
-        }
-        let kind = if unique { "@@unique" } else { "@@index" };
-        let args = if map.is_empty() {
-            format!("[{}]", fields.join(", "))
-        } else {
-            format!("[{}], {map}", fields.join(", "))
-        };
-        let (_, _, indent) = self.doc.columns(&model);
-        let attrs = self.doc.block_attributes(&model);
-        let line = format!("{indent}{kind}({args})");
-        match attrs.last() {
-            Some(&l) => self.doc.insert(l + 1, line),
-            None => {
-                self.doc.insert(model.end, line);
-                self.doc.insert(model.end, String::new());
-            }
-        }
-    }
-}
-
-/// Names of a table's indexes and unique constraints.
-fn index_names(t: &Table) -> Vec<String> {
-    t.indexes
-        .iter()
-        .map(|i| i.name.clone())
-        .chain(t.unique_constraints.iter().map(|u| u.name.clone()))
-        .collect()
-}
-
-/// Replace the `n`th whitespace-separated word of a line, keeping the spacing around it (and
-/// shrinking the padding after it when the word grows, so aligned attributes stay aligned).
-fn replace_word(line: &str, n: usize, new: &str) -> String {
-    let mut start = None;
-    let mut count = 0;
-    let bytes: Vec<char> = line.chars().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_whitespace() && (i == 0 || bytes[i - 1].is_whitespace()) {
-            if count == n {
-                start = Some(i);
-                break;
-            }
-            count += 1;
-        }
-        i += 1;
-    }
-    let Some(s) = start else {
-        return line.to_string();
-    };
-    let e = (s..bytes.len())
-        .find(|&j| bytes[j].is_whitespace())
-        .unwrap_or(bytes.len());
-    let old_len = e - s;
-    let head: String = bytes[..s].iter().collect();
-    let mut tail: String = bytes[e..].iter().collect();
-    if new.len() > old_len {
-        let spaces = tail.len() - tail.trim_start().len();
-        let drop = (new.len() - old_len).min(spaces.saturating_sub(1));
-        tail = tail[drop..].to_string();
-    } else if !tail.trim().is_empty() {
-        tail = format!("{}{tail}", " ".repeat(old_len - new.len()));
-    }
-    format!("{head}{new}{tail}")
-}
-
-/// Add an attribute at the end of a field line's attributes (before its comment).
-fn append_attr(line: &str, attr: &str) -> String {
-    let code_len = code(line).trim_end().len();
-    let (body, comment) = line.split_at(code_len);
-    let comment = comment.trim_start();
-    if comment.is_empty() {
-        format!("{body} {attr}")
-    } else {
-        format!("{body} {attr} {comment}")
-    }
-}
-
-/// Remove `name…(…)` (balanced) and the space before it from a line.
-fn strip_attr(line: &str, open: &str) -> String {
-    let Some(at) = line.find(open) else {
-        return line.to_string();
-    };
-    let name = &open[..open.len() - 1];
-    let Some(args) = attr_arg(&line[at..], name) else {
-        return line.to_string();
-    };
-    let end = at + open.len() + args.len() + 1;
-    format!("{}{}", line[..at].trim_end(), &line[end..])
 }
 
 #[cfg(test)]

@@ -280,6 +280,67 @@ fn pad_to(line: &mut String, col: usize) {
     }
 }
 
+/// Replace the `n`th whitespace-separated word of a line, keeping the spacing around it (and
+/// shrinking the padding after it when the word grows, so aligned attributes stay aligned).
+pub fn replace_word(line: &str, n: usize, new: &str) -> String {
+    let mut start = None;
+    let mut count = 0;
+    let bytes: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_whitespace() && (i == 0 || bytes[i - 1].is_whitespace()) {
+            if count == n {
+                start = Some(i);
+                break;
+            }
+            count += 1;
+        }
+        i += 1;
+    }
+    let Some(s) = start else {
+        return line.to_string();
+    };
+    let e = (s..bytes.len())
+        .find(|&j| bytes[j].is_whitespace())
+        .unwrap_or(bytes.len());
+    let old_len = e - s;
+    let head: String = bytes[..s].iter().collect();
+    let mut tail: String = bytes[e..].iter().collect();
+    if new.len() > old_len {
+        let spaces = tail.len() - tail.trim_start().len();
+        let drop = (new.len() - old_len).min(spaces.saturating_sub(1));
+        tail = tail[drop..].to_string();
+    } else if !tail.trim().is_empty() {
+        tail = format!("{}{tail}", " ".repeat(old_len - new.len()));
+    }
+    format!("{head}{new}{tail}")
+}
+
+/// Add an attribute at the end of a field line's attributes (before its comment).
+pub fn append_attr(line: &str, attr: &str) -> String {
+    let code_len = code(line).trim_end().len();
+    let (body, comment) = line.split_at(code_len);
+    let comment = comment.trim_start();
+    if comment.is_empty() {
+        format!("{body} {attr}")
+    } else {
+        format!("{body} {attr} {comment}")
+    }
+}
+
+/// Remove `name…(…)` (balanced) and the space before it from a line.
+pub fn strip_attr(line: &str, open: &str) -> String {
+    let Some(at) = line.find(open) else {
+        return line.to_string();
+    };
+    let name = &open[..open.len() - 1];
+    let Some(args) = attr_arg(&line[at..], name) else {
+        return line.to_string();
+    };
+    let end = at + open.len() + args.len() + 1;
+    format!("{}{}", line[..at].trim_end(), &line[end..])
+}
+
 #[cfg(test)]
 mod test {
     use super::*;
