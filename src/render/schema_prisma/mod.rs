@@ -435,7 +435,11 @@ impl Editor<'_> {
             if !before.foreign_keys.iter().any(|f| f.name == fk.name) {
                 let model = self.doc.model_for_table(&after.name).expect("model");
                 let target_unique = after.unique_key_on(&fk.columns).is_some();
-                relations::add(&mut self.doc, &model.name, after, fk, target_unique);
+                if let Some(note) =
+                    relations::add(&mut self.doc, &model.name, after, fk, target_unique)
+                {
+                    self.notes.push(note);
+                }
             }
         }
     }

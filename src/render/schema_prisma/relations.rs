@@ -74,13 +74,21 @@ pub fn remove(doc: &mut Doc, model: &Block, fk_name: &str) {
     }
 }
 
-/// Add the relation for `fk` of `table` (model `model_name`) to both models.
-pub fn add(doc: &mut Doc, model_name: &str, table: &Table, fk: &ForeignKey, target_unique: bool) {
-    let Some(model) = doc.model(model_name) else {
-        return;
-    };
+/// Add the relation for `fk` of `table` (model `model_name`) to both models; returns a note
+/// when the user has to finish it (an existing unnamed relation became ambiguous).
+pub fn add(
+    doc: &mut Doc,
+    model_name: &str,
+    table: &Table,
+    fk: &ForeignKey,
+    target_unique: bool,
+) -> Option<String> {
+    let model = doc.model(model_name)?;
     let Some(target) = doc.model_for_table(&fk.ref_table) else {
-        return;
+        return Some(format!(
+            "foreign key `{}` references `{}`, which has no model in schema.prisma; add the relation by hand",
+            fk.name, fk.ref_table
+        ));
     };
     let fields = doc.fields(&model);
     let field_of = |col: &str, f: &[Field]| {
@@ -101,8 +109,24 @@ pub fn add(doc: &mut Doc, model_name: &str, table: &Table, fk: &ForeignKey, targ
         .iter()
         .any(|c| table.column(c).is_none_or(|col| col.nullable));
     let self_relation = target.name == model.name;
-    let existing = fields.iter().any(|f| f.base_type() == target.name);
-    let ambiguous = self_relation || existing;
+    let existing: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.base_type() == target.name)
+        .collect();
+    // A field name already taken on either side also needs the long, named form.
+    let taken = fields.iter().any(|f| f.name == target.name)
+        || target_fields.iter().any(|f| f.name == model.name);
+    let ambiguous = self_relation || !existing.is_empty() || taken;
+    let mut note = None;
+    if existing
+        .iter()
+        .any(|f| relation_name(&doc.lines[f.line]).is_none())
+    {
+        note = Some(format!(
+            "`{}` and `{}` are now joined by more than one relation: give the existing one a relation name on both sides (`@relation(\"…\")`), or `prisma validate` reports it as ambiguous",
+            model.name, target.name
+        ));
+    }
     let rel_name = format!("{}_{}To{}", table.name, fk.columns.join("_"), fk.ref_table);
     let (forward_name, back_name) = if ambiguous {
         (
@@ -157,4 +181,5 @@ pub fn add(doc: &mut Doc, model_name: &str, table: &Table, fk: &ForeignKey, targ
         doc.field_insert_point(&target) + 1,
         line.trim_end().to_string(),
     );
+    note
 }

@@ -175,3 +175,17 @@ fn what_prisma_cannot_express_is_a_note() {
         e.notes
     );
 }
+
+#[test]
+fn a_second_relation_between_two_models_is_named_and_noted() {
+    let e = edit_for("add reference to users on posts named reviewer_id");
+    if e.text == SCHEMA {
+        return; // the phrasing is not supported; nothing to check
+    }
+    assert!(e.text.contains("@relation(\"posts_"), "{}", e.text);
+    assert!(
+        e.notes.iter().any(|n| n.contains("more than one relation")),
+        "{:?}",
+        e.notes
+    );
+}
