@@ -8,6 +8,7 @@ use crate::plan::cost::CostTable;
 use crate::plan::{self, Plan, PlanError, StrategyOptions};
 use crate::render::detect::{self, DetectError, Detection};
 use crate::render::naming::version_of;
+use crate::render::schema_file::SchemaFileChange;
 use crate::render::{
     registry, FrameworkCommands, RenderContext, RenderedFile, Renderer, WriteError,
 };
@@ -90,6 +91,8 @@ pub struct Generated {
     pub analysis: Analysis,
     pub files: Vec<RenderedFile>,
     pub commands: FrameworkCommands,
+    /// Edits to the framework's schema file that go with the files (Prisma's `schema.prisma`).
+    pub schema_changes: Vec<SchemaFileChange>,
     /// Human description of where the schema came from.
     pub schema_source: String,
     pub renderer: &'static dyn Renderer,
@@ -112,6 +115,10 @@ pub enum GenerateError {
     EmptySchema { table: String, source_text: String },
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    SchemaWrite(#[from] crate::render::schema_file::SchemaWriteError),
+    #[error("--write-schema edits the schema file a framework keeps beside its migrations (Prisma's schema.prisma); {framework} keeps none, its migrations are the schema: drop --write-schema")]
+    NoSchemaFile { framework: String },
     #[error("unknown framework `{name}`; known: {}", .known.join(", "))]
     UnknownFramework { name: String, known: Vec<String> },
     #[error("--rows names table `{table}`, which the schema does not have{}", crate::plan::did_you_mean_text(.suggestions))]
@@ -153,7 +160,8 @@ impl GenerateError {
             GenerateError::Load(_) => "schema",
             GenerateError::Plan(e) => e.kind(),
             GenerateError::EmptySchema { .. } => "unknown_table",
-            GenerateError::Write(_) => "write",
+            GenerateError::Write(_) | GenerateError::SchemaWrite(_) => "write",
+            GenerateError::NoSchemaFile { .. } => "no_schema_file",
             GenerateError::UnknownFramework { .. } => "unknown_framework",
             GenerateError::UnknownRowsTable { .. } => "unknown_table",
             GenerateError::Detect(DetectError::Ambiguous { .. }) => "ambiguous_framework",
@@ -359,11 +367,16 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     };
     let files = renderer.render(&plan, &cx);
     let commands = renderer.commands(&files);
+    let schema_changes = renderer
+        .schema_file_change(&plan, &cx)
+        .into_iter()
+        .collect();
     Ok(Generated {
         plan,
         analysis,
         files,
         commands,
+        schema_changes,
         schema_source,
         renderer,
         framework_reason: detection.reason(),

@@ -59,8 +59,20 @@ fn fixture_db(tag: &str) -> Option<TestDb> {
 }
 
 fn generate_into(project: &Path, description: &str, framework: &str) -> Vec<RenderedFile> {
+    generate_sized(project, description, framework, &[])
+}
+
+/// [`generate_into`] with table sizes (`--rows TABLE=N`), which select the zero-downtime forms.
+fn generate_sized(
+    project: &Path,
+    description: &str,
+    framework: &str,
+    rows: &[&str],
+) -> Vec<RenderedFile> {
+    let specs: Vec<_> = rows.iter().map(|r| r.parse().unwrap()).collect();
     let opts = GenerateOptions {
         framework: Some(framework.into()),
+        rows: migsmith::schema::sizes::RowCounts::from_specs(&specs),
         now: chrono::Utc
             .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
             .unwrap(),
@@ -459,4 +471,56 @@ fn liquibase_cli_updates_and_rolls_back() {
     if cli("liquibase").is_some() {
         roundtrip("liquibase", liquibase);
     }
+}
+
+/// Regression: Liquibase splits a changeset on `;` and cut the batched backfill's
+/// `DO $migsmith$ … COMMIT; … $migsmith$` block at its first inner `;`. The block now has a
+/// changeset of its own with `splitStatements:false`; the real CLI runs it up (outside a
+/// transaction block, so its COMMITs work) and rolls the whole plan back.
+#[test]
+fn liquibase_cli_runs_a_dollar_quoted_backfill_whole() {
+    let description = "add column x uuid default gen_random_uuid() to users";
+    if cli("liquibase").is_none() {
+        return;
+    }
+    let Some(db) = fixture_db("liquibase_backfill") else {
+        return;
+    };
+    let before = db.snapshot();
+    let project = tempfile::tempdir().unwrap();
+    let files = generate_sized(project.path(), description, "liquibase", &["users=1000000"]);
+    let changelog = &files[0].contents;
+    assert!(
+        changelog.contains("splitStatements:false\n") && changelog.contains("DO $migsmith$"),
+        "the plan has no batched backfill in its own changeset:\n{changelog}"
+    );
+    let reference = tempfile::tempdir().unwrap();
+    let Some(expected_db) = fixture_db("liquibase_backfill_ref") else {
+        return;
+    };
+    for f in generate_sized(reference.path(), description, "sql", &["users=1000000"]) {
+        if f.path.ends_with(".up.sql") {
+            expected_db
+                .psql_file(&reference.path().join(&f.path))
+                .unwrap();
+        }
+    }
+    liquibase(&db, project.path(), &files, Direction::Up)
+        .unwrap_or_else(|e| panic!("up: {e}\n{changelog}"));
+    assert_same_schema(
+        "liquibase backfill: after up (vs raw SQL)",
+        &expected_db.snapshot(),
+        &without_history(db.snapshot()),
+    );
+    assert!(
+        db.query_bool("SELECT count(*) > 0 AND count(*) = count(x) AS ok FROM users"),
+        "the backfill left rows without x"
+    );
+    liquibase(&db, project.path(), &files, Direction::Down)
+        .unwrap_or_else(|e| panic!("down: {e}\n{changelog}"));
+    assert_same_schema(
+        "liquibase backfill: after rollback",
+        &before,
+        &without_history(db.snapshot()),
+    );
 }

@@ -39,6 +39,8 @@ fn report(description: &str) -> (String, String, serde_json::Value) {
         schema_source: "schema dump `saas.sql`",
         generated_at: now,
         written: false,
+        schema_changes: &g.schema_changes,
+        schema_written: false,
         verification: None,
     };
     (files, markdown::render(&r), json::render(&r))

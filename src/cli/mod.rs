@@ -12,6 +12,7 @@ use migsmith::generate::{
     GenerateOptions, LiveSource, SchemaSource,
 };
 use migsmith::plan::cost::CostTable;
+use migsmith::render::schema_file::write_with_schema;
 use migsmith::render::write_files;
 use migsmith::report::{json, markdown, Report};
 use std::path::PathBuf;
@@ -90,6 +91,11 @@ struct GenerateArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
+    /// Also edit the framework's schema file in place (Prisma: `prisma/schema.prisma`, as shown
+    /// in the report's "schema.prisma change"), together with the migration files: all or
+    /// nothing. An error for frameworks without such a file.
+    #[arg(long, conflicts_with = "dry_run")]
+    write_schema: bool,
     /// The migration framework to write for (default: detected from the project).
     #[arg(long, value_name = "NAME")]
     framework: Option<String>,
@@ -325,7 +331,20 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
         },
     };
     let generated = generate(&opts)?;
-    if !args.dry_run {
+    if args.write_schema && generated.schema_changes.is_empty() {
+        return Err(GenerateError::NoSchemaFile {
+            framework: generated.renderer.display_name().into(),
+        }
+        .into());
+    }
+    if args.write_schema {
+        write_with_schema(
+            &opts.project_dir,
+            &generated.files,
+            &generated.schema_changes,
+        )
+        .map_err(GenerateError::from)?;
+    } else if !args.dry_run {
         write_files(&opts.project_dir, &generated.files).map_err(GenerateError::from)?;
     }
     let generated_paths: Vec<PathBuf> = generated
@@ -355,6 +374,8 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
         schema_source: &generated.schema_source,
         generated_at: opts.now,
         written: !args.dry_run,
+        schema_changes: &generated.schema_changes,
+        schema_written: args.write_schema,
         verification: verification.as_ref(),
     };
     let markdown_text = markdown::render(&report);

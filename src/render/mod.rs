@@ -19,6 +19,8 @@ pub mod op_groups;
 pub mod prisma;
 pub mod rails;
 pub mod registry;
+pub mod schema_file;
+pub mod schema_prisma;
 pub mod sequelize;
 pub mod sql;
 pub mod sql_files;
@@ -70,6 +72,16 @@ pub trait Renderer {
     fn render(&self, plan: &Plan, cx: &RenderContext) -> Vec<RenderedFile>;
     /// Commands that apply and roll back the generated migrations, for the report.
     fn commands(&self, files: &[RenderedFile]) -> FrameworkCommands;
+    /// The change to the schema file the framework keeps beside its migrations (Prisma's
+    /// `schema.prisma`), shown in the report and written by `--write-schema`. `None`: the
+    /// framework keeps no such file (its migrations are the schema).
+    fn schema_file_change(
+        &self,
+        _plan: &Plan,
+        _cx: &RenderContext,
+    ) -> Option<schema_file::SchemaFileChange> {
+        None
+    }
 }
 
 /// How a user runs the generated migrations.

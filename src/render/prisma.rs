@@ -3,7 +3,12 @@
 //! execute`, then mark the migration rolled back), and `migration_lock.toml` when the project
 //! has none. Prisma sends a migration as one query, so each statement of a phase that cannot
 //! run in a transaction gets a migration of its own.
+//!
+//! Its schema file is `schema.prisma` beside the migrations directory
+//! (`prisma/schema.prisma`): the report shows the edit the plan makes to it
+//! ([`super::schema_prisma`]) and `--write-schema` applies it.
 
+use super::schema_file::SchemaFileChange;
 use super::sql_files::{dir, sql_file, timestamped_units, Batching, Direction};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::Plan;
@@ -48,6 +53,26 @@ impl Renderer for Prisma {
             });
         }
         files
+    }
+
+    fn schema_file_change(&self, plan: &Plan, cx: &RenderContext) -> Option<SchemaFileChange> {
+        let dir = cx
+            .migrations_dir
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let path = dir.join("schema.prisma").to_string_lossy().into_owned();
+        let Ok(text) = std::fs::read_to_string(cx.project_dir.join(&path)) else {
+            return Some(SchemaFileChange::new(
+                path.clone(),
+                String::new(),
+                String::new(),
+                vec![format!(
+                    "{path} was not found, so its change cannot be shown; add the models by hand or run `npx prisma db pull` after migrating"
+                )],
+            ));
+        };
+        let edited = super::schema_prisma::edit(&text, plan);
+        Some(SchemaFileChange::new(path, text, edited.text, edited.notes))
     }
 
     fn commands(&self, files: &[RenderedFile]) -> FrameworkCommands {

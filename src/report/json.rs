@@ -1,5 +1,6 @@
 //! The JSON report: the stable contract of ARCHITECTURE.md (`description`, `dialect`,
-//! `framework`, `operations`, `phases`, `files`, `analysis`), plus extra fields.
+//! `framework`, `operations`, `phases`, `files`, `analysis`), plus extra fields
+//! (`schema_changes`: the framework's schema file edits, e.g. Prisma's `schema.prisma`).
 
 use super::checks;
 use super::Report;
@@ -23,6 +24,17 @@ pub fn render(r: &Report) -> Value {
         "verification_queries": checks::final_checks(&r.plan.operations).into_iter().map(|(_, c)| c).collect::<Vec<_>>(),
         "analysis": r.analysis,
     });
+    if !r.schema_changes.is_empty() {
+        value["schema_changes"] = json!(r
+            .schema_changes
+            .iter()
+            .map(|c| {
+                let mut v = json!(c);
+                v["written"] = json!(r.schema_written && !c.diff.is_empty());
+                v
+            })
+            .collect::<Vec<_>>());
+    }
     if let Some(v) = r.verification {
         value["verification"] = json!(v);
     }

@@ -13,6 +13,7 @@ pub fn render(r: &Report) -> String {
     summary(&mut out, r);
     impact(&mut out, r);
     files(&mut out, r);
+    out.push_str(&super::schema_file::section(r));
     testing(&mut out, r);
     rollback(&mut out, r);
     verification(&mut out, r);

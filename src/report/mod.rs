@@ -6,10 +6,12 @@ pub mod checks;
 pub mod json;
 pub mod markdown;
 mod safety;
+mod schema_file;
 pub mod verified;
 
 use crate::analyze::Analysis;
 use crate::plan::Plan;
+use crate::render::schema_file::SchemaFileChange;
 use crate::render::{FrameworkCommands, RenderedFile};
 use chrono::{DateTime, Utc};
 
@@ -31,6 +33,10 @@ pub struct Report<'a> {
     pub generated_at: DateTime<Utc>,
     /// Whether the files were written (false under `--dry-run`).
     pub written: bool,
+    /// The framework's schema file edits that go with the migration (Prisma's `schema.prisma`).
+    pub schema_changes: &'a [SchemaFileChange],
+    /// Whether those edits were written (`--write-schema`).
+    pub schema_written: bool,
     /// What `--verify` proved on a scratch database, when it ran.
     pub verification: Option<&'a crate::verify::Verification>,
 }

@@ -70,6 +70,25 @@ fn attr<'l>(line: &'l str, name: &str) -> Option<&'l str> {
     None
 }
 
+/// The `map: "name"` argument of an attribute's arguments.
+fn map_arg(args: &str) -> Option<String> {
+    let at = args.find("map:")? + 4;
+    let rest = args[at..].trim_start().strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The column of field `field` in a model block (`@map`, else the field name).
+fn column_in(block: &Block, field: &str) -> Option<String> {
+    block.lines.iter().find_map(|l| {
+        let mut w = l.split_whitespace();
+        (w.next()? == field).then(|| {
+            attr(l, "@map")
+                .map(|m| unquote(m).to_string())
+                .unwrap_or_else(|| field.to_string())
+        })
+    })
+}
+
 fn unquote(s: &str) -> &str {
     s.trim().trim_matches('"')
 }
@@ -103,9 +122,16 @@ struct Field {
 
 fn sql_type(field: &Field, enums: &[(String, String)]) -> Option<String> {
     if let Some(native) = field.line.split("@db.").nth(1) {
-        let native = native.split_whitespace().next().unwrap_or("");
-        let (name, args) = native.split_once('(').unwrap_or((native, ""));
-        let args = args.trim_end_matches(')');
+        let name: String = native
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let args = if native[name.len()..].starts_with('(') {
+            attr(native, &name).unwrap_or("").replace(' ', "")
+        } else {
+            String::new()
+        };
+        let name = name.as_str();
         let base = match name {
             "VarChar" => "varchar",
             "Char" => "char",
@@ -126,6 +152,9 @@ fn sql_type(field: &Field, enums: &[(String, String)]) -> Option<String> {
             "Inet" => "inet",
             _ => "",
         };
+        if base == "timestamptz" && !args.is_empty() {
+            return Some(format!("timestamp({args}) with time zone"));
+        }
         if !base.is_empty() {
             return Some(if args.is_empty() {
                 base.into()
@@ -154,8 +183,20 @@ fn default_sql(field: &Field, ty: &str) -> Option<String> {
     match d {
         "autoincrement()" | "uuid()" | "cuid()" | "nanoid()" => None,
         "now()" => Some("CURRENT_TIMESTAMP".into()),
+        _ if d.starts_with("dbgenerated(") => {
+            let inner = attr(d, "dbgenerated")?;
+            let inner = inner.trim();
+            let inner = inner.strip_prefix('"')?.strip_suffix('"')?;
+            Some(inner.replace("\\\"", "\"").replace("\\\\", "\\"))
+        }
         "true" | "false" => Some(d.into()),
-        _ if d.starts_with('"') => Some(format!("'{}'", unquote(d).replace('\'', "''"))),
+        _ if d.starts_with('"') => Some(format!(
+            "'{}'",
+            unquote(d)
+                .replace("\\\"", "\"")
+                .replace("\\\\", "\\")
+                .replace('\'', "''")
+        )),
         _ if d.parse::<f64>().is_ok() => Some(d.into()),
         _ if ty.starts_with('"') => Some(format!("'{d}'")),
         _ => None,
@@ -270,10 +311,33 @@ pub fn to_sql(text: &str) -> String {
                         _ if f.optional => "SET NULL",
                         _ => "RESTRICT",
                     };
-                    let to_cols = to.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ");
+                    let on_update = match rel
+                        .split("onUpdate:")
+                        .nth(1)
+                        .map(|s| s.trim().split([',', ')', ' ']).next().unwrap_or(""))
+                    {
+                        Some("SetNull") => "SET NULL",
+                        Some("NoAction") => "NO ACTION",
+                        Some("SetDefault") => "SET DEFAULT",
+                        Some("Restrict") => "RESTRICT",
+                        _ => "CASCADE",
+                    };
+                    // Referenced fields are the target model's field names.
+                    let target_block = blocks.iter().find(|b| b.kind == "model" && b.name == f.ty);
+                    let to_cols = to
+                        .iter()
+                        .map(|c| {
+                            q(&target_block
+                                .and_then(|b| column_in(b, c))
+                                .unwrap_or_else(|| c.clone()))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let name = map_arg(rel)
+                        .unwrap_or_else(|| format!("{table}_{}_fkey", cols_name(&from)));
                     after.push_str(&format!(
-                        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({to_cols}) ON DELETE {on_delete} ON UPDATE CASCADE;\n",
-                        q(&table), q(&format!("{table}_{}_fkey", cols_name(&from))), cols_sql(&from), q(&target)
+                        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({to_cols}) ON DELETE {on_delete} ON UPDATE {on_update};\n",
+                        q(&table), q(&name), cols_sql(&from), q(&target)
                     ));
                 }
                 continue;
@@ -296,16 +360,22 @@ pub fn to_sql(text: &str) -> String {
             }
             defs.push(def);
             if f.line.contains("@id") {
+                let name = attr(&f.line, "@id")
+                    .and_then(map_arg)
+                    .unwrap_or_else(|| format!("{table}_pkey"));
                 defs.push(format!(
                     "CONSTRAINT {} PRIMARY KEY ({})",
-                    q(&format!("{table}_pkey")),
+                    q(&name),
                     q(&f.column)
                 ));
             }
             if f.line.contains("@unique") {
+                let name = attr(&f.line, "@unique")
+                    .and_then(map_arg)
+                    .unwrap_or_else(|| format!("{table}_{}_key", f.column));
                 after.push_str(&format!(
                     "CREATE UNIQUE INDEX {} ON {} ({});\n",
-                    q(&format!("{table}_{}_key", f.column)),
+                    q(&name),
                     q(&table),
                     q(&f.column)
                 ));
@@ -313,23 +383,24 @@ pub fn to_sql(text: &str) -> String {
         }
         for l in b.lines.iter().filter(|l| l.starts_with("@@")) {
             let cols = list(l, None);
+            let map = map_arg(l);
             if l.starts_with("@@id(") {
                 defs.push(format!(
                     "CONSTRAINT {} PRIMARY KEY ({})",
-                    q(&format!("{table}_pkey")),
+                    q(&map.unwrap_or_else(|| format!("{table}_pkey"))),
                     cols_sql(&cols)
                 ));
             } else if l.starts_with("@@unique(") {
                 after.push_str(&format!(
                     "CREATE UNIQUE INDEX {} ON {} ({});\n",
-                    q(&format!("{table}_{}_key", cols_name(&cols))),
+                    q(&map.unwrap_or_else(|| format!("{table}_{}_key", cols_name(&cols)))),
                     q(&table),
                     cols_sql(&cols)
                 ));
             } else if l.starts_with("@@index(") {
                 after.push_str(&format!(
                     "CREATE INDEX {} ON {} ({});\n",
-                    q(&format!("{table}_{}_idx", cols_name(&cols))),
+                    q(&map.unwrap_or_else(|| format!("{table}_{}_idx", cols_name(&cols)))),
                     q(&table),
                     cols_sql(&cols)
                 ));
