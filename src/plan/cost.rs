@@ -36,8 +36,17 @@ pub struct CostTable {
     pub check_scan: f64,
     /// Foreign key validation, per referencing row.
     pub fk_validation: f64,
-    /// Batched backfill in 10k-row committed batches, no pause, one index (the primary key).
+    /// Batched backfill, per row updated in committed batches (the commits and pauses apart),
+    /// one index (the primary key).
     pub batched_backfill: f64,
+    /// Seconds per committed batch of a batched backfill, whatever its size: the COMMIT (its WAL
+    /// flush) and the batch's key lookups. A backfill costs batches × (this + the pause) more
+    /// than its rows.
+    pub batch_commit: f64,
+    /// What each further index adds to a batched backfill (s/1M rows): measured on committed
+    /// batches, not on one full UPDATE (`update_per_index`), whose single long transaction
+    /// costs more per index entry.
+    pub backfill_per_index: f64,
     /// One full-table UPDATE of a table with one index (the primary key).
     pub full_update: f64,
     /// What each further index adds to an UPDATE of every row (batched or not): every new
@@ -67,7 +76,10 @@ impl Default for CostTable {
             validation_scan: 0.1,
             check_scan: 0.25,
             fk_validation: 1.6,
-            batched_backfill: 4.4,
+            // SAFETY.md's 4.4 s/1M in 10k-row batches, less 100 commits of 5 ms.
+            batched_backfill: 3.9,
+            batch_commit: 0.005,
+            backfill_per_index: 1.0,
             full_update: 4.4,
             update_per_index: 1.0,
             seq_scan: 0.045,
@@ -253,7 +265,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     }
     if sql.starts_with("DO") {
         return Some(Work {
-            per_index: costs.update_per_index,
+            per_index: costs.backfill_per_index,
             ..w("batched backfill", costs.batched_backfill)
         });
     }
@@ -296,7 +308,8 @@ struct Work {
     heap: bool,
 }
 
-/// Batches and the pause after each, read from a generated batched backfill (`DO` block).
+/// Batches and the pause after each, read from a generated batched backfill (`DO` block that
+/// takes keyset batches with `LIMIT n`): `rows / n` batches, rounded up.
 fn batching(sql: &str, rows: u64) -> Option<(u64, f64)> {
     let after = |marker: &str| -> Option<String> {
         let rest = &sql[sql.find(marker)? + marker.len()..];
@@ -306,7 +319,7 @@ fn batching(sql: &str, rows: u64) -> Option<(u64, f64)> {
                 .collect(),
         )
     };
-    let batch: u64 = after("next_key + ")?.parse().ok().filter(|b| *b > 0)?;
+    let batch: u64 = after("LIMIT ")?.parse().ok().filter(|b| *b > 0)?;
     let pause: f64 = after("pg_sleep(")?.parse().ok()?;
     Some((rows.div_ceil(batch), pause))
 }
@@ -362,11 +375,12 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
     }
     if statement.sql.trim_start().starts_with("DO") {
         if let Some((batches, pause)) = batching(&statement.sql, rows) {
-            if pause > 0.0 && batches > 0 {
-                seconds += batches as f64 * pause;
+            if batches > 0 {
+                seconds += batches as f64 * (costs.batch_commit + pause);
                 inputs.push_str(&format!(
-                    " + {} batches × {pause} s pause",
-                    super::strategy::thousands(batches)
+                    " + {} batches × ({} s commit + {pause} s pause)",
+                    super::strategy::thousands(batches),
+                    costs.batch_commit
                 ));
             }
         }
@@ -470,29 +484,31 @@ mod tests {
     }
 
     #[test]
-    fn a_batched_backfill_adds_its_pauses() {
+    fn a_batched_backfill_costs_its_rows_plus_a_commit_and_a_pause_per_batch() {
         let costs = CostTable::default();
-        let sql = "DO $migsmith$ BEGIN WHILE next_key <= last_key LOOP UPDATE users SET a = 1 WHERE id >= next_key AND id < next_key + 10000 AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); next_key := next_key + 10000; END LOOP; END $migsmith$";
+        let sql = "DO $migsmith$ BEGIN WHILE next_key IS NOT NULL LOOP SELECT max(id) INTO batch_end FROM (SELECT id FROM users WHERE id >= next_key ORDER BY id LIMIT 10000) AS batch; UPDATE users SET a = 1 WHERE id >= next_key AND id <= batch_end AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); SELECT min(id) INTO next_key FROM users WHERE id > batch_end; END LOOP; END $migsmith$";
         let fill = Statement::metadata(sql.into(), LockMode::RowExclusive, "users").scanning();
-        let e = estimate_with(
-            &costs,
-            &fill,
-            &TableShape {
-                rows: 1_000_000,
-                indexes: 1,
-                integer_key: false,
-                bytes: None,
-            },
-        );
+        let shape = |rows, indexes| TableShape {
+            rows,
+            indexes,
+            integer_key: false,
+            bytes: None,
+        };
+        let e = estimate_with(&costs, &fill, &shape(1_000_000, 1));
         assert!(
-            (e.seconds - (0.01 + 4.4 + 100.0 * 0.05)).abs() < 1e-9,
+            (e.seconds - (0.01 + 3.9 + 100.0 * (0.005 + 0.05))).abs() < 1e-9,
             "{e:?}"
         );
         assert!(
-            e.inputs.contains("100 batches × 0.05 s pause"),
+            e.inputs
+                .contains("100 batches × (0.005 s commit + 0.05 s pause)"),
             "{}",
             e.inputs
         );
+        // A partial last batch is still a batch; further indexes use the batched figure.
+        let three = estimate_with(&costs, &fill, &shape(1_000_001, 3));
+        let expected = 0.01 + (3.9 + 2.0 * costs.backfill_per_index) * 1.000001 + 101.0 * 0.055;
+        assert!((three.seconds - expected).abs() < 1e-9, "{three:?}");
     }
 
     #[test]

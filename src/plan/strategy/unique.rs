@@ -33,7 +33,10 @@ pub(crate) fn stages(op: &AddUniqueConstraint, cx: &mut Cx) -> Option<Vec<Stage>
         .flat_map(Operation::statements)
         .collect();
     for s in &mut down {
-        s.set_sql(s.sql.replacen("DROP CONSTRAINT", "DROP CONSTRAINT IF EXISTS", 1));
+        s.set_sql(
+            s.sql
+                .replacen("DROP CONSTRAINT", "DROP CONSTRAINT IF EXISTS", 1),
+        );
     }
     down.push(
         Statement::metadata(
