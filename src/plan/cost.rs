@@ -56,6 +56,11 @@ pub struct CostTable {
     pub seq_scan: f64,
     /// Seconds for a catalog-only change, whatever the size.
     pub metadata_seconds: f64,
+    /// The share of an UPDATE's cost (batched or not) that grows with the row's bytes; the
+    /// rest is per row (tuple header, index entries, WAL record, visibility). A rewrite is all
+    /// bytes (1.0). Fitted on the zero-downtime bench (BENCHMARKS.md): UPDATEs of 221-byte
+    /// rows took 1.3–1.9× the per-row time of the 60-byte calibration rows, not 3.7×.
+    pub update_width_share: f64,
     /// Heap bytes per row of the table the figures were measured on: work that reads or
     /// writes whole rows (rewrite, scans, UPDATE) is scaled by a table's own bytes per row
     /// over this, when the table's size is known. 0: no scaling.
@@ -82,6 +87,7 @@ impl Default for CostTable {
             backfill_per_index: 1.0,
             full_update: 4.4,
             update_per_index: 1.0,
+            update_width_share: 0.25,
             seq_scan: 0.045,
             metadata_seconds: 0.01,
             // SAFETY.md's `users`: 111 MB heap per 1M rows.
@@ -225,7 +231,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
         per_million,
         factor: 1.0,
         per_index: 0.0,
-        heap: true,
+        heap: 1.0,
     };
     if statement.rewrites_table {
         return Some(Work {
@@ -243,7 +249,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     };
     // Work per row or per index entry, not proportional to the heap's bytes.
     let index = |name, cost| Work {
-        heap: false,
+        heap: 0.0,
         ..w(name, cost)
     };
     if sql.starts_with("CREATE") && sql.contains("INDEX") {
@@ -266,12 +272,14 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     if sql.starts_with("DO") {
         return Some(Work {
             per_index: costs.backfill_per_index,
+            heap: costs.update_width_share,
             ..w("batched backfill", costs.batched_backfill)
         });
     }
     if sql.starts_with("UPDATE") {
         return Some(Work {
             per_index: costs.update_per_index,
+            heap: costs.update_width_share,
             ..w("single full-table UPDATE", costs.full_update)
         });
     }
@@ -304,8 +312,9 @@ struct Work {
     per_million: f64,
     factor: f64,
     per_index: f64,
-    /// Whether the work is proportional to the heap's bytes (whole rows read or written).
-    heap: bool,
+    /// The share of the work proportional to the heap's bytes (whole rows read or written):
+    /// 1 for a rewrite, `update_width_share` for an UPDATE, 0 for index builds and scans.
+    heap: f64,
 }
 
 /// Batches and the pause after each, read from a generated batched backfill (`DO` block that
@@ -341,19 +350,26 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
         0.0
     };
     let width = match shape.bytes {
-        Some(bytes) if work.heap && rows > 0 && costs.row_bytes > 0.0 => {
+        Some(bytes) if work.heap > 0.0 && rows > 0 && costs.row_bytes > 0.0 => {
             Some((bytes as f64 / rows as f64, costs.row_bytes))
         }
         _ => None,
     };
-    let scale = width.map_or(1.0, |(own, measured)| own / measured);
+    let scale = width.map_or(1.0, |(own, measured)| {
+        1.0 - work.heap + work.heap * own / measured
+    });
     let per_million = work.per_million * scale + index_term;
     let mut seconds = costs.metadata_seconds + per_million * work.factor * rows as f64 / 1e6;
     let rows_text = super::strategy::thousands(rows);
     let width_text = width.map_or(String::new(), |(own, measured)| {
+        let share = if work.heap < 1.0 {
+            format!(", {} of the cost per byte", work.heap)
+        } else {
+            String::new()
+        };
         format!(
-            " × {:.2} (row width {own:.0} / {measured:.0} bytes)",
-            own / measured
+            " × {:.2} (row width {own:.0} / {measured:.0} bytes{share})",
+            1.0 - work.heap + work.heap * own / measured
         )
     });
     let mut inputs = if index_term > 0.0 {
@@ -539,6 +555,31 @@ mod tests {
         assert_eq!(
             estimate_with(&costs, &build, &shape(Some(222_000_000))).seconds,
             estimate_with(&costs, &build, &shape(None)).seconds
+        );
+    }
+
+    #[test]
+    fn an_update_grows_with_row_width_by_its_share_only() {
+        let costs = CostTable::default();
+        let update = Statement::metadata(
+            "UPDATE users SET a = 1".into(),
+            LockMode::RowExclusive,
+            "users",
+        )
+        .scanning();
+        let shape = TableShape {
+            rows: 1_000_000,
+            indexes: 1,
+            integer_key: false,
+            bytes: Some(333_000_000),
+        };
+        // 333 / 111 bytes = 3×: a quarter of the cost triples.
+        let e = estimate_with(&costs, &update, &shape);
+        assert!((e.seconds - (0.01 + 4.4 * 1.5)).abs() < 1e-9, "{e:?}");
+        assert!(
+            e.inputs.contains("0.25 of the cost per byte"),
+            "{}",
+            e.inputs
         );
     }
 

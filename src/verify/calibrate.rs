@@ -254,5 +254,7 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         seq_scan: round(per_million(seq)),
         metadata_seconds: round(metadata.max(0.001)),
         row_bytes: round(heap_bytes as f64 / rows as f64),
+        // Measured at one width only: the built-in share (BENCHMARKS.md, "Zero downtime").
+        update_width_share: CostTable::default().update_width_share,
     })
 }
