@@ -226,7 +226,7 @@ impl Fixture {
                 None => waits.push((event.clone(), 1)),
             }
         }
-        waits.sort_by(|a, b| b.1.cmp(&a.1));
+        waits.sort_by_key(|w| std::cmp::Reverse(w.1));
         Run {
             result,
             longest,
