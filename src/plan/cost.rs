@@ -36,8 +36,17 @@ pub struct CostTable {
     pub check_scan: f64,
     /// Foreign key validation, per referencing row.
     pub fk_validation: f64,
-    /// Batched backfill in 10k-row committed batches, no pause, one index (the primary key).
+    /// Batched backfill, per row updated in committed batches (the commits and pauses apart),
+    /// one index (the primary key).
     pub batched_backfill: f64,
+    /// Seconds per committed batch of a batched backfill, whatever its size: the COMMIT (its WAL
+    /// flush) and the batch's key lookups. A backfill costs batches × (this + the pause) more
+    /// than its rows.
+    pub batch_commit: f64,
+    /// What each further index adds to a batched backfill (s/1M rows): measured on committed
+    /// batches, not on one full UPDATE (`update_per_index`), whose single long transaction
+    /// costs more per index entry.
+    pub backfill_per_index: f64,
     /// One full-table UPDATE of a table with one index (the primary key).
     pub full_update: f64,
     /// What each further index adds to an UPDATE of every row (batched or not): every new
@@ -47,6 +56,11 @@ pub struct CostTable {
     pub seq_scan: f64,
     /// Seconds for a catalog-only change, whatever the size.
     pub metadata_seconds: f64,
+    /// The share of an UPDATE's cost (batched or not) that grows with the row's bytes; the
+    /// rest is per row (tuple header, index entries, WAL record, visibility). A rewrite is all
+    /// bytes (1.0). Fitted on the zero-downtime bench (BENCHMARKS.md): UPDATEs of 221-byte
+    /// rows took 1.3–1.9× the per-row time of the 60-byte calibration rows, not 3.7×.
+    pub update_width_share: f64,
     /// Heap bytes per row of the table the figures were measured on: work that reads or
     /// writes whole rows (rewrite, scans, UPDATE) is scaled by a table's own bytes per row
     /// over this, when the table's size is known. 0: no scaling.
@@ -67,9 +81,13 @@ impl Default for CostTable {
             validation_scan: 0.1,
             check_scan: 0.25,
             fk_validation: 1.6,
-            batched_backfill: 4.4,
+            // SAFETY.md's 4.4 s/1M in 10k-row batches, less 100 commits of 5 ms.
+            batched_backfill: 3.9,
+            batch_commit: 0.005,
+            backfill_per_index: 1.0,
             full_update: 4.4,
             update_per_index: 1.0,
+            update_width_share: 0.25,
             seq_scan: 0.045,
             metadata_seconds: 0.01,
             // SAFETY.md's `users`: 111 MB heap per 1M rows.
@@ -213,7 +231,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
         per_million,
         factor: 1.0,
         per_index: 0.0,
-        heap: true,
+        heap: 1.0,
     };
     if statement.rewrites_table {
         return Some(Work {
@@ -231,7 +249,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     };
     // Work per row or per index entry, not proportional to the heap's bytes.
     let index = |name, cost| Work {
-        heap: false,
+        heap: 0.0,
         ..w(name, cost)
     };
     if sql.starts_with("CREATE") && sql.contains("INDEX") {
@@ -253,13 +271,15 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     }
     if sql.starts_with("DO") {
         return Some(Work {
-            per_index: costs.update_per_index,
+            per_index: costs.backfill_per_index,
+            heap: costs.update_width_share,
             ..w("batched backfill", costs.batched_backfill)
         });
     }
     if sql.starts_with("UPDATE") {
         return Some(Work {
             per_index: costs.update_per_index,
+            heap: costs.update_width_share,
             ..w("single full-table UPDATE", costs.full_update)
         });
     }
@@ -292,11 +312,13 @@ struct Work {
     per_million: f64,
     factor: f64,
     per_index: f64,
-    /// Whether the work is proportional to the heap's bytes (whole rows read or written).
-    heap: bool,
+    /// The share of the work proportional to the heap's bytes (whole rows read or written):
+    /// 1 for a rewrite, `update_width_share` for an UPDATE, 0 for index builds and scans.
+    heap: f64,
 }
 
-/// Batches and the pause after each, read from a generated batched backfill (`DO` block).
+/// Batches and the pause after each, read from a generated batched backfill (`DO` block that
+/// takes keyset batches with `LIMIT n`): `rows / n` batches, rounded up.
 fn batching(sql: &str, rows: u64) -> Option<(u64, f64)> {
     let after = |marker: &str| -> Option<String> {
         let rest = &sql[sql.find(marker)? + marker.len()..];
@@ -306,7 +328,7 @@ fn batching(sql: &str, rows: u64) -> Option<(u64, f64)> {
                 .collect(),
         )
     };
-    let batch: u64 = after("next_key + ")?.parse().ok().filter(|b| *b > 0)?;
+    let batch: u64 = after("LIMIT ")?.parse().ok().filter(|b| *b > 0)?;
     let pause: f64 = after("pg_sleep(")?.parse().ok()?;
     Some((rows.div_ceil(batch), pause))
 }
@@ -328,19 +350,26 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
         0.0
     };
     let width = match shape.bytes {
-        Some(bytes) if work.heap && rows > 0 && costs.row_bytes > 0.0 => {
+        Some(bytes) if work.heap > 0.0 && rows > 0 && costs.row_bytes > 0.0 => {
             Some((bytes as f64 / rows as f64, costs.row_bytes))
         }
         _ => None,
     };
-    let scale = width.map_or(1.0, |(own, measured)| own / measured);
+    let scale = width.map_or(1.0, |(own, measured)| {
+        1.0 - work.heap + work.heap * own / measured
+    });
     let per_million = work.per_million * scale + index_term;
     let mut seconds = costs.metadata_seconds + per_million * work.factor * rows as f64 / 1e6;
     let rows_text = super::strategy::thousands(rows);
     let width_text = width.map_or(String::new(), |(own, measured)| {
+        let share = if work.heap < 1.0 {
+            format!(", {} of the cost per byte", work.heap)
+        } else {
+            String::new()
+        };
         format!(
-            " × {:.2} (row width {own:.0} / {measured:.0} bytes)",
-            own / measured
+            " × {:.2} (row width {own:.0} / {measured:.0} bytes{share})",
+            1.0 - work.heap + work.heap * own / measured
         )
     });
     let mut inputs = if index_term > 0.0 {
@@ -362,11 +391,12 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
     }
     if statement.sql.trim_start().starts_with("DO") {
         if let Some((batches, pause)) = batching(&statement.sql, rows) {
-            if pause > 0.0 && batches > 0 {
-                seconds += batches as f64 * pause;
+            if batches > 0 {
+                seconds += batches as f64 * (costs.batch_commit + pause);
                 inputs.push_str(&format!(
-                    " + {} batches × {pause} s pause",
-                    super::strategy::thousands(batches)
+                    " + {} batches × ({} s commit + {pause} s pause)",
+                    super::strategy::thousands(batches),
+                    costs.batch_commit
                 ));
             }
         }
@@ -470,29 +500,31 @@ mod tests {
     }
 
     #[test]
-    fn a_batched_backfill_adds_its_pauses() {
+    fn a_batched_backfill_costs_its_rows_plus_a_commit_and_a_pause_per_batch() {
         let costs = CostTable::default();
-        let sql = "DO $migsmith$ BEGIN WHILE next_key <= last_key LOOP UPDATE users SET a = 1 WHERE id >= next_key AND id < next_key + 10000 AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); next_key := next_key + 10000; END LOOP; END $migsmith$";
+        let sql = "DO $migsmith$ BEGIN WHILE next_key IS NOT NULL LOOP SELECT max(id) INTO batch_end FROM (SELECT id FROM users WHERE id >= next_key ORDER BY id LIMIT 10000) AS batch; UPDATE users SET a = 1 WHERE id >= next_key AND id <= batch_end AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); SELECT min(id) INTO next_key FROM users WHERE id > batch_end; END LOOP; END $migsmith$";
         let fill = Statement::metadata(sql.into(), LockMode::RowExclusive, "users").scanning();
-        let e = estimate_with(
-            &costs,
-            &fill,
-            &TableShape {
-                rows: 1_000_000,
-                indexes: 1,
-                integer_key: false,
-                bytes: None,
-            },
-        );
+        let shape = |rows, indexes| TableShape {
+            rows,
+            indexes,
+            integer_key: false,
+            bytes: None,
+        };
+        let e = estimate_with(&costs, &fill, &shape(1_000_000, 1));
         assert!(
-            (e.seconds - (0.01 + 4.4 + 100.0 * 0.05)).abs() < 1e-9,
+            (e.seconds - (0.01 + 3.9 + 100.0 * (0.005 + 0.05))).abs() < 1e-9,
             "{e:?}"
         );
         assert!(
-            e.inputs.contains("100 batches × 0.05 s pause"),
+            e.inputs
+                .contains("100 batches × (0.005 s commit + 0.05 s pause)"),
             "{}",
             e.inputs
         );
+        // A partial last batch is still a batch; further indexes use the batched figure.
+        let three = estimate_with(&costs, &fill, &shape(1_000_001, 3));
+        let expected = 0.01 + (3.9 + 2.0 * costs.backfill_per_index) * 1.000001 + 101.0 * 0.055;
+        assert!((three.seconds - expected).abs() < 1e-9, "{three:?}");
     }
 
     #[test]
@@ -523,6 +555,31 @@ mod tests {
         assert_eq!(
             estimate_with(&costs, &build, &shape(Some(222_000_000))).seconds,
             estimate_with(&costs, &build, &shape(None)).seconds
+        );
+    }
+
+    #[test]
+    fn an_update_grows_with_row_width_by_its_share_only() {
+        let costs = CostTable::default();
+        let update = Statement::metadata(
+            "UPDATE users SET a = 1".into(),
+            LockMode::RowExclusive,
+            "users",
+        )
+        .scanning();
+        let shape = TableShape {
+            rows: 1_000_000,
+            indexes: 1,
+            integer_key: false,
+            bytes: Some(333_000_000),
+        };
+        // 333 / 111 bytes = 3×: a quarter of the cost triples.
+        let e = estimate_with(&costs, &update, &shape);
+        assert!((e.seconds - (0.01 + 4.4 * 1.5)).abs() < 1e-9, "{e:?}");
+        assert!(
+            e.inputs.contains("0.25 of the cost per byte"),
+            "{}",
+            e.inputs
         );
     }
 

@@ -2,8 +2,10 @@
 //! user's) — table rewrite, index builds (text and integer, plain and CONCURRENTLY), validation
 //! and check scans, foreign key validation, batched backfill, full-table UPDATE, sequential scan
 //! — scaled to seconds per million rows, as a [`CostTable`] that `generate` and `verify` use.
-//! Rewrite and full-table UPDATE are measured with one index (the primary key) and with three,
-//! so the per-index part (every rewritten or updated row writes every index) is known apart.
+//! Rewrite, full-table UPDATE and batched backfill are measured with one index (the primary
+//! key) and with three, so the per-index part (every rewritten or updated row writes every
+//! index) is known apart; the batched backfill also at two batch sizes, so the cost of each
+//! committed batch is known apart from the per-row cost.
 //! Text values are filled the way `verify` seeds text (`'v_' || n`), so the figures and the
 //! seeded tables they are compared with agree; random keys (md5, uuids, real e-mail
 //! addresses) sort and index about twice as slowly.
@@ -61,6 +63,30 @@ impl Bench {
     }
 }
 
+impl Bench {
+    /// Seconds of a batched backfill of every row of `cal` in batches of `batch` (best of 2,
+    /// after a VACUUM FULL each).
+    fn batched(&mut self, batch: u64) -> Result<f64, VerifyError> {
+        self.bar
+            .set_message(format!("batched backfill ({batch} rows per batch)"));
+        let mut best = f64::INFINITY;
+        for _ in 0..2 {
+            self.exec("VACUUM FULL cal")?;
+            let start = Instant::now();
+            self.exec(&format!(
+                "DO $cal$ DECLARE k bigint; e bigint; BEGIN SELECT min(id) INTO k FROM cal; \
+                 WHILE k IS NOT NULL LOOP \
+                 SELECT max(id) INTO e FROM (SELECT id FROM cal WHERE id >= k ORDER BY id LIMIT {batch}) AS b; \
+                 UPDATE cal SET r = r + 1 WHERE id >= k AND id <= e; COMMIT; \
+                 SELECT min(id) INTO k FROM cal WHERE id > e; END LOOP; END $cal$"
+            ))?;
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        self.bar.inc(1);
+        Ok(best)
+    }
+}
+
 /// Measure on a scratch database at `place` with a table of `rows` rows.
 pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
     if rows < 1000 {
@@ -82,7 +108,7 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         "calibrate: scratch database {} created on {}",
         scratch.name, server.display
     );
-    let bar = ProgressBar::new(14);
+    let bar = ProgressBar::new(16);
     if std::io::stderr().is_terminal() {
         bar.set_style(
             ProgressStyle::with_template("{spinner} calibrate [{bar:20}] {pos}/{len} {wide_msg}")
@@ -192,22 +218,17 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         "UPDATE cal SET r = r + 1",
         2,
     )?;
+    // Batched backfill as `generate` writes it (keyset batches, COMMIT after each; no pause,
+    // the estimate adds the generated pauses), still with 3 indexes, then with 1 at two batch
+    // sizes: per row, per further index, and per committed batch apart.
+    let backfill3 = b.batched(10_000)?;
     b.exec("DROP INDEX cal_t; DROP INDEX cal_i")?;
-    b.exec("VACUUM FULL cal")?;
-    b.bar.set_message("batched backfill (10k rows per batch)");
-    let mut batched = f64::INFINITY;
-    for _ in 0..2 {
-        b.exec("VACUUM FULL cal")?;
-        // As `generate` writes it: one DO block, COMMIT after every batch (no pause; the
-        // estimate adds the generated pauses).
-        let start = Instant::now();
-        b.exec(&format!(
-            "DO $cal$ DECLARE k bigint := 1; BEGIN WHILE k <= {rows} LOOP \
-             UPDATE cal SET r = r + 1 WHERE id >= k AND id < k + 10000; COMMIT; \
-             k := k + 10000; END LOOP; END $cal$"
-        ))?;
-        batched = batched.min(start.elapsed().as_secs_f64());
-    }
+    let backfill = b.batched(10_000)?;
+    let backfill_small = b.batched(2_000)?;
+    let (many, few) = (rows.div_ceil(2_000) as f64, rows.div_ceil(10_000) as f64);
+    let batch_commit = ((backfill_small - backfill) / (many - few)).max(0.0);
+    let batched = (backfill - few * batch_commit).max(0.0);
+    let batched3 = (backfill3 - few * batch_commit).max(0.0);
     b.bar.finish_and_clear();
     drop(b);
     drop(scratch);
@@ -226,10 +247,14 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         check_scan: round(per_million(check)),
         fk_validation: round(per_million(fk)),
         batched_backfill: round(per_million(batched)),
+        batch_commit: round(batch_commit),
+        backfill_per_index: round(per_million((batched3 - batched).max(0.0) / 2.0)),
         full_update: round(per_million(update)),
         update_per_index: round(per_million((update3 - update).max(0.0) / 2.0)),
         seq_scan: round(per_million(seq)),
         metadata_seconds: round(metadata.max(0.001)),
         row_bytes: round(heap_bytes as f64 / rows as f64),
+        // Measured at one width only: the built-in share (BENCHMARKS.md, "Zero downtime").
+        update_width_share: CostTable::default().update_width_share,
     })
 }

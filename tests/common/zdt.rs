@@ -1,7 +1,9 @@
 //! Zero-downtime harness shared by `tests/zero_downtime.rs` and `benches/zero_downtime.rs`: a
 //! database whose `users` table holds N rows (built with `generate_series`), migrations
 //! generated as if `users` had a given size, and a second connection that issues single-row
-//! UPDATEs while migration files run, recording the longest wait.
+//! UPDATEs while migration files run, recording the longest wait and what the writer's backend
+//! was waiting on meanwhile (`pg_stat_activity` sampled every 10 ms: `Lock/transactionid` is a
+//! row lock held by the migration, `IO/WALSync` the writer's own commit flush).
 
 use super::TestDb;
 use chrono::TimeZone;
@@ -50,6 +52,8 @@ pub struct Files {
     pub downs: Vec<PathBuf>,
     /// Per up file: (phase name, estimated seconds).
     pub estimates: Vec<(String, f64)>,
+    /// The plan the files came from.
+    pub plan: migsmith::plan::Plan,
 }
 
 impl Fixture {
@@ -87,7 +91,17 @@ impl Fixture {
         self.generate_with(description, rows, tag, |_| {})
     }
 
-    /// [`Fixture::generate`] with the options adjusted by `tweak` (e.g. `--strategy`).
+    /// [`Fixture::generate`] with the options adjusted by `tweak` (e.g. `--strategy`, costs).
+    /// The options that read the schema from the live fixture database (with its tables'
+    /// sizes, for the row-width term of the estimates).
+    pub fn live_source(&self) -> SchemaSource {
+        SchemaSource::Live(migsmith::generate::LiveSource {
+            url: self.db.url.clone(),
+            schema_name: None,
+            exact_counts: false,
+        })
+    }
+
     pub fn generate_with(
         &self,
         description: &str,
@@ -125,15 +139,26 @@ impl Fixture {
                     )
                 })
                 .collect(),
+            plan: generated.plan,
         }
     }
 
     /// Run `files` with psql while another connection updates single rows of `users` every
-    /// ~5 ms; returns psql's result, the longest UPDATE, and each file's duration.
+    /// ~5 ms; returns psql's result, the longest UPDATE, and each file's statement time.
     pub fn with_writer(&self, files: &[PathBuf]) -> (Result<(), String>, Duration, Vec<Duration>) {
+        let run = self.run_with_writer(files);
+        (run.result, run.longest, run.durations)
+    }
+
+    /// [`Fixture::with_writer`], with the wait events of the longest UPDATE.
+    pub fn run_with_writer(&self, files: &[PathBuf]) -> Run {
         let stop = Arc::new(AtomicBool::new(false));
-        let longest = Arc::new(Mutex::new(Duration::ZERO));
+        let longest = Arc::new(Mutex::new((Duration::ZERO, Instant::now(), Instant::now())));
         let mut client = self.db.client();
+        let pid: i32 = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .get(0);
         let rows = self.rows.max(1);
         let writer = {
             let (stop, longest) = (stop.clone(), longest.clone());
@@ -150,27 +175,113 @@ impl Fixture {
                         .expect("probe update");
                     let took = start.elapsed();
                     let mut l = longest.lock().unwrap();
-                    *l = (*l).max(took);
+                    if took > l.0 {
+                        *l = (took, start, Instant::now());
+                    }
                     drop(l);
                     std::thread::sleep(Duration::from_millis(5));
                 }
+            })
+        };
+        let sampler = {
+            let stop = stop.clone();
+            let mut client = self.db.client();
+            std::thread::spawn(move || {
+                let mut samples = vec![];
+                while !stop.load(Ordering::SeqCst) {
+                    let row = client
+                        .query_one(
+                            "SELECT coalesce(wait_event_type || '/' || wait_event, 'running') FROM pg_stat_activity WHERE pid = $1",
+                            &[&pid],
+                        )
+                        .ok();
+                    if let Some(row) = row {
+                        samples.push((Instant::now(), row.get::<_, String>(0)));
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                samples
             })
         };
         std::thread::sleep(Duration::from_millis(100));
         let mut durations = vec![];
         let mut result = Ok(());
         for f in files {
-            let start = Instant::now();
-            result = self.db.psql_file(f);
-            durations.push(start.elapsed());
-            if result.is_err() {
-                break;
+            match timed_psql_file(&self.db.url, f) {
+                Ok(d) => durations.push(d),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
         }
         std::thread::sleep(Duration::from_millis(50));
         stop.store(true, Ordering::SeqCst);
         writer.join().unwrap();
-        let l = *longest.lock().unwrap();
-        (result, l, durations)
+        let samples = sampler.join().unwrap();
+        let (longest, from, to) = *longest.lock().unwrap();
+        let mut waits: Vec<(String, usize)> = vec![];
+        for (_, event) in samples.iter().filter(|(at, _)| *at >= from && *at <= to) {
+            match waits.iter_mut().find(|(e, _)| e == event) {
+                Some(w) => w.1 += 1,
+                None => waits.push((event.clone(), 1)),
+            }
+        }
+        waits.sort_by_key(|w| std::cmp::Reverse(w.1));
+        Run {
+            result,
+            longest,
+            longest_waits: waits
+                .iter()
+                .map(|(e, n)| format!("{e} ×{n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            durations,
+        }
     }
+}
+
+/// What [`Fixture::run_with_writer`] saw.
+pub struct Run {
+    pub result: Result<(), String>,
+    /// The longest single-row UPDATE.
+    pub longest: Duration,
+    /// Wait events sampled on the writer's backend during that UPDATE, most frequent first
+    /// (`Lock/transactionid ×31, IO/WALSync ×2`); empty when it was too short to sample.
+    pub longest_waits: String,
+    /// Per file run: the statements' time as psql's `\timing` reports it (client start-up and
+    /// connection excluded).
+    pub durations: Vec<Duration>,
+}
+
+/// Run `file` with `psql -f` and `\timing on`; the sum of the statements' times.
+pub fn timed_psql_file(url: &str, file: &std::path::Path) -> Result<Duration, String> {
+    let out = std::process::Command::new("psql")
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            "\\timing on",
+            "-f",
+        ])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "psql -f {} failed:\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let ms: f64 = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("Time: "))
+        .filter_map(|t| t.split(' ').next()?.parse::<f64>().ok())
+        .sum();
+    Ok(Duration::from_secs_f64(ms / 1000.0))
 }

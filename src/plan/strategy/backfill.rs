@@ -1,7 +1,9 @@
-//! Batched backfills: one `DO` block that updates primary-key ranges of `--batch-size` rows,
-//! commits after each (row locks are held for one batch only), pauses, and only touches rows
-//! still pending — so it can be stopped and run again. It runs outside a transaction block
-//! (PostgreSQL 11+ allows COMMIT in DO there).
+//! Batched backfills: one `DO` block that walks the primary key in keyset batches of at most
+//! `--batch-size` rows (`… WHERE k >= next ORDER BY k LIMIT n`, so gaps in the key neither make
+//! a batch larger nor leave empty batches to sleep through), updates the batch, commits (row
+//! locks are held for one batch only), pauses, and only touches rows still pending — so it can
+//! be stopped and run again. It runs outside a transaction block (PostgreSQL 11+ allows COMMIT
+//! in DO there).
 
 use super::{Cx, Size, Stage};
 use crate::dialect::postgres::capabilities::COMMIT_IN_DO;
@@ -12,7 +14,7 @@ use crate::plan::ops::{sql, Backfill, Statement};
 const INTEGER_TYPES: &[&str] = &["smallint", "integer", "bigint"];
 
 pub(crate) fn stages(op: &Backfill, cx: &mut Cx) -> Option<Vec<Stage>> {
-    let form = "committed batches by primary-key range";
+    let form = "committed keyset batches by primary key";
     if cx.size(&op.table, &format!("the backfill of `{}`", op.column), form) == Size::Small {
         return None;
     }
@@ -73,15 +75,17 @@ pub(crate) fn batched(
     let pause = cx.opts.batch_pause_ms as f64 / 1000.0;
     let text = format!(
         "DO $migsmith$\n\
-         DECLARE\n    next_key bigint;\n    last_key bigint;\n\
+         DECLARE\n    next_key bigint;\n    batch_end bigint;\n\
          BEGIN\n\
-         \x20   SELECT min({k}), max({k}) INTO next_key, last_key FROM {t};\n\
-         \x20   WHILE next_key <= last_key LOOP\n\
+         \x20   SELECT min({k}) INTO next_key FROM {t};\n\
+         \x20   WHILE next_key IS NOT NULL LOOP\n\
+         \x20       SELECT max({k}) INTO batch_end FROM\n\
+         \x20           (SELECT {k} FROM {t} WHERE {k} >= next_key ORDER BY {k} LIMIT {batch}) AS batch;\n\
          \x20       UPDATE {t} SET {c} = {value}\n\
-         \x20        WHERE {k} >= next_key AND {k} < next_key + {batch} AND {pending};\n\
+         \x20        WHERE {k} >= next_key AND {k} <= batch_end AND {pending};\n\
          \x20       COMMIT;\n\
          \x20       PERFORM pg_sleep({pause});\n\
-         \x20       next_key := next_key + {batch};\n\
+         \x20       SELECT min({k}) INTO next_key FROM {t} WHERE {k} > batch_end;\n\
          \x20   END LOOP;\n\
          END\n\
          $migsmith$"

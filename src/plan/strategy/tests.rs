@@ -93,7 +93,8 @@ fn volatile_defaults_are_backfilled_in_batches_then_made_not_null() {
     let fill = &p.phases[1].up[0].statement;
     assert!(fill.sql.starts_with("DO $migsmith$") && fill.sql.contains("COMMIT;"));
     assert!(
-        fill.sql.contains("id < next_key + 10000 AND token IS NULL"),
+        fill.sql.contains("LIMIT 10000) AS batch")
+            && fill.sql.contains("id <= batch_end AND token IS NULL"),
         "{}",
         fill.sql
     );
