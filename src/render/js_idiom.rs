@@ -1,76 +1,10 @@
 //! What the JavaScript renderers (Sequelize, TypeORM, Knex) share to write a library call
-//! instead of raw SQL: a phase direction cut into pieces (the session settings and rewritten
-//! statements stay raw; each whole statement group of one operation in its plain form is a
-//! candidate for a call), and the column types and default expressions every one of those
-//! libraries spells exactly.
+//! instead of raw SQL: the column types and default expressions every one of those libraries
+//! spells exactly. Cutting a phase into raw statements and whole operations is
+//! [`super::op_groups`], shared with the other code-based renderers.
 //!
 //! Nothing here knows a library's API: each renderer decides, per operation, whether its call
 //! yields exactly the plain SQL's catalog, and falls back to the statements when it does not.
-
-use super::idiom::Direction;
-use crate::plan::ops::Operation;
-use crate::plan::Phase;
-
-/// One step of a migration direction.
-#[derive(Debug)]
-pub enum Piece<'a> {
-    /// A session setting or a statement a strategy rewrote: always raw SQL.
-    Raw(&'a str),
-    /// The complete plain statements of `op`, in order: a library call may replace them all.
-    Op {
-        op: &'a Operation,
-        sql: Vec<&'a str>,
-    },
-}
-
-/// The settings (raw, first), then the steps of `direction`, with every complete statement
-/// group of one operation gathered into a [`Piece::Op`].
-pub fn pieces(phase: &Phase, direction: Direction) -> Vec<Piece<'_>> {
-    let steps = match direction {
-        Direction::Up => &phase.up,
-        Direction::Down => &phase.down,
-    };
-    let mut out: Vec<Piece> = phase
-        .settings
-        .iter()
-        .map(|s| Piece::Raw(s.as_str()))
-        .collect();
-    let mut i = 0;
-    while i < steps.len() {
-        let statement = &steps[i].statement;
-        let group = statement
-            .origin
-            .as_ref()
-            .filter(|o| o.index == 0)
-            .filter(|o| {
-                (0..o.count).all(|k| {
-                    steps.get(i + k).is_some_and(|s| {
-                        s.statement
-                            .origin
-                            .as_ref()
-                            .is_some_and(|x| x.index == k && x.count == o.count && x.op == o.op)
-                    })
-                })
-            });
-        match group {
-            Some(origin) => {
-                out.push(Piece::Op {
-                    op: &origin.op,
-                    sql: steps[i..i + origin.count]
-                        .iter()
-                        .map(|s| s.statement.sql.as_str())
-                        .collect(),
-                });
-                i += origin.count;
-            }
-            None => {
-                out.push(Piece::Raw(statement.sql.as_str()));
-                i += 1;
-            }
-        }
-    }
-    out
-}
 
 /// A PostgreSQL column type every JavaScript library here can declare exactly.
 #[derive(Debug, Clone, Copy, PartialEq)]

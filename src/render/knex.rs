@@ -11,9 +11,8 @@
 //! tables with identity columns — stays `knex.raw` with the SQL.
 
 use super::idiom::{comments, dir, header, js_string, migrations, Direction, Migration};
-use super::js_idiom::{
-    js_list, js_quote, pieces, plain_index_columns, unqualified, JsDefault, JsType, Piece,
-};
+use super::js_idiom::{js_list, js_quote, plain_index_columns, unqualified, JsDefault, JsType};
+use super::op_groups::{items, Item};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::ops::Operation;
 use crate::plan::Plan;
@@ -62,17 +61,17 @@ fn file(plan: &Plan, m: &Migration, cx: &RenderContext) -> String {
         out.push_str(&format!(
             "\n/** @param {{import('knex').Knex}} knex */\nexports.{name} = async function (knex) {{\n"
         ));
-        for piece in pieces(m.phase, d) {
+        for piece in items(m.phase, d) {
             let call = match &piece {
                 // Knex makes every `?` of the SQL it builds a bind parameter, even inside a
                 // quoted name or string: such an operation stays raw SQL, with `?` escaped.
-                Piece::Op { op, .. } => call(op).filter(|c| !c.contains('?')),
-                Piece::Raw(_) => None,
+                Item::Op { op, .. } => call(op).filter(|c| !c.contains('?')),
+                Item::Sql(_) => None,
             };
             let lines = match (call, piece) {
                 (Some(call), _) => vec![call],
-                (None, Piece::Raw(s)) => vec![raw(s)],
-                (None, Piece::Op { sql, .. }) => sql.iter().map(|s| raw(s)).collect(),
+                (None, Item::Sql(s)) => vec![raw(s)],
+                (None, Item::Op { sql, .. }) => sql.iter().map(|s| raw(s)).collect(),
             };
             for line in lines {
                 out.push_str(&format!("  await {line};\n"));

@@ -11,9 +11,8 @@
 //! `queryInterface.sequelize.query` with the SQL.
 
 use super::idiom::{comments, dir, header, js_string, migrations, Direction, Migration};
-use super::js_idiom::{
-    js_list, js_quote, pieces, plain_index_columns, unqualified, JsDefault, JsType, Piece,
-};
+use super::js_idiom::{js_list, js_quote, plain_index_columns, unqualified, JsDefault, JsType};
+use super::op_groups::{items, Item};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::ops::Operation;
 use crate::plan::Plan;
@@ -74,15 +73,15 @@ fn direction(m: &Migration, d: Direction) -> String {
     if transactional {
         out.push_str("    await queryInterface.sequelize.transaction(async (transaction) => {\n");
     }
-    for piece in pieces(m.phase, d) {
+    for piece in items(m.phase, d) {
         let call = match &piece {
-            Piece::Op { op, .. } => call(op, transactional),
-            Piece::Raw(_) => None,
+            Item::Op { op, .. } => call(op, transactional),
+            Item::Sql(_) => None,
         };
         let lines = match (call, piece) {
             (Some(call), _) => vec![call],
-            (None, Piece::Raw(s)) => vec![raw(s, transactional)],
-            (None, Piece::Op { sql, .. }) => sql.iter().map(|s| raw(s, transactional)).collect(),
+            (None, Item::Sql(s)) => vec![raw(s, transactional)],
+            (None, Item::Op { sql, .. }) => sql.iter().map(|s| raw(s, transactional)).collect(),
         };
         for line in lines {
             out.push_str(&format!("{indent}await {line};\n"));

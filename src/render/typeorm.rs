@@ -15,9 +15,8 @@
 use super::idiom::{
     comments, dir, header, js_string, migrations_after, pascal_case, Direction, Migration,
 };
-use super::js_idiom::{
-    js_list, js_quote, pieces, plain_index_columns, unqualified, JsDefault, JsType, Piece,
-};
+use super::js_idiom::{js_list, js_quote, plain_index_columns, unqualified, JsDefault, JsType};
+use super::op_groups::{items, Item};
 use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::ops::Operation;
 use crate::plan::Plan;
@@ -231,16 +230,16 @@ fn body(
 ) -> Vec<String> {
     let raw = |sql: &str| format!("queryRunner.query({})", js_string(sql));
     let mut out = vec![];
-    for piece in pieces(m.phase, d) {
+    for piece in items(m.phase, d) {
         match piece {
-            Piece::Op { op, sql } => match call(plan, op, ts) {
+            Item::Op { op, sql } => match call(plan, op, ts) {
                 Some((call, class)) => {
                     classes.extend(class);
                     out.push(call);
                 }
                 None => out.extend(sql.into_iter().map(raw)),
             },
-            Piece::Raw(sql) => out.push(raw(sql)),
+            Item::Sql(sql) => out.push(raw(sql)),
         }
     }
     out
