@@ -105,7 +105,14 @@ pub fn header(plan: &Plan, m: &Migration, cx: &RenderContext) -> Vec<String> {
         lines.push(format!("Down cannot restore: {caveat}"));
     }
     if let Some(reason) = &m.phase.reason {
-        lines.push(format!("Runs outside a transaction: {reason}"));
+        // A phase is separate either because it cannot run in a transaction (CONCURRENTLY) or
+        // because it is one step of a phased change (expand, backfill, swap, contract).
+        let label = if m.phase.transactional {
+            "A migration of its own"
+        } else {
+            "Runs outside a transaction"
+        };
+        lines.push(format!("{label}: {reason}"));
     }
     lines
 }
