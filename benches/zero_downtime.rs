@@ -15,7 +15,7 @@
 mod common;
 
 use common::zdt::{Files, Fixture};
-use migsmith::plan::cost::{estimate_with, CostTable, TableShape};
+use migsmith::plan::cost::{estimate_with, mark_churned, CostTable, TableShape};
 use migsmith::verify::{calibrate, Where};
 
 /// (name, description)
@@ -48,19 +48,25 @@ fn load() -> String {
 /// Per up phase of `files`: (phase, estimated seconds at `rows` rows).
 fn estimates(files: &Files, costs: &CostTable, rows: u64) -> Vec<(String, f64)> {
     let plan = &files.plan;
-    plan.phases
+    let steps: Vec<_> = plan
+        .phases
         .iter()
-        .map(|p| {
-            let seconds =
-                p.up.iter()
-                    .map(|s| {
-                        let shape = TableShape::of(&plan.before, &s.statement, rows);
-                        estimate_with(costs, &s.statement, &shape).seconds
-                    })
-                    .sum();
-            (p.name.clone(), seconds)
-        })
-        .collect()
+        .flat_map(|p| p.up.iter().map(move |s| (p.name.clone(), &s.statement)))
+        .collect();
+    let mut shapes: Vec<TableShape> = steps
+        .iter()
+        .map(|(_, s)| TableShape::of(&plan.before, s, rows))
+        .collect();
+    mark_churned(steps.iter().map(|(_, s)| *s).zip(shapes.iter_mut()));
+    let mut out: Vec<(String, f64)> = vec![];
+    for ((phase, statement), shape) in steps.iter().zip(&shapes) {
+        let seconds = estimate_with(costs, statement, shape).seconds;
+        match out.last_mut() {
+            Some((name, total)) if name == phase => *total += seconds,
+            _ => out.push((phase.clone(), seconds)),
+        }
+    }
+    out
 }
 
 fn main() {

@@ -34,8 +34,19 @@ pub struct CostTable {
     pub validation_scan: f64,
     /// Validation scan of a check with a function call (`char_length(c) <= n`).
     pub check_scan: f64,
-    /// Foreign key validation, per referencing row.
+    /// Foreign key validation, per referencing row, against a small (cached) parent.
+    /// PostgreSQL validates with one anti-join query (child scan, hash or merge join on the
+    /// parent), so the parent adds its own rows: `fk_validation_parent` each.
     pub fk_validation: f64,
+    /// What each referenced (parent) row adds to a foreign key validation, s per 1M parent
+    /// rows: measured as a parent as large as the child minus a 1,000-row parent. A parent of
+    /// unknown size is taken as large as the child.
+    pub fk_validation_parent: f64,
+    /// A validation scan (`IS NOT NULL` or check) of a table every row of which an earlier
+    /// step of the same plan updated, with no VACUUM in between: it reads the dead versions
+    /// too and sets hint bits on every page, writing each back. Per live row, all of it per
+    /// byte (scaled by the row width).
+    pub churned_scan: f64,
     /// Batched backfill, per row updated in committed batches (the commits and pauses apart),
     /// one index (the primary key).
     pub batched_backfill: f64,
@@ -80,7 +91,10 @@ impl Default for CostTable {
             concurrent_factor: 1.2,
             validation_scan: 0.1,
             check_scan: 0.25,
-            fk_validation: 1.6,
+            // 0.5 + 1.1 = SAFETY.md's 1.6 s/1M for a parent as large as the child.
+            fk_validation: 0.5,
+            fk_validation_parent: 1.1,
+            churned_scan: 1.0,
             // SAFETY.md's 4.4 s/1M in 10k-row batches, less 100 commits of 5 ms.
             batched_backfill: 3.9,
             batch_commit: 0.005,
@@ -158,6 +172,11 @@ pub struct TableShape {
     pub integer_key: bool,
     /// Heap bytes (`pg_table_size`), when known.
     pub bytes: Option<u64>,
+    /// Rows of the table a foreign key references, when known (`None`: as many as `rows`).
+    pub parent_rows: Option<u64>,
+    /// An earlier step of the same plan updated every row (no VACUUM since): the table holds
+    /// as many dead row versions as live ones, none with hint bits set.
+    pub churned: bool,
 }
 
 impl TableShape {
@@ -186,11 +205,48 @@ impl TableShape {
             }),
             _ => false,
         };
+        let parent_rows = statement
+            .locks
+            .iter()
+            .find_map(|l| {
+                let name = l.object.strip_suffix(" (referenced)")?;
+                let name = name.strip_prefix("table ").unwrap_or(name);
+                schema.table(name.trim_matches('`'))
+            })
+            .and_then(|t| t.rows());
         TableShape {
             rows,
             indexes,
             integer_key,
             bytes: table.and_then(|t| t.stats).and_then(|s| s.heap_bytes),
+            parent_rows,
+            churned: false,
+        }
+    }
+}
+
+/// Whether `statement` updates every row of its table (a full-table UPDATE or a generated
+/// batched backfill), leaving a dead version of each for later steps to read.
+pub fn updates_every_row(statement: &Statement) -> bool {
+    let sql = statement.sql.trim_start();
+    statement.scans_table
+        && !statement.rewrites_table
+        && (sql.starts_with("DO") || sql.starts_with("UPDATE"))
+}
+
+/// Mark the shapes of `statements` (in the order they run) whose table an earlier one updated
+/// in full: `churned`.
+pub fn mark_churned<'a>(statements: impl IntoIterator<Item = (&'a Statement, &'a mut TableShape)>) {
+    let mut updated: Vec<String> = vec![];
+    for (statement, shape) in statements {
+        let Some(table) = statement.table.as_ref() else {
+            continue;
+        };
+        if updated.contains(table) {
+            shape.churned = true;
+        }
+        if updates_every_row(statement) {
+            updated.push(table.clone());
         }
     }
 }
@@ -232,6 +288,7 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
         factor: 1.0,
         per_index: 0.0,
         heap: 1.0,
+        parent: None,
     };
     if statement.rewrites_table {
         return Some(Work {
@@ -287,11 +344,27 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
         .locks
         .iter()
         .any(|l| l.object.ends_with("(referenced)"));
+    let validates = sql.contains("VALIDATE CONSTRAINT") || sql.contains("CHECK");
+    if shape.churned && !references && !sql.contains("FOREIGN KEY") && !sql.contains("UNIQUE") {
+        // Scans only (index builds and foreign keys keep their own figures).
+        if validates || sql.contains("NOT NULL") {
+            return Some(w(
+                "validation scan of a table an earlier step updated in full",
+                costs.churned_scan,
+            ));
+        }
+    }
     if references || sql.contains("FOREIGN KEY") {
-        return Some(index(
-            "foreign key validation, per referencing row",
-            costs.fk_validation,
-        ));
+        return Some(Work {
+            parent: Some((
+                shape.parent_rows.unwrap_or(shape.rows),
+                costs.fk_validation_parent,
+            )),
+            ..index(
+                "foreign key validation, per referencing row",
+                costs.fk_validation,
+            )
+        });
     }
     if sql.contains("UNIQUE") {
         return Some(index(index_name, index_cost));
@@ -315,6 +388,8 @@ struct Work {
     /// The share of the work proportional to the heap's bytes (whole rows read or written):
     /// 1 for a rewrite, `update_width_share` for an UPDATE, 0 for index builds and scans.
     heap: f64,
+    /// A foreign key's referenced rows and their cost (s per 1M of them).
+    parent: Option<(u64, f64)>,
 }
 
 /// Batches and the pause after each, read from a generated batched backfill (`DO` block that
@@ -389,6 +464,13 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
     if work.factor != 1.0 {
         inputs.push_str(&format!(" × {}", work.factor));
     }
+    if let Some((parent_rows, per_million)) = work.parent {
+        seconds += per_million * parent_rows as f64 / 1e6;
+        inputs.push_str(&format!(
+            " + {} referenced rows × {per_million} s/1M rows",
+            super::strategy::thousands(parent_rows)
+        ));
+    }
     if statement.sql.trim_start().starts_with("DO") {
         if let Some((batches, pause)) = batching(&statement.sql, rows) {
             if batches > 0 {
@@ -406,188 +488,5 @@ pub fn estimate_with(costs: &CostTable, statement: &Statement, shape: &TableShap
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dialect::LockMode;
-
-    fn rewrite() -> Statement {
-        Statement::metadata(
-            "ALTER TABLE users ALTER COLUMN age TYPE bigint".into(),
-            LockMode::AccessExclusive,
-            "users",
-        )
-        .rewriting()
-    }
-
-    #[test]
-    fn more_indexes_make_a_longer_rewrite_and_update() {
-        let costs = CostTable::default();
-        let shape = |indexes| TableShape {
-            rows: 1_000_000,
-            indexes,
-            integer_key: false,
-            bytes: None,
-        };
-        let one = estimate_with(&costs, &rewrite(), &shape(1));
-        let three = estimate_with(&costs, &rewrite(), &shape(3));
-        assert!((one.seconds - 1.31).abs() < 1e-9, "{one:?}");
-        assert!(
-            (three.seconds - (1.31 + 2.0 * 0.6)).abs() < 1e-9,
-            "{three:?}"
-        );
-        assert!(
-            three.inputs.contains("2 more indexes × 0.6 s/1M rows"),
-            "{}",
-            three.inputs
-        );
-        let update = Statement::metadata(
-            "UPDATE users SET a = 1".into(),
-            LockMode::RowExclusive,
-            "users",
-        )
-        .scanning();
-        assert!(
-            estimate_with(&costs, &update, &shape(4)).seconds
-                > estimate_with(&costs, &update, &shape(1)).seconds + 2.9
-        );
-    }
-
-    #[test]
-    fn an_integer_index_uses_the_integer_figure() {
-        let costs = CostTable::default();
-        let build = Statement::metadata(
-            "CREATE INDEX CONCURRENTLY users_age_idx ON users (age)".into(),
-            LockMode::ShareUpdateExclusive,
-            "users",
-        )
-        .scanning()
-        .non_transactional();
-        let shape = |integer_key| TableShape {
-            rows: 1_000_000,
-            indexes: 1,
-            integer_key,
-            bytes: None,
-        };
-        let int = estimate_with(&costs, &build, &shape(true));
-        let text = estimate_with(&costs, &build, &shape(false));
-        assert!((int.seconds - (0.01 + 0.5 * 1.2)).abs() < 1e-9, "{int:?}");
-        assert!(
-            (text.seconds - (0.01 + 1.75 * 1.2)).abs() < 1e-9,
-            "{text:?}"
-        );
-        assert!(int.inputs.contains("integer"), "{}", int.inputs);
-    }
-
-    #[test]
-    fn the_shape_reads_index_count_and_key_type_from_the_schema() {
-        let schema = crate::schema::sql::load_str(
-            "CREATE TABLE users (id bigint PRIMARY KEY, age integer, email text UNIQUE);
-             CREATE INDEX users_email_lower ON users (lower(email));",
-            "test",
-        )
-        .unwrap();
-        let on = |sql: &str| {
-            TableShape::of(
-                &schema,
-                &Statement::metadata(sql.into(), LockMode::ShareUpdateExclusive, "users"),
-                10,
-            )
-        };
-        let age = on("CREATE INDEX CONCURRENTLY users_age_idx ON users (age)");
-        assert_eq!((age.indexes, age.integer_key), (3, true));
-        assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (email)").integer_key);
-        assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (lower(email))").integer_key);
-    }
-
-    #[test]
-    fn a_batched_backfill_costs_its_rows_plus_a_commit_and_a_pause_per_batch() {
-        let costs = CostTable::default();
-        let sql = "DO $migsmith$ BEGIN WHILE next_key IS NOT NULL LOOP SELECT max(id) INTO batch_end FROM (SELECT id FROM users WHERE id >= next_key ORDER BY id LIMIT 10000) AS batch; UPDATE users SET a = 1 WHERE id >= next_key AND id <= batch_end AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); SELECT min(id) INTO next_key FROM users WHERE id > batch_end; END LOOP; END $migsmith$";
-        let fill = Statement::metadata(sql.into(), LockMode::RowExclusive, "users").scanning();
-        let shape = |rows, indexes| TableShape {
-            rows,
-            indexes,
-            integer_key: false,
-            bytes: None,
-        };
-        let e = estimate_with(&costs, &fill, &shape(1_000_000, 1));
-        assert!(
-            (e.seconds - (0.01 + 3.9 + 100.0 * (0.005 + 0.05))).abs() < 1e-9,
-            "{e:?}"
-        );
-        assert!(
-            e.inputs
-                .contains("100 batches × (0.005 s commit + 0.05 s pause)"),
-            "{}",
-            e.inputs
-        );
-        // A partial last batch is still a batch; further indexes use the batched figure.
-        let three = estimate_with(&costs, &fill, &shape(1_000_001, 3));
-        let expected = 0.01 + (3.9 + 2.0 * costs.backfill_per_index) * 1.000001 + 101.0 * 0.055;
-        assert!((three.seconds - expected).abs() < 1e-9, "{three:?}");
-    }
-
-    #[test]
-    fn wider_rows_make_a_longer_rewrite_but_not_a_longer_index_build() {
-        let costs = CostTable::default();
-        let scan = rewrite();
-        let shape = |bytes| TableShape {
-            rows: 1_000_000,
-            indexes: 1,
-            integer_key: false,
-            bytes,
-        };
-        let narrow = estimate_with(&costs, &scan, &shape(None));
-        let wide = estimate_with(&costs, &scan, &shape(Some(222_000_000)));
-        assert!((wide.seconds - (0.01 + 2.6)).abs() < 1e-9, "{wide:?}");
-        assert!(wide.seconds > narrow.seconds);
-        assert!(
-            wide.inputs.contains("row width 222 / 111 bytes"),
-            "{}",
-            wide.inputs
-        );
-        let build = Statement::metadata(
-            "CREATE INDEX users_a ON users (a)".into(),
-            LockMode::Share,
-            "users",
-        )
-        .scanning();
-        assert_eq!(
-            estimate_with(&costs, &build, &shape(Some(222_000_000))).seconds,
-            estimate_with(&costs, &build, &shape(None)).seconds
-        );
-    }
-
-    #[test]
-    fn an_update_grows_with_row_width_by_its_share_only() {
-        let costs = CostTable::default();
-        let update = Statement::metadata(
-            "UPDATE users SET a = 1".into(),
-            LockMode::RowExclusive,
-            "users",
-        )
-        .scanning();
-        let shape = TableShape {
-            rows: 1_000_000,
-            indexes: 1,
-            integer_key: false,
-            bytes: Some(333_000_000),
-        };
-        // 333 / 111 bytes = 3×: a quarter of the cost triples.
-        let e = estimate_with(&costs, &update, &shape);
-        assert!((e.seconds - (0.01 + 4.4 * 1.5)).abs() < 1e-9, "{e:?}");
-        assert!(
-            e.inputs.contains("0.25 of the cost per byte"),
-            "{}",
-            e.inputs
-        );
-    }
-
-    #[test]
-    fn an_old_cost_file_keeps_the_built_in_per_index_figures() {
-        let t: CostTable = toml::from_str("rewrite = 3.0\nfull_update = 9.0\n").unwrap();
-        assert_eq!(t.rewrite, 3.0);
-        assert_eq!(t.rewrite_per_index, CostTable::default().rewrite_per_index);
-        assert_eq!(t.update_per_index, CostTable::default().update_per_index);
-    }
-}
+#[path = "cost_tests.rs"]
+mod tests;

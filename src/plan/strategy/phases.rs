@@ -1,6 +1,7 @@
 //! Stages → phases: stage *k* of every operation joins wave *k*; within a wave, consecutive
 //! stages that agree on running in a transaction share a migration. Each phase's down runs its
-//! stages' downs in reverse order; every step gets its estimate at the table's size.
+//! stages' downs in reverse order; every step gets its estimate at the table's size (a scan
+//! after a step that updated every row of its table is estimated as such).
 
 use super::{settings, Stage, StrategyOptions};
 use crate::plan::cost;
@@ -25,7 +26,7 @@ pub(crate) fn group(
         }
     }
     let mut used: Vec<String> = vec![];
-    groups
+    let mut phases: Vec<Phase> = groups
         .into_iter()
         .map(|group| {
             let first = &group[0].1;
@@ -63,7 +64,34 @@ pub(crate) fn group(
                 down,
             }
         })
-        .collect()
+        .collect();
+    churned(&mut phases, opts);
+    phases
+}
+
+/// Re-estimate the up steps that scan a table an earlier up step updated in full (dead rows,
+/// no hint bits: `cost::mark_churned`).
+fn churned(phases: &mut [Phase], opts: &StrategyOptions) {
+    let mut shapes: Vec<cost::TableShape> = phases
+        .iter()
+        .flat_map(|p| p.up.iter())
+        .map(|s| s.shape.unwrap_or_default())
+        .collect();
+    let statements: Vec<&Statement> = phases
+        .iter()
+        .flat_map(|p| p.up.iter())
+        .map(|s| &s.statement)
+        .collect();
+    cost::mark_churned(statements.into_iter().zip(shapes.iter_mut()));
+    let steps = phases.iter_mut().flat_map(|p| p.up.iter_mut());
+    for (step, shape) in steps.zip(shapes) {
+        if shape.churned && step.rows.is_some() {
+            let estimate = cost::estimate_with(&opts.costs, &step.statement, &shape);
+            step.estimated_seconds = estimate.seconds;
+            step.estimate_inputs = Some(estimate.inputs);
+            step.shape = Some(shape);
+        }
+    }
 }
 
 /// A statement with its estimate at the size of its table in `schema`.
