@@ -129,6 +129,14 @@ impl Renderer for Liquibase {
                 if set.whole {
                     options.push_str(" splitStatements:false");
                 }
+                let down = statements(unit.phase, Direction::Down);
+                // The rollback is split on `;` too: when it holds a dollar-quoted statement
+                // (the contract's batched rebuild), statements end with a line holding only
+                // `/` instead, which no statement contains.
+                let down_quoted = k == 0 && down.iter().any(|s| has_dollar_quote(s));
+                if down_quoted {
+                    options.push_str(" rollbackEndDelimiter:/");
+                }
                 out.push_str(&format!("\n--changeset migsmith:{version}-{n}{options}\n"));
                 out.push_str(&standard_header(plan, &unit, Direction::Up, cx));
                 if count > 1 {
@@ -144,7 +152,17 @@ impl Renderer for Liquibase {
                     out.push_str("--rollback empty\n");
                     continue;
                 }
-                let down = statements(unit.phase, Direction::Down);
+                if down_quoted {
+                    for statement in &down {
+                        for line in statement.lines().filter(|l| !l.trim().is_empty()) {
+                            out.push_str("--rollback ");
+                            out.push_str(line);
+                            out.push('\n');
+                        }
+                        out.push_str("--rollback /\n");
+                    }
+                    continue;
+                }
                 for line in body(&down).lines().filter(|l| !l.is_empty()) {
                     out.push_str("--rollback ");
                     out.push_str(line);
