@@ -86,6 +86,11 @@ pub struct Table {
     /// Size figures, present only when read from a live database (or given with `--rows`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<TableStats>,
+    /// How closely each analyzed column's sort order follows the rows' physical order
+    /// (`pg_stats.correlation`, -1 to 1), when read from a live database: an index build sorts
+    /// nearly ordered values much faster than random ones.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub column_correlations: BTreeMap<String, f64>,
     /// Names (among [`Table::indexes`]) of indexes the live database marks INVALID (a failed
     /// `CREATE INDEX CONCURRENTLY`): they take writes but answer no query. `pg_dump` omits them.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -71,14 +71,22 @@ impl RowCounts {
     }
 
     /// Set the row statistics of every table the counts name (overriding live statistics:
-    /// the user said so).
+    /// the user said so). Measured sizes are scaled to the given rows, keeping the table's
+    /// bytes per row; a table measured empty keeps no sizes (its width is unknown).
     pub fn apply(&self, schema: &mut Schema) {
         for (name, table) in schema.tables.iter_mut() {
             if let Some(rows) = self.for_table(name) {
+                let before = table.stats.unwrap_or_default();
+                let scale = |bytes: Option<u64>| {
+                    let per_row = bytes? as f64 / (before.rows > 0).then_some(before.rows)? as f64;
+                    Some((per_row * rows as f64).round() as u64)
+                };
                 table.stats = Some(TableStats {
                     rows,
                     rows_source: Some(RowsSource::Given),
-                    ..table.stats.unwrap_or_default()
+                    total_bytes: scale(before.total_bytes),
+                    heap_bytes: scale(before.heap_bytes),
+                    index_bytes: scale(before.index_bytes),
                 });
             }
         }
@@ -99,5 +107,31 @@ mod test {
         let counts = RowCounts::from_specs(&[RowSpec::All(10), RowSpec::Table("a".into(), 3)]);
         assert_eq!(counts.for_table("a"), Some(3));
         assert_eq!(counts.for_table("b"), Some(10));
+    }
+
+    #[test]
+    fn given_rows_keep_the_measured_bytes_per_row() {
+        let mut schema =
+            crate::schema::sql::load_str("CREATE TABLE a (id int); CREATE TABLE b (id int);", "t")
+                .unwrap();
+        let measured = |rows, bytes| TableStats {
+            rows,
+            heap_bytes: Some(bytes),
+            total_bytes: Some(bytes * 2),
+            index_bytes: Some(bytes),
+            rows_source: Some(RowsSource::Statistics),
+        };
+        schema.tables.get_mut("a").unwrap().stats = Some(measured(1_000, 241_000));
+        schema.tables.get_mut("b").unwrap().stats = Some(measured(0, 8_192));
+        RowCounts::from_specs(&[RowSpec::All(1_000_000)]).apply(&mut schema);
+        let a = schema.tables["a"].stats.unwrap();
+        assert_eq!((a.rows, a.heap_bytes), (1_000_000, Some(241_000_000)));
+        assert_eq!(a.total_bytes, Some(482_000_000));
+        // Measured empty: its width is unknown, so no sizes.
+        let b = schema.tables["b"].stats.unwrap();
+        assert_eq!(
+            (b.rows, b.heap_bytes, b.total_bytes),
+            (1_000_000, None, None)
+        );
     }
 }

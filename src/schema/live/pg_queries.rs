@@ -153,6 +153,18 @@ pub fn stats() -> String {
     )
 }
 
+/// `oid, column, correlation`: how closely each analyzed column's sort order follows the
+/// rows' physical order (`pg_stats`, readable by every user for the tables it may read).
+pub fn column_correlations() -> String {
+    format!(
+        "{} SELECT t.oid, s.attname::text, s.correlation::float8
+         FROM tbl t JOIN pg_stats s
+           ON s.schemaname = t.nspname AND s.tablename = t.relname AND NOT s.inherited
+         WHERE s.correlation IS NOT NULL",
+        tables_cte()
+    )
+}
+
 /// The schema names, for the error when `--schema-name` names none of them.
 pub fn schema_names() -> String {
     format!("SELECT n.nspname::text FROM pg_namespace n WHERE {USER_NS} ORDER BY 1")

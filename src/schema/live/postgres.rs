@@ -118,6 +118,9 @@ pub fn read(client: &mut Client, shown: &str, options: Options) -> Result<Schema
     reader
         .stats(&mut tx)
         .map_err(query_err("table statistics"))?;
+    reader
+        .column_correlations(&mut tx)
+        .map_err(query_err("column statistics"))?;
     if options.exact_counts {
         reader
             .exact_counts(&mut tx)
@@ -443,6 +446,16 @@ impl Reader<'_> {
                     index_bytes: Some(index),
                     rows_source: Some(source),
                 });
+            }
+        }
+        Ok(())
+    }
+
+    fn column_correlations(&mut self, tx: &mut Transaction) -> Result<(), postgres::Error> {
+        for r in self.query(tx, &q::column_correlations())? {
+            let (oid, column, correlation): (u32, String, f64) = (r.get(0), r.get(1), r.get(2));
+            if let Some(t) = self.table_mut(oid) {
+                t.column_correlations.insert(column, correlation);
             }
         }
         Ok(())
