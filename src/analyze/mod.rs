@@ -345,7 +345,7 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         }
     }
 
-    let migrations = phases::migrations(plan);
+    let migrations = phases::migrations(plan, &opts.costs);
     let downtime = phases::downtime(&migrations);
     let irreversible: Vec<String> = plan
         .operations
@@ -378,7 +378,7 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         downtime,
         affected_rows,
         rows_known,
-        estimated_seconds: up_steps.iter().map(|s| s.estimated_seconds).sum(),
+        estimated_seconds: migrations.iter().map(|m| m.estimated_seconds).sum(),
         locks,
         warnings,
         pg_version: opts.pg_version.major(),

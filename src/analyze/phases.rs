@@ -5,6 +5,7 @@
 
 use super::{human_seconds, BLOCKING_BUDGET_SECONDS};
 use crate::dialect::LockMode;
+use crate::plan::cost::{self, CostTable};
 use crate::plan::ops::Operation;
 use crate::plan::strategy::settings::duration_literal;
 use crate::plan::{Plan, StrategyOptions};
@@ -44,18 +45,31 @@ pub struct MigrationAnalysis {
     pub strongest_lock: LockMode,
     /// The longest time one of its locks blocks others.
     pub blocking_seconds: f64,
+    /// Its steps' estimates plus `overhead_seconds`.
     pub estimated_seconds: f64,
+    /// Running it besides its steps' own work: BEGIN, settings and COMMIT (or a commit per
+    /// statement outside a transaction).
+    pub overhead_seconds: f64,
+    pub overhead_inputs: String,
     pub downtime: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deploy: Vec<String>,
     pub steps: Vec<StepAnalysis>,
 }
 
-pub(super) fn migrations(plan: &Plan) -> Vec<MigrationAnalysis> {
+pub(super) fn migrations(plan: &Plan, costs: &CostTable) -> Vec<MigrationAnalysis> {
     plan.phases
         .iter()
         .map(|phase| {
             let n = phase.up.len();
+            let overhead =
+                cost::phase_overhead(costs, phase.transactional, phase.settings.len(), n);
+            // A transaction's locks are released once its COMMIT is flushed.
+            let commit = if phase.transactional {
+                costs.commit_seconds
+            } else {
+                0.0
+            };
             let steps: Vec<StepAnalysis> = phase
                 .up
                 .iter()
@@ -80,7 +94,8 @@ pub(super) fn migrations(plan: &Plan) -> Vec<MigrationAnalysis> {
                     let hold = phase.up[i..held_until]
                         .iter()
                         .map(|s| s.estimated_seconds)
-                        .sum::<f64>();
+                        .sum::<f64>()
+                        + commit;
                     StepAnalysis {
                         sql: s.sql.lines().next().unwrap_or_default().to_string(),
                         lock: s.lock,
@@ -109,7 +124,10 @@ pub(super) fn migrations(plan: &Plan) -> Vec<MigrationAnalysis> {
                 transactional: phase.transactional,
                 strongest_lock: steps.iter().map(|s| s.lock).max().unwrap_or(LockMode::None),
                 blocking_seconds,
-                estimated_seconds: phase.up.iter().map(|s| s.estimated_seconds).sum(),
+                estimated_seconds: phase.up.iter().map(|s| s.estimated_seconds).sum::<f64>()
+                    + overhead.seconds,
+                overhead_seconds: overhead.seconds,
+                overhead_inputs: overhead.inputs,
                 downtime,
                 deploy: phase.deploy.clone(),
                 steps,

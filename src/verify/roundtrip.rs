@@ -12,7 +12,7 @@ use super::seed::{self, column_names, qualified};
 use super::subject::{Subject, SubjectStatement};
 use super::{db_message, CheckOutcome, StatementTrace, Verification, VerifyError};
 use crate::dialect::LockMode;
-use crate::plan::cost::{estimate_with, CostTable, TableShape};
+use crate::plan::cost::{estimate_with, CostTable, TableShape, Width};
 use crate::schema::sizes::RowCounts;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use postgres::Client;
@@ -329,14 +329,16 @@ pub fn verify(subject: &Subject, opts: &Options) -> Result<Verification, VerifyE
             statements[k].planned.as_ref(),
             trace.table.as_ref().and_then(|t| seeded.get(t)),
         ) {
+            let seeded_width = trace
+                .table
+                .as_ref()
+                .and_then(|t| heap_bytes.get(t))
+                .and_then(|bytes| Width::measured(*bytes, *rows));
+            let planned_shape = statements[k].shape;
             let shape = TableShape {
                 rows: *rows,
-                bytes: trace
-                    .table
-                    .as_ref()
-                    .and_then(|t| heap_bytes.get(t))
-                    .copied(),
-                ..statements[k].shape.unwrap_or(TableShape {
+                width: seeded_width.or(planned_shape.and_then(|s| s.width)),
+                ..planned_shape.unwrap_or(TableShape {
                     indexes: 1,
                     ..TableShape::default()
                 })

@@ -1,116 +1,249 @@
-//! Unit tests of the cost function (`estimate_with`) and the cost table.
+//! Unit tests of the cost function (`estimate_with`, `phase_overhead`), the table shape and the
+//! cost table.
 
 use super::*;
 use crate::dialect::LockMode;
+use crate::plan::ops::Statement;
+
+/// Round figures, so each expected value can be worked out by hand.
+fn costs() -> CostTable {
+    CostTable {
+        statement_seconds: 0.0001,
+        metadata_seconds: 0.001,
+        commit_seconds: 0.002,
+        read_per_gb: 0.5,
+        validation_scan: 0.1,
+        check_scan: 0.2,
+        fk_validation: 0.3,
+        fk_validation_parent: 1.0,
+        churned_scan: 0.4,
+        churned_per_gb: 2.0,
+        index_build_text: 1.5,
+        index_build_integer: 0.4,
+        index_build_integer_sorted: 0.2,
+        concurrent_text: 0.3,
+        concurrent_integer: 0.1,
+        rewrite: 1.0,
+        rewrite_per_gb: 4.0,
+        rewrite_per_index: 0.6,
+        full_update: 5.0,
+        update_per_gb: 3.0,
+        update_per_index: 2.0,
+        batched_backfill: 6.0,
+        backfill_per_gb: 3.5,
+        batch_commit: 0.005,
+        backfill_per_index: 1.5,
+        uuid_generation: 1.2,
+        ..CostTable::default()
+    }
+}
+
+/// 1M rows of 200 bytes (0.2 GB), one index.
+fn shape() -> TableShape {
+    TableShape {
+        rows: 1_000_000,
+        indexes: 1,
+        width: Some(Width {
+            bytes: 200.0,
+            measured: true,
+        }),
+        ..TableShape::default()
+    }
+}
+
+fn statement(sql: &str, lock: LockMode) -> Statement {
+    Statement::metadata(sql.into(), lock, "users")
+}
 
 fn rewrite() -> Statement {
-    Statement::metadata(
-        "ALTER TABLE users ALTER COLUMN age TYPE bigint".into(),
+    statement(
+        "ALTER TABLE users ALTER COLUMN age TYPE bigint",
         LockMode::AccessExclusive,
-        "users",
     )
     .rewriting()
 }
 
+fn scan(sql: &str) -> Statement {
+    statement(sql, LockMode::ShareUpdateExclusive).scanning()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
 #[test]
-fn more_indexes_make_a_longer_rewrite_and_update() {
-    let costs = CostTable::default();
-    let shape = |indexes| TableShape {
-        rows: 1_000_000,
-        indexes,
-        integer_key: false,
-        bytes: None,
-        ..TableShape::default()
-    };
-    let one = estimate_with(&costs, &rewrite(), &shape(1));
-    let three = estimate_with(&costs, &rewrite(), &shape(3));
-    assert!((one.seconds - 1.31).abs() < 1e-9, "{one:?}");
+fn a_rewrite_costs_its_rows_its_bytes_and_every_further_index() {
+    let one = estimate_with(&costs(), &rewrite(), &shape());
+    // 1M × 1.0 s/1M + 0.2 GB × 4 s/GB + the statement.
+    assert!(close(one.seconds, 1.0 + 0.8 + 0.001), "{one:?}");
     assert!(
-        (three.seconds - (1.31 + 2.0 * 0.6)).abs() < 1e-9,
-        "{three:?}"
+        one.inputs
+            .contains("0.200 GB (200 bytes/row) × 4 s/GB (heap written)"),
+        "{}",
+        one.inputs
     );
+    let three = estimate_with(
+        &costs(),
+        &rewrite(),
+        &TableShape {
+            indexes: 3,
+            ..shape()
+        },
+    );
+    assert!(close(three.seconds, one.seconds + 2.0 * 0.6), "{three:?}");
     assert!(
         three.inputs.contains("2 more indexes × 0.6 s/1M rows"),
         "{}",
         three.inputs
     );
-    let update = Statement::metadata(
-        "UPDATE users SET a = 1".into(),
-        LockMode::RowExclusive,
-        "users",
-    )
-    .scanning();
-    assert!(
-        estimate_with(&costs, &update, &shape(4)).seconds
-            > estimate_with(&costs, &update, &shape(1)).seconds + 2.9
-    );
 }
 
 #[test]
-fn an_integer_index_uses_the_integer_figure() {
-    let costs = CostTable::default();
-    let build = Statement::metadata(
-        "CREATE INDEX CONCURRENTLY users_age_idx ON users (age)".into(),
+fn wider_rows_cost_a_rewrite_its_written_bytes_and_a_scan_its_read_bytes() {
+    let wide = TableShape {
+        width: Some(Width {
+            bytes: 600.0,
+            measured: true,
+        }),
+        ..shape()
+    };
+    let rewrite_more = estimate_with(&costs(), &rewrite(), &wide).seconds
+        - estimate_with(&costs(), &rewrite(), &shape()).seconds;
+    assert!(close(rewrite_more, 0.4 * 4.0), "{rewrite_more}");
+    let validate = scan("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null");
+    let fresh = estimate_with(&costs(), &validate, &shape());
+    assert!(close(fresh.seconds, 0.1 + 0.2 * 0.5 + 0.001), "{fresh:?}");
+    let scan_more = estimate_with(&costs(), &validate, &wide).seconds - fresh.seconds;
+    assert!(close(scan_more, 0.4 * 0.5), "{scan_more}");
+}
+
+#[test]
+fn without_statistics_the_width_comes_from_the_column_types() {
+    let schema = crate::schema::sql::load_str(
+        "CREATE TYPE mood AS ENUM ('ok');
+         CREATE TABLE users (id bigint, ok boolean, m mood, code varchar(10), bio text,
+                             nick varchar(100));",
+        "test",
+    )
+    .unwrap();
+    let validate = scan("ALTER TABLE users VALIDATE CONSTRAINT users_bio_check");
+    let s = TableShape::of(&schema, &validate, 1_000_000);
+    // 28 (header, line pointer) + 8 + 1 + 4 + (10 + 1) + 32 + (32 + 68 / 2).
+    let w = s.width.unwrap();
+    assert!(!w.measured && close(w.bytes, 28.0 + 8.0 + 1.0 + 4.0 + 11.0 + 32.0 + 66.0));
+    let e = estimate_with(&costs(), &validate, &s);
+    assert!(
+        e.inputs.contains("~150 bytes/row from the column types"),
+        "{}",
+        e.inputs
+    );
+    // Measured statistics win: heap bytes over rows.
+    let mut schema = schema;
+    schema.tables.get_mut("users").unwrap().stats = Some(crate::schema::TableStats {
+        rows: 1_000,
+        heap_bytes: Some(241_000),
+        ..Default::default()
+    });
+    let w = TableShape::of(&schema, &validate, 5).width.unwrap();
+    assert!(w.measured && close(w.bytes, 241.0));
+}
+
+#[test]
+fn an_index_build_sorts_by_key_type_and_order_and_reads_the_heap() {
+    let build = |fixed, correlation| TableShape {
+        key: Some(KeyShape { fixed, correlation }),
+        ..shape()
+    };
+    let plain = statement("CREATE INDEX users_a ON users (a)", LockMode::Share).scanning();
+    let text = estimate_with(&costs(), &plain, &build(false, None));
+    assert!(close(text.seconds, 1.5 + 0.2 * 0.5 + 0.001), "{text:?}");
+    // Text in key order is not counted on: the same figure.
+    let ordered_text = estimate_with(&costs(), &plain, &build(false, Some(0.9)));
+    assert!(close(ordered_text.seconds, text.seconds));
+    // A fixed-width key's correlation c moves its figure c of the way to the sorted one,
+    // either sign.
+    let ordered = estimate_with(&costs(), &plain, &build(true, Some(-0.5)));
+    assert!(close(ordered.seconds, 0.3 + 0.1 + 0.001), "{ordered:?}");
+    assert!(
+        ordered
+            .inputs
+            .contains("0.4 + (0.2 − 0.4) × |correlation -0.50|"),
+        "{}",
+        ordered.inputs
+    );
+    // No statistics: random order, the slower figure.
+    let unknown = estimate_with(&costs(), &plain, &build(true, None));
+    assert!(close(unknown.seconds, 0.4 + 0.1 + 0.001), "{unknown:?}");
+    assert!(unknown.inputs.contains("random order assumed"));
+    // CONCURRENTLY: its validation pass per row, and the heap read twice.
+    let concurrently = statement(
+        "CREATE INDEX CONCURRENTLY users_a ON users (a)",
         LockMode::ShareUpdateExclusive,
-        "users",
     )
     .scanning()
     .non_transactional();
-    let shape = |integer_key| TableShape {
-        rows: 1_000_000,
-        indexes: 1,
-        integer_key,
-        bytes: None,
-        ..TableShape::default()
-    };
-    let int = estimate_with(&costs, &build, &shape(true));
-    let text = estimate_with(&costs, &build, &shape(false));
-    assert!((int.seconds - (0.01 + 0.5 * 1.2)).abs() < 1e-9, "{int:?}");
-    assert!(
-        (text.seconds - (0.01 + 1.75 * 1.2)).abs() < 1e-9,
-        "{text:?}"
-    );
-    assert!(int.inputs.contains("integer"), "{}", int.inputs);
+    let c = estimate_with(&costs(), &concurrently, &build(true, Some(1.0)));
+    assert!(close(c.seconds, 0.2 + 0.1 + 2.0 * 0.1 + 0.001), "{c:?}");
+    assert!(c.inputs.contains("heap read twice"), "{}", c.inputs);
+    let c = estimate_with(&costs(), &concurrently, &build(false, None));
+    assert!(close(c.seconds, 1.5 + 0.3 + 2.0 * 0.1 + 0.001), "{c:?}");
 }
 
 #[test]
-fn the_shape_reads_index_count_and_key_type_from_the_schema() {
-    let schema = crate::schema::sql::load_str(
-        "CREATE TABLE users (id bigint PRIMARY KEY, age integer, email text UNIQUE);
+fn the_shape_reads_index_count_key_type_and_order_from_the_schema() {
+    let mut schema = crate::schema::sql::load_str(
+        "CREATE TABLE users (id bigint PRIMARY KEY, age integer, email text UNIQUE,
+                             seen_at timestamptz);
          CREATE INDEX users_email_lower ON users (lower(email));",
         "test",
     )
     .unwrap();
-    let on = |sql: &str| {
-        TableShape::of(
-            &schema,
-            &Statement::metadata(sql.into(), LockMode::ShareUpdateExclusive, "users"),
-            10,
-        )
-    };
+    schema
+        .tables
+        .get_mut("users")
+        .unwrap()
+        .column_correlations
+        .insert("email".into(), 0.8);
+    let on = |sql: &str| TableShape::of(&schema, &scan(sql), 10);
     let age = on("CREATE INDEX CONCURRENTLY users_age_idx ON users (age)");
-    assert_eq!((age.indexes, age.integer_key), (3, true));
-    assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (email)").integer_key);
-    assert!(!on("CREATE INDEX CONCURRENTLY users_e ON users (lower(email))").integer_key);
+    assert_eq!(age.indexes, 3);
+    assert_eq!(
+        age.key,
+        Some(KeyShape {
+            fixed: true,
+            correlation: None
+        })
+    );
+    let seen = on("CREATE INDEX CONCURRENTLY users_seen ON users (seen_at, age)").key;
+    assert_eq!(seen.map(|k| k.fixed), Some(true));
+    let email = on("ALTER TABLE users ADD CONSTRAINT u UNIQUE (email)").key;
+    assert_eq!(
+        email,
+        Some(KeyShape {
+            fixed: false,
+            correlation: Some(0.8)
+        })
+    );
+    let expression = on("CREATE INDEX CONCURRENTLY e ON users (lower(email))").key;
+    assert_eq!(
+        expression.map(|k| (k.fixed, k.correlation)),
+        Some((false, None))
+    );
+    // Builds no index.
+    assert_eq!(on("ALTER TABLE users VALIDATE CONSTRAINT c").key, None);
+    assert_eq!(
+        on("ALTER TABLE users ADD CONSTRAINT u UNIQUE USING INDEX i").key,
+        None
+    );
 }
 
 #[test]
-fn a_batched_backfill_costs_its_rows_plus_a_commit_and_a_pause_per_batch() {
-    let costs = CostTable::default();
+fn a_batched_backfill_costs_its_rows_bytes_and_a_commit_and_a_pause_per_batch() {
     let sql = "DO $migsmith$ BEGIN WHILE next_key IS NOT NULL LOOP SELECT max(id) INTO batch_end FROM (SELECT id FROM users WHERE id >= next_key ORDER BY id LIMIT 10000) AS batch; UPDATE users SET a = 1 WHERE id >= next_key AND id <= batch_end AND a IS NULL; COMMIT; PERFORM pg_sleep(0.05); SELECT min(id) INTO next_key FROM users WHERE id > batch_end; END LOOP; END $migsmith$";
-    let fill = Statement::metadata(sql.into(), LockMode::RowExclusive, "users").scanning();
-    let shape = |rows, indexes| TableShape {
-        rows,
-        indexes,
-        integer_key: false,
-        bytes: None,
-        ..TableShape::default()
-    };
-    let e = estimate_with(&costs, &fill, &shape(1_000_000, 1));
-    assert!(
-        (e.seconds - (0.01 + 3.9 + 100.0 * (0.005 + 0.05))).abs() < 1e-9,
-        "{e:?}"
-    );
+    let fill = statement(sql, LockMode::RowExclusive).scanning();
+    let e = estimate_with(&costs(), &fill, &shape());
+    let expected = 0.001 + 6.0 + 0.2 * 3.5 + 100.0 * (0.005 + 0.05);
+    assert!(close(e.seconds, expected), "{e:?}");
     assert!(
         e.inputs
             .contains("100 batches × (0.005 s commit + 0.05 s pause)"),
@@ -118,123 +251,72 @@ fn a_batched_backfill_costs_its_rows_plus_a_commit_and_a_pause_per_batch() {
         e.inputs
     );
     // A partial last batch is still a batch; further indexes use the batched figure.
-    let three = estimate_with(&costs, &fill, &shape(1_000_001, 3));
-    let expected = 0.01 + (3.9 + 2.0 * costs.backfill_per_index) * 1.000001 + 101.0 * 0.055;
-    assert!((three.seconds - expected).abs() < 1e-9, "{three:?}");
+    let three = estimate_with(
+        &costs(),
+        &fill,
+        &TableShape {
+            rows: 1_000_001,
+            indexes: 3,
+            ..shape()
+        },
+    );
+    let expected = 0.001 + (6.0 + 2.0 * 1.5) * 1.000001 + 0.2000002 * 3.5 + 101.0 * (0.005 + 0.05);
+    assert!(close(three.seconds, expected), "{three:?}");
 }
 
 #[test]
-fn wider_rows_make_a_longer_rewrite_but_not_a_longer_index_build() {
-    let costs = CostTable::default();
-    let scan = rewrite();
-    let shape = |bytes| TableShape {
-        rows: 1_000_000,
-        indexes: 1,
-        integer_key: false,
-        bytes,
-        ..TableShape::default()
-    };
-    let narrow = estimate_with(&costs, &scan, &shape(None));
-    let wide = estimate_with(&costs, &scan, &shape(Some(222_000_000)));
-    assert!((wide.seconds - (0.01 + 2.6)).abs() < 1e-9, "{wide:?}");
-    assert!(wide.seconds > narrow.seconds);
+fn a_new_uuid_per_row_adds_its_generation() {
+    let update = |sql: &str| statement(sql, LockMode::RowExclusive).scanning();
+    let constant = estimate_with(&costs(), &update("UPDATE users SET a = 1"), &shape());
+    let uuid = estimate_with(
+        &costs(),
+        &update("UPDATE users SET a = gen_random_uuid()"),
+        &shape(),
+    );
+    assert!(close(uuid.seconds - constant.seconds, 1.2), "{uuid:?}");
     assert!(
-        wide.inputs.contains("row width 222 / 111 bytes"),
+        uuid.inputs.contains("= 5 + 1.2 (a new uuid per row)"),
         "{}",
-        wide.inputs
+        uuid.inputs
     );
-    let build = Statement::metadata(
-        "CREATE INDEX users_a ON users (a)".into(),
-        LockMode::Share,
-        "users",
+    // A volatile default's rewrite too.
+    let add = statement(
+        "ALTER TABLE users ADD COLUMN t uuid DEFAULT uuid_generate_v4()",
+        LockMode::AccessExclusive,
     )
-    .scanning();
-    assert_eq!(
-        estimate_with(&costs, &build, &shape(Some(222_000_000))).seconds,
-        estimate_with(&costs, &build, &shape(None)).seconds
-    );
-}
-
-#[test]
-fn an_update_grows_with_row_width_by_its_share_only() {
-    let costs = CostTable::default();
-    let update = Statement::metadata(
-        "UPDATE users SET a = 1".into(),
-        LockMode::RowExclusive,
-        "users",
-    )
-    .scanning();
-    let shape = TableShape {
-        rows: 1_000_000,
-        indexes: 1,
-        integer_key: false,
-        bytes: Some(333_000_000),
-        ..TableShape::default()
-    };
-    // 333 / 111 bytes = 3×: a quarter of the cost triples.
-    let e = estimate_with(&costs, &update, &shape);
-    assert!((e.seconds - (0.01 + 4.4 * 1.5)).abs() < 1e-9, "{e:?}");
-    assert!(
-        e.inputs.contains("0.25 of the cost per byte"),
-        "{}",
-        e.inputs
-    );
-}
-
-#[test]
-fn an_old_cost_file_keeps_the_built_in_per_index_figures() {
-    let t: CostTable = toml::from_str("rewrite = 3.0\nfull_update = 9.0\n").unwrap();
-    assert_eq!(t.rewrite, 3.0);
-    assert_eq!(t.rewrite_per_index, CostTable::default().rewrite_per_index);
-    assert_eq!(t.update_per_index, CostTable::default().update_per_index);
-}
-
-fn shape(rows: u64) -> TableShape {
-    TableShape {
-        rows,
-        indexes: 1,
-        ..TableShape::default()
-    }
-}
-
-fn validate(sql: &str, referenced: bool) -> Statement {
-    let s = Statement::metadata(sql.into(), LockMode::ShareUpdateExclusive, "users").scanning();
-    if referenced {
-        s.also_locks("table accounts (referenced)".into(), LockMode::RowShare)
-    } else {
-        s
-    }
+    .rewriting();
+    let e = estimate_with(&costs(), &add, &shape());
+    assert!(close(e.seconds, 1.0 + 1.2 + 0.8 + 0.001), "{e:?}");
 }
 
 #[test]
 fn a_foreign_key_costs_its_referencing_rows_plus_its_referenced_rows() {
-    let costs = CostTable::default();
-    let fk = validate(
+    let fk = statement(
         "ALTER TABLE users VALIDATE CONSTRAINT users_account_fk",
-        true,
-    );
+        LockMode::ShareUpdateExclusive,
+    )
+    .scanning()
+    .also_locks("table accounts (referenced)".into(), LockMode::RowShare);
     let small = estimate_with(
-        &costs,
+        &costs(),
         &fk,
         &TableShape {
             parent_rows: Some(1_000),
-            ..shape(1_000_000)
+            ..shape()
         },
     );
     assert!(
-        (small.seconds - (0.01 + 0.5 + 1.1 * 0.001)).abs() < 1e-9,
+        close(small.seconds, 0.001 + 0.3 + 0.2 * 0.5 + 1.0 * 0.001),
         "{small:?}"
     );
     assert!(
-        small
-            .inputs
-            .contains("1,000 referenced rows × 1.1 s/1M rows"),
+        small.inputs.contains("1,000 referenced rows × 1 s/1M rows"),
         "{}",
         small.inputs
     );
-    // A parent of unknown size counts as large as the child: the old 1.6 s/1M.
-    let unknown = estimate_with(&costs, &fk, &shape(1_000_000));
-    assert!((unknown.seconds - (0.01 + 1.6)).abs() < 1e-9, "{unknown:?}");
+    // A parent of unknown size counts as large as the child.
+    let unknown = estimate_with(&costs(), &fk, &shape());
+    assert!(close(unknown.seconds, small.seconds + 0.999), "{unknown:?}");
 }
 
 #[test]
@@ -245,10 +327,8 @@ fn the_shape_reads_the_referenced_tables_rows() {
         "test",
     )
     .unwrap();
-    let fk = validate(
-        "ALTER TABLE users VALIDATE CONSTRAINT users_account_fk",
-        true,
-    );
+    let fk = scan("ALTER TABLE users VALIDATE CONSTRAINT users_account_fk")
+        .also_locks("table accounts (referenced)".into(), LockMode::RowShare);
     assert_eq!(TableShape::of(&schema, &fk, 10).parent_rows, None);
     schema.tables.get_mut("accounts").unwrap().stats = Some(crate::schema::TableStats {
         rows: 1_000,
@@ -258,18 +338,13 @@ fn the_shape_reads_the_referenced_tables_rows() {
 }
 
 #[test]
-fn a_scan_after_a_full_update_in_the_same_plan_costs_the_churned_figure() {
-    let costs = CostTable::default();
-    let fill = Statement::metadata(
-        "UPDATE users SET token = gen_random_uuid()".into(),
+fn a_scan_after_a_full_update_in_the_same_plan_costs_the_churned_figures() {
+    let fill = statement(
+        "UPDATE users SET token = gen_random_uuid()",
         LockMode::RowExclusive,
-        "users",
     )
     .scanning();
-    let check = validate(
-        "ALTER TABLE users VALIDATE CONSTRAINT users_token_not_null",
-        false,
-    );
+    let check = scan("ALTER TABLE users VALIDATE CONSTRAINT users_token_not_null");
     let other = Statement::metadata(
         "ALTER TABLE accounts VALIDATE CONSTRAINT a_not_null".into(),
         LockMode::ShareUpdateExclusive,
@@ -278,24 +353,128 @@ fn a_scan_after_a_full_update_in_the_same_plan_costs_the_churned_figure() {
     .scanning();
     assert!(updates_every_row(&fill) && !updates_every_row(&check));
     // Before the update: not churned; after it, on its table only.
-    let mut shapes = vec![shape(1_000_000); 4];
-    mark_churned(
+    let mut shapes = vec![shape(); 4];
+    mark_plan_order(
         [&check, &fill, &check, &other]
             .into_iter()
             .zip(shapes.iter_mut()),
     );
     let churned: Vec<bool> = shapes.iter().map(|s| s.churned).collect();
     assert_eq!(churned, [false, false, true, false]);
-    let fresh = estimate_with(&costs, &check, &shapes[0]);
-    let after = estimate_with(&costs, &check, &shapes[2]);
-    assert!((fresh.seconds - (0.01 + 0.1)).abs() < 1e-9, "{fresh:?}");
-    assert!((after.seconds - (0.01 + 1.0)).abs() < 1e-9, "{after:?}");
+    let after = estimate_with(&costs(), &check, &shapes[2]);
+    assert!(close(after.seconds, 0.001 + 0.4 + 0.2 * 2.0), "{after:?}");
     assert!(after.inputs.contains("updated in full"), "{}", after.inputs);
-    // All of it per byte: twice the calibration's row width, twice the time.
-    let wide = TableShape {
-        bytes: Some(222_000_000),
-        ..shapes[2]
+}
+
+#[test]
+fn a_migration_adds_its_control_statements_and_commits() {
+    // BEGIN + 2 settings, one COMMIT.
+    let t = phase_overhead(&costs(), true, 2, 3);
+    assert!(close(t.seconds, 3.0 * 0.0001 + 0.002), "{t:?}");
+    assert_eq!(
+        t.inputs,
+        "3 control statements × 0.0001 s + 1 commit × 0.002 s"
+    );
+    // Outside a transaction every statement commits on its own.
+    let n = phase_overhead(&costs(), false, 2, 3);
+    assert!(close(n.seconds, 2.0 * 0.0001 + 3.0 * 0.002), "{n:?}");
+}
+
+#[test]
+fn a_catalog_change_costs_its_fixed_figure() {
+    let add = statement(
+        "ALTER TABLE users ADD COLUMN a integer",
+        LockMode::AccessExclusive,
+    );
+    let e = estimate_with(&costs(), &add, &shape());
+    assert!(close(e.seconds, 0.001) && e.inputs == "catalog-only: 0.001 s");
+}
+
+#[test]
+fn a_cost_file_of_an_older_model_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.toml");
+    std::fs::write(&old, "rewrite = 3.0\nfull_update = 9.0\nrow_bytes = 60.0\n").unwrap();
+    let table = CostTable::load(&old).unwrap();
+    assert_eq!(table.rewrite, CostTable::default().rewrite);
+    assert!(
+        table.source.contains("run `migsmith calibrate` again"),
+        "{}",
+        table.source
+    );
+    // The current model's file loads; missing fields keep the built-in figures.
+    let new = dir.path().join("new.toml");
+    std::fs::write(&new, format!("model = {MODEL}\nrewrite = 3.0\n")).unwrap();
+    let table = CostTable::load(&new).unwrap();
+    assert_eq!(table.rewrite, 3.0);
+    assert_eq!(table.read_per_gb, CostTable::default().read_per_gb);
+    assert!(table.source.starts_with("calibrated figures from"));
+    // What calibrate saves loads back the same.
+    let saved = dir.path().join("saved.toml");
+    std::fs::write(&saved, costs().to_toml()).unwrap();
+    assert_eq!(
+        CostTable::load(&saved).unwrap(),
+        CostTable {
+            source: CostTable::load(&saved).unwrap().source,
+            ..costs()
+        }
+    );
+}
+
+#[test]
+fn a_check_costs_a_plain_scan_unless_it_calls_a_function() {
+    assert_eq!(CheckExpr::of("score >= 0"), CheckExpr::Comparison);
+    assert_eq!(
+        CheckExpr::of("status IN ('a', 'b') AND NOT (x IS NULL)"),
+        CheckExpr::Comparison
+    );
+    assert_eq!(CheckExpr::of("note <> 'f(x)'"), CheckExpr::Comparison);
+    assert_eq!(
+        CheckExpr::of("char_length(name) <= 50"),
+        CheckExpr::FunctionCall
+    );
+    assert_eq!(
+        CheckExpr::of("lower (email) = email"),
+        CheckExpr::FunctionCall
+    );
+    let schema = crate::schema::sql::load_str("CREATE TABLE users (score int);", "t").unwrap();
+    let add = |sql: &str| {
+        statement(sql, LockMode::AccessExclusive)
+            .scanning()
+            .also_locks("table users".into(), LockMode::AccessExclusive)
     };
-    let e = estimate_with(&costs, &check, &wide);
-    assert!((e.seconds - (0.01 + 2.0)).abs() < 1e-9, "{e:?}");
+    // Added and validated at once: the expression is in the statement.
+    let inline = add("ALTER TABLE users ADD CONSTRAINT users_score_check CHECK (score >= 0)");
+    let s = TableShape::of(&schema, &inline, 1_000_000);
+    assert_eq!(s.check, Some(CheckExpr::Comparison));
+    let e = estimate_with(
+        &costs(),
+        &inline,
+        &TableShape {
+            check: s.check,
+            ..shape()
+        },
+    );
+    assert!(close(e.seconds, 0.1 + 0.2 * 0.5 + 0.001), "{e:?}");
+    // NOT VALID, then VALIDATE in a later step: the plan order carries the expression over.
+    let not_valid = statement(
+        "ALTER TABLE users ADD CONSTRAINT users_name_check CHECK (char_length(name) <= 5) NOT VALID",
+        LockMode::AccessExclusive,
+    );
+    let validate = scan("ALTER TABLE users VALIDATE CONSTRAINT users_name_check");
+    let mut shapes =
+        [not_valid.clone(), validate.clone()].map(|s| TableShape::of(&schema, &s, 1_000_000));
+    assert_eq!(shapes[1].check, None);
+    mark_plan_order([&not_valid, &validate].into_iter().zip(shapes.iter_mut()));
+    assert_eq!(shapes[1].check, Some(CheckExpr::FunctionCall));
+    let e = estimate_with(
+        &costs(),
+        &validate,
+        &TableShape {
+            check: shapes[1].check,
+            ..shape()
+        },
+    );
+    assert!(close(e.seconds, 0.2 + 0.2 * 0.5 + 0.001), "{e:?}");
+    assert!(e.inputs.contains("with a function call"), "{}", e.inputs);
 }

@@ -65,13 +65,14 @@ pub(crate) fn group(
             }
         })
         .collect();
-    churned(&mut phases, opts);
+    in_plan_order(&mut phases, opts);
     phases
 }
 
-/// Re-estimate the up steps that scan a table an earlier up step updated in full (dead rows,
-/// no hint bits: `cost::mark_churned`).
-fn churned(phases: &mut [Phase], opts: &StrategyOptions) {
+/// Re-estimate the up steps whose cost an earlier up step changes: a scan of a table it
+/// updated in full (dead rows, no hint bits), a VALIDATE of a check it added NOT VALID (the
+/// check's expression): `cost::mark_plan_order`.
+fn in_plan_order(phases: &mut [Phase], opts: &StrategyOptions) {
     let mut shapes: Vec<cost::TableShape> = phases
         .iter()
         .flat_map(|p| p.up.iter())
@@ -82,10 +83,10 @@ fn churned(phases: &mut [Phase], opts: &StrategyOptions) {
         .flat_map(|p| p.up.iter())
         .map(|s| &s.statement)
         .collect();
-    cost::mark_churned(statements.into_iter().zip(shapes.iter_mut()));
+    cost::mark_plan_order(statements.into_iter().zip(shapes.iter_mut()));
     let steps = phases.iter_mut().flat_map(|p| p.up.iter_mut());
     for (step, shape) in steps.zip(shapes) {
-        if shape.churned && step.rows.is_some() {
+        if step.shape != Some(shape) && step.rows.is_some() {
             let estimate = cost::estimate_with(&opts.costs, &step.statement, &shape);
             step.estimated_seconds = estimate.seconds;
             step.estimate_inputs = Some(estimate.inputs);

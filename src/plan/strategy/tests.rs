@@ -126,11 +126,21 @@ fn every_phase_sets_lock_timeout_and_a_fitting_statement_timeout() {
 fn estimates_show_their_inputs() {
     let p = plan("make users.email not null", Some(2_000_000));
     let validate = &p.phases[1].up[0];
+    let c = crate::plan::cost::CostTable::default();
+    // `users` of the test schema: ~80 bytes a row from its column types.
     assert_eq!(
         validate.estimate_inputs.as_deref(),
-        Some("2,000,000 rows × 0.1 s/1M rows (validation scan) + 0.01 s")
+        Some(
+            format!(
+                "2,000,000 rows × {} s/1M rows (validation scan) + 0.160 GB (~80 bytes/row from \
+                 the column types) × {} s/GB (heap read) + {} s",
+                c.validation_scan, c.read_per_gb, c.metadata_seconds
+            )
+            .as_str()
+        )
     );
-    assert!((validate.estimated_seconds - 0.21).abs() < 1e-9);
+    let expected = 2.0 * c.validation_scan + 0.16 * c.read_per_gb + c.metadata_seconds;
+    assert!((validate.estimated_seconds - expected).abs() < 1e-9);
 }
 
 /// Regression (found by the random-description property test): a CHECK added NOT VALID with
