@@ -68,6 +68,28 @@ impl TestDb {
         })
     }
 
+    /// A copy of `template` (which must have no open connection), or `None` as [`create`]
+    /// does. PostgreSQL 15+ copies its files after a checkpoint (`STRATEGY FILE_COPY`), so the
+    /// copy starts with no dirty buffers and no WAL of its own.
+    ///
+    /// [`create`]: TestDb::create
+    pub fn copy_of(template: &TestDb, tag: &str) -> Option<TestDb> {
+        let db = TestDb::create(tag)?;
+        let mut admin = postgres::Client::connect(ADMIN_URL, postgres::NoTls).ok()?;
+        admin
+            .batch_execute(&format!("DROP DATABASE \"{}\"", db.name))
+            .expect("drop the empty database to copy over it");
+        let create = format!(
+            "CREATE DATABASE \"{}\" TEMPLATE \"{}\"",
+            db.name, template.name
+        );
+        admin
+            .batch_execute(&format!("{create} STRATEGY FILE_COPY"))
+            .or_else(|_| admin.batch_execute(&create))
+            .expect("copy the template database");
+        Some(db)
+    }
+
     pub fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")
     }

@@ -66,6 +66,19 @@ impl Fixture {
         Some(Fixture { db, dir, rows })
     }
 
+    /// A fixture whose database is a copy of this one's (no open connection to it allowed);
+    /// files generated from this one run on it unchanged.
+    pub fn copy(&self, tag: &str) -> Option<Fixture> {
+        let db = TestDb::copy_of(&self.db, tag)?;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("schema.sql"), SCHEMA).unwrap();
+        Some(Fixture {
+            db,
+            dir,
+            rows: self.rows,
+        })
+    }
+
     pub fn options(&self, description: &str, project: PathBuf) -> GenerateOptions {
         GenerateOptions {
             description: description.to_string(),
@@ -148,6 +161,14 @@ impl Fixture {
     pub fn with_writer(&self, files: &[PathBuf]) -> (Result<(), String>, Duration, Vec<Duration>) {
         let run = self.run_with_writer(files);
         (run.result, run.longest, run.durations)
+    }
+
+    /// Run `files` with psql, nothing else running; each file's statement time.
+    pub fn run_alone(&self, files: &[PathBuf]) -> Result<Vec<Duration>, String> {
+        files
+            .iter()
+            .map(|f| timed_psql_file(&self.db.url, f))
+            .collect()
     }
 
     /// [`Fixture::with_writer`], with the wait events of the longest UPDATE.
