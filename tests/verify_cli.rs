@@ -335,6 +335,7 @@ fn calibrate_saves_a_cost_table_that_loads() {
             assert!(v >= 0.0 && v.is_finite(), "{name} = {v}");
         }
     }
+    assert!(toml.contains_key("index_build_text_sorted"), "{toml:?}");
     for (name, v) in [
         ("index_build_text", table.index_build_text),
         ("metadata_seconds", table.metadata_seconds),

@@ -11,9 +11,8 @@
 //! with every large table, and the figures are a large table's.
 //! Everything else is measured on the narrow table, its heap read subtracted to leave the
 //! per-row part: check scans, foreign key validation (against a 1,000-row parent, and against
-//! one as large as the child: the difference is per referenced row), index builds on random
-//! text (`md5`: ordered text sorts faster) and on integers shuffled and in key order, plain and
-//! CONCURRENTLY. Rewrite,
+//! one as large as the child: the difference is per referenced row), index builds on text and
+//! on integers, each shuffled and in key order, plain and CONCURRENTLY. Rewrite,
 //! UPDATE and batched backfill (keyset batches, a COMMIT each, in one `DO` block as generated)
 //! are also timed with three indexes, so the per-index part is known apart, and the backfill at
 //! two batch sizes, so the cost of each committed batch is. Fixed costs: a control statement's
@@ -54,7 +53,7 @@ const SCAN_RUNS: usize = 11;
 const BUILD_RUNS: usize = 7;
 
 /// Measurements taken in `calibrate`, for the progress bar.
-const STEPS: u64 = 23;
+const STEPS: u64 = 24;
 
 struct Bench {
     client: Client,
@@ -163,6 +162,18 @@ impl Bench {
         self.exec("DROP INDEX cal_x")?;
         self.bar.inc(1);
         Ok((median(&mut plain), median(&mut extra)))
+    }
+
+    /// Seconds of a plain index build on `cal.column`: the median of `BUILD_RUNS`.
+    fn plain_build(&mut self, what: &str, column: &str) -> Result<f64, VerifyError> {
+        let seconds = self.typical(
+            &format!("index build ({what})"),
+            "DROP INDEX IF EXISTS cal_x",
+            &format!("CREATE INDEX cal_x ON cal ({column})"),
+            BUILD_RUNS,
+        )?;
+        self.exec("DROP INDEX cal_x")?;
+        Ok(seconds)
     }
 
     /// Seconds per 1M rows of evaluating `gen_random_uuid()` (PostgreSQL 13+), or `None`
@@ -366,9 +377,10 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
     let pad = narrow - NARROW_BASE_BYTES;
     let wide_pad = pad + WIDE_EXTRA_BYTES;
     b.bar.set_message(format!("building {rows}-row tables"));
-    // Index keys: `m` random text (`md5`), `q` and `r` integers shuffled and in key order
-    // (`pg_stats.correlation` about 0 and 1: a serial key); `t` text for the check. `n` references a 1,000-row parent. `n` and `r` are in no
-    // index, so the UPDATEs cannot be HOT only for lack of room (VACUUM FULL leaves none).
+    // Index keys: `m` and `t` text shuffled (`md5`) and in key order (zero-padded numbers),
+    // `q` and `r` integers shuffled and in key order (`pg_stats.correlation` about 0 and 1: a
+    // serial key); `t` is also the check's. `n` references a 1,000-row parent. `n` and `r` are
+    // in no index, so the UPDATEs cannot be HOT only for lack of room (VACUUM FULL leaves none).
     let columns = "id bigint PRIMARY KEY, n bigint NOT NULL, r bigint, q bigint NOT NULL, \
                    t text NOT NULL, m text NOT NULL, p text NOT NULL";
     let fill = |table: &str, pad: u64| {
@@ -468,16 +480,15 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
 
     let text = b.builds("text, random", "m")?;
     let integer = b.builds("integer, in key order", "r")?;
-    let integer_random = b.typical(
-        "index build (integer, shuffled)",
-        "DROP INDEX IF EXISTS cal_x",
-        "CREATE INDEX cal_x ON cal (q)",
-        BUILD_RUNS,
-    )?;
-    b.exec("DROP INDEX cal_x")?;
+    let integer_random = b.plain_build("integer, shuffled", "q")?;
+    let text_sorted = b.plain_build("text, in key order", "t")?;
     let (integer_random, integer_sorted) = by_order(
         (per_row(integer_random), b.correlation("q")?),
         (per_row(integer.0), b.correlation("r")?),
+    );
+    let (text_random, text_sorted) = by_order(
+        (per_row(text.0), b.correlation("m")?),
+        (per_row(text_sorted), b.correlation("t")?),
     );
     // CONCURRENTLY: the plain build, then a validation pass that reads the heap again.
     let concurrent_extra = |(_, extra): (f64, f64)| per_row(extra);
@@ -559,7 +570,8 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         fk_validation_parent: round(((fk - fk_small) * 1e6 / rows as f64).max(0.0)),
         churned_scan: round(churned_scan),
         churned_per_gb: round(churned_per_gb),
-        index_build_text: round(per_row(text.0)),
+        index_build_text: round(text_random),
+        index_build_text_sorted: round(text_sorted),
         index_build_integer: round(integer_random),
         index_build_integer_sorted: round(integer_sorted),
         concurrent_text: round(concurrent_extra(text)),

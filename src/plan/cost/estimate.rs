@@ -75,22 +75,22 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
     }
     if let Some(key) = shape.key {
         let integer = key.fixed;
-        let (per_row, key_text) = if integer {
-            let (random, sorted) = (costs.index_build_integer, costs.index_build_integer_sorted);
-            match key.correlation {
-                Some(c) => (
-                    random + (sorted - random) * c.abs().min(1.0),
-                    format!(
-                        " = {random} + ({sorted} − {random}) × |correlation {c:.2}| (values in key order)"
-                    ),
-                ),
-                None => (
-                    random,
-                    ", random order assumed: no column statistics".to_string(),
-                ),
-            }
+        let (random, sorted) = if integer {
+            (costs.index_build_integer, costs.index_build_integer_sorted)
         } else {
-            (costs.index_build_text, String::new())
+            (costs.index_build_text, costs.index_build_text_sorted)
+        };
+        let (per_row, key_text) = match key.correlation {
+            Some(c) => (
+                random + (sorted - random) * c.abs().min(1.0).powi(2),
+                format!(
+                    " = {random} + ({sorted} − {random}) × correlation² ({c:.2}², values in key order)"
+                ),
+            ),
+            None => (
+                random,
+                ", random order assumed: no column statistics".to_string(),
+            ),
         };
         let (name, per_row, per_gb, per_gb_text) = if statement.transactional {
             (

@@ -34,8 +34,8 @@ pub struct KeyShape {
     /// Fixed-width columns only, compared without a collation (integers, timestamps, dates,
     /// uuids): the integer figures; otherwise the text figure.
     pub fixed: bool,
-    /// `pg_stats.correlation` of the key's first column, when known: fixed-width values
-    /// stored nearly in key order sort faster than shuffled ones.
+    /// `pg_stats.correlation` of the key's first column, when known: values stored nearly in
+    /// key order sort faster than shuffled ones.
     pub correlation: Option<f64>,
 }
 
