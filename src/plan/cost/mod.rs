@@ -94,6 +94,10 @@ pub struct CostTable {
     /// c = 0.49, 0.80 and 0.82 and integers at 0.49 and 0.80 took 0.8–1.4× the time |c|
     /// predicts, mostly more; 0.64–1.14× what c² predicts.
     pub index_build_integer_sorted: f64,
+    /// Rows of the table the index build figures were measured on: a sort's comparisons per
+    /// row grow with log₂ of its rows, so a build of n rows costs its figure × log₂ n /
+    /// log₂ `sort_rows` per row. A cost file without it was measured at calibrate's default.
+    pub sort_rows: u64,
     /// What CREATE INDEX CONCURRENTLY adds per row to a text index build (its validation
     /// pass: the index scanned, its row ids sorted), besides reading the heap a second time.
     pub concurrent_text: f64,
@@ -159,6 +163,7 @@ impl Default for CostTable {
             index_build_text_sorted: 0.5,
             index_build_integer: 0.4,
             index_build_integer_sorted: 0.3,
+            sort_rows: 300_000,
             concurrent_text: 0.3,
             concurrent_integer: 0.08,
             rewrite: 1.3,

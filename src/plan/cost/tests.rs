@@ -22,6 +22,8 @@ fn costs() -> CostTable {
         index_build_text_sorted: 0.7,
         index_build_integer: 0.4,
         index_build_integer_sorted: 0.2,
+        // The shapes below have 1M rows: the build figures apply unscaled.
+        sort_rows: 1_000_000,
         concurrent_text: 0.3,
         concurrent_integer: 0.1,
         rewrite: 1.0,
@@ -198,6 +200,39 @@ fn an_index_build_sorts_by_key_type_and_order_and_reads_the_heap() {
     assert!(c.inputs.contains("heap read twice"), "{}", c.inputs);
     let c = estimate_with(&costs(), &concurrently, &build(false, None));
     assert!(close(c.seconds, 1.5 + 0.3 + 2.0 * 0.1 + 0.001), "{c:?}");
+    // Figures measured on fewer rows: a sort's per-row work grows with log₂ n.
+    let measured_small = CostTable {
+        sort_rows: 1_000,
+        ..costs()
+    };
+    let scaled = estimate_with(&measured_small, &plain, &build(false, None));
+    let scale = 1e6f64.log2() / 1e3f64.log2();
+    assert!(
+        close(scaled.seconds, 1.5 * scale + 0.2 * 0.5 + 0.001),
+        "{scaled:?}"
+    );
+    assert!(
+        scaled
+            .inputs
+            .contains("× 2.00 = log₂ 1,000,000 / log₂ 1,000 (a sort: n log n)"),
+        "{}",
+        scaled.inputs
+    );
+    let c = estimate_with(&measured_small, &concurrently, &build(false, None));
+    assert!(
+        close(c.seconds, (1.5 + 0.3) * scale + 2.0 * 0.1 + 0.001),
+        "{c:?}"
+    );
+    // Scans do not sort: unscaled.
+    let validate = statement(
+        "ALTER TABLE users VALIDATE CONSTRAINT users_a_not_null",
+        LockMode::ShareUpdateExclusive,
+    )
+    .scanning();
+    assert_eq!(
+        estimate_with(&measured_small, &validate, &shape()).seconds,
+        estimate_with(&costs(), &validate, &shape()).seconds
+    );
 }
 
 #[test]
