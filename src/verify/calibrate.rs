@@ -36,7 +36,8 @@ use std::time::Instant;
 /// Rows in the measured tables by default: big enough to dominate fixed costs, quick to build.
 pub const DEFAULT_ROWS: u64 = 300_000;
 
-/// Bytes per row of the narrow table without its pad (header, line pointer, six columns).
+/// Bytes per row of the narrow table without its pad's characters (header, line pointer, the
+/// other six columns).
 const NARROW_BASE_BYTES: u64 = 114;
 /// The wide table's rows are this much wider than the narrow table's.
 const WIDE_EXTRA_BYTES: u64 = 400;
@@ -382,8 +383,8 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
     b.bar.set_message(format!("building {rows}-row tables"));
     // Index keys: `m` and `t` text shuffled and in key order (zero-padded numbers); `m` starts
     // with a few bytes every row shares, as most text does (emails, names, URLs), which leaves
-    // the sort's 8-byte abbreviated keys less to tell rows apart by: bare `md5` sorts ~20%
-    // faster than that and would make the figure a best case.
+    // the sort's 8-byte abbreviated keys less to tell rows apart by: bare `md5` would make the
+    // figure a sort's best case.
     // `q` and `r` integers shuffled and in key order (`pg_stats.correlation` about 0 and 1: a
     // serial key); `t` is also the check's. `n` references a 1,000-row parent. `n` and `r` are
     // in no index, so the UPDATEs cannot be HOT only for lack of room (VACUUM FULL leaves none).

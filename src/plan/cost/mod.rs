@@ -76,7 +76,8 @@ pub struct CostTable {
     pub churned_per_gb: f64,
 
     /// btree index build on a text column (any collated or variable-width key), per row
-    /// besides reading the heap, in random order (`md5`) …
+    /// besides reading the heap, in random order (`'key ' || md5(…)`: text that shares its
+    /// first bytes, as most does) …
     pub index_build_text: f64,
     /// … and in key order (zero-padded numbers): a key whose first column has
     /// `pg_stats.correlation` c costs the random figure moved c² of the way to this one, as
