@@ -80,18 +80,32 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
         } else {
             (costs.index_build_text, costs.index_build_text_sorted)
         };
-        let (per_row, mut key_text) = match key.correlation {
+        let (per_row, base_text) = match key.correlation {
             Some(c) => (
                 random + (sorted - random) * c.abs().min(1.0).powi(2),
-                format!(
-                    " = {random} + ({sorted} − {random}) × correlation² ({c:.2}², values in key order)"
-                ),
+                format!("{random} + ({sorted} − {random}) × correlation² ({c:.2}², values in key order)"),
             ),
             None => (
                 random,
-                ", random order assumed: no column statistics".to_string(),
+                format!("{random} (random order assumed: no column statistics)"),
             ),
         };
+        let (name, extra) = match (statement.transactional, integer) {
+            (true, true) => ("btree index build, integer", 0.0),
+            (true, false) => ("btree index build, text", 0.0),
+            (false, true) => (
+                "btree index build CONCURRENTLY, integer",
+                costs.concurrent_integer,
+            ),
+            (false, false) => (
+                "btree index build CONCURRENTLY, text",
+                costs.concurrent_text,
+            ),
+        };
+        let mut inner = base_text;
+        if extra > 0.0 {
+            inner.push_str(&format!(" + {extra} (CONCURRENTLY's validation pass)"));
+        }
         // A sort's comparisons per row grow with log₂ of its rows (at an unknown size, 0 rows,
         // the figures as measured).
         let log2 = |n: u64| (n.max(2) as f64).log2();
@@ -99,39 +113,24 @@ fn work(costs: &CostTable, statement: &Statement, shape: &TableShape) -> Option<
             0 => 1.0,
             rows => log2(rows) / log2(costs.sort_rows),
         };
-        if (scale - 1.0).abs() >= 0.005 {
-            key_text.push_str(&format!(
-                ", × {scale:.2} = log₂ {} / log₂ {} (a sort: n log n)",
+        let key_text = if (scale - 1.0).abs() >= 0.005 {
+            format!(
+                " = ({inner}) × {scale:.2} (log₂ {} / log₂ {}: a sort is n log n)",
                 thousands(shape.rows),
                 thousands(costs.sort_rows)
-            ));
-        }
-        let (name, per_row, per_gb, per_gb_text) = if statement.transactional {
+            )
+        } else {
+            format!(" = {inner}")
+        };
+        let per_row = (per_row + extra) * scale;
+        // CONCURRENTLY reads the heap twice: to build, and to validate.
+        let (per_gb, per_gb_text) = if statement.transactional {
             (
-                if integer {
-                    "btree index build, integer"
-                } else {
-                    "btree index build, text"
-                },
-                per_row * scale,
                 costs.read_per_gb,
                 format!("{} s/GB (heap read)", costs.read_per_gb),
             )
         } else {
-            let (name, extra) = if integer {
-                (
-                    "btree index build CONCURRENTLY, integer",
-                    costs.concurrent_integer,
-                )
-            } else {
-                (
-                    "btree index build CONCURRENTLY, text",
-                    costs.concurrent_text,
-                )
-            };
             (
-                name,
-                (per_row + extra) * scale,
                 2.0 * costs.read_per_gb,
                 format!("2 × {} s/GB (heap read twice)", costs.read_per_gb),
             )

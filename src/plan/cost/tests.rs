@@ -214,11 +214,17 @@ fn an_index_build_sorts_by_key_type_and_order_and_reads_the_heap() {
     assert!(
         scaled
             .inputs
-            .contains("× 2.00 = log₂ 1,000,000 / log₂ 1,000 (a sort: n log n)"),
+            .contains("= (1.5 (random order assumed: no column statistics)) × 2.00 (log₂ 1,000,000 / log₂ 1,000: a sort is n log n)"),
         "{}",
         scaled.inputs
     );
     let c = estimate_with(&measured_small, &concurrently, &build(false, None));
+    assert!(
+        c.inputs
+            .contains("+ 0.3 (CONCURRENTLY's validation pass)) × 2.00"),
+        "{}",
+        c.inputs
+    );
     assert!(
         close(c.seconds, (1.5 + 0.3) * scale + 2.0 * 0.1 + 0.001),
         "{c:?}"
