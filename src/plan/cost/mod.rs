@@ -90,10 +90,8 @@ pub struct CostTable {
     pub index_build_integer: f64,
     /// … and in key order (a serial key, an insertion timestamp): a key whose first column has
     /// `pg_stats.correlation` c costs the random figure moved c² of the way to this one. Not
-    /// |c|: a few values out of place break the sorted runs a sort profits from, so partial
-    /// order helps less than in proportion. Measured at 1M rows, two builds each: text at
-    /// c = 0.49, 0.80 and 0.82 and integers at 0.49 and 0.80 took 0.8–1.4× the time |c|
-    /// predicts, mostly more; 0.64–1.14× what c² predicts.
+    /// |c|: a few values out of place break the sorted runs a sort profits from, and c² errs
+    /// long where |c| erred short (BENCHMARKS.md, "Index builds on partly ordered keys").
     pub index_build_integer_sorted: f64,
     /// Rows of the table the index build figures were measured on: a sort's comparisons per
     /// row grow with log₂ of its rows, so a build of n rows costs its figure × log₂ n /
