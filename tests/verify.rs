@@ -167,7 +167,10 @@ fn lock_trace_sees_share_update_exclusive_for_concurrently_as_predicted() {
     if !server() {
         return;
     }
-    let v = verify_plan("add index on users.age", 2000);
+    // CONCURRENTLY runs outside a transaction: its lock is gone when the statement returns, so
+    // only the sampler's looks every 2 ms can see it. Enough rows that the build lasts tens of
+    // them (~25 ms at 50,000 rows; at 2,000 it took 2 ms and a CI run missed it).
+    let v = verify_plan("add index on users.age", 50_000);
     assert!(v.passed, "{}", explain(&v));
     let build = locks_of(&v, "up", "CREATE INDEX CONCURRENTLY");
     assert_eq!(build.predicted_lock, Some(LockMode::ShareUpdateExclusive));
