@@ -6,7 +6,7 @@
 //! TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not run: they get
 //! an error that says to pass `--database-url` or `--schema`. Read-only.
 
-use super::sql::{apply_str, LoadError};
+use super::sql::{Interpreter, LoadError};
 use super::Schema;
 use std::path::{Path, PathBuf};
 
@@ -106,13 +106,15 @@ pub fn replay(
     framework: &str,
 ) -> Result<(Schema, Vec<PathBuf>), LoadError> {
     let dir = project_dir.join(migrations_dir);
-    let mut schema = Schema::default();
+    // One interpreter for the whole history, so each file costs what it holds.
+    let mut schema = Interpreter::new(Schema::default());
     let mut used = vec![];
-    let mut apply = |schema: &mut Schema, path: PathBuf, text: &str| -> Result<(), LoadError> {
-        apply_str(schema, text, &path.display().to_string())?;
-        used.push(path);
-        Ok(())
-    };
+    let mut apply =
+        |schema: &mut Interpreter, path: PathBuf, text: &str| -> Result<(), LoadError> {
+            schema.apply(text, &path.display().to_string())?;
+            used.push(path);
+            Ok(())
+        };
     match replay {
         Replay::UpFiles => return super::sql::load_migrations_dir(&dir),
         Replay::Flyway => {
@@ -193,7 +195,7 @@ pub fn replay(
             })
         }
     }
-    Ok((schema, used))
+    Ok((schema.into_schema(), used))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::constraints;
 use super::create::{self, identity_kind};
-use super::names;
+
 use super::{expr, index, table_mut, Ctx, LoadError};
 use crate::dialect::postgres::spell_type_name;
 use crate::schema::Schema;
@@ -152,7 +152,7 @@ fn alter_cmd(
             constraints::add_constraints(schema, tkey, pend, false, ctx)
         }
         AlterTableType::AtColumnDefault => {
-            let domains = names::domains(schema);
+            let domains = ctx.domains(schema);
             let t = table_mut(schema, tkey, ctx)?;
             let Some(c) = t.column_mut(col) else {
                 return Err(no_column(ctx, col, tkey));
@@ -372,6 +372,7 @@ fn drop_dependent_foreign_keys(
         )));
     }
     for (k, n) in dependents {
+        ctx.touch(k);
         if let Some(t) = schema.tables.get_mut(k) {
             t.foreign_keys.retain(|f| &f.name != n);
         }

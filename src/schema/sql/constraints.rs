@@ -235,10 +235,10 @@ fn add_one(
     in_create: bool,
     ctx: &Ctx,
 ) -> Result<(), LoadError> {
-    let relations = names::relation_names_in(schema, ns);
-    let constraints = names::constraint_names_in(schema, ns);
-    let domains = names::domains(schema);
-    let index_taken = |n: &str| relations.contains(n) || constraints.contains(n);
+    ctx.touch(tkey);
+    let domains = ctx.domains(schema);
+    let constraint_taken = |n: &str| ctx.constraint_taken(schema, ns, n);
+    let index_taken = |n: &str| ctx.relation_taken(schema, ns, n) || constraint_taken(n);
     let table = schema.tables.get(tkey).expect("checked by caller");
     let own_constraint = |n: &str| table.constraint_names().any(|c| c == n);
     let check_columns = |cols: &[String], what: &str| -> Result<(), LoadError> {
@@ -343,7 +343,7 @@ fn add_one(
                 Some(n) => n,
                 None => {
                     let col = (cols.len() == 1).then(|| cols[0].as_str());
-                    choose_name(tname, col, "check", |n| constraints.contains(n))
+                    choose_name(tname, col, "check", constraint_taken)
                 }
             };
             let expression =
@@ -397,9 +397,12 @@ fn add_one(
                     return Err(constraint_exists_error(ctx, &n, tkey))
                 }
                 Some(n) => n,
-                None => choose_name(tname, Some(&name_addition(&columns)), "fkey", |n| {
-                    constraints.contains(n)
-                }),
+                None => choose_name(
+                    tname,
+                    Some(&name_addition(&columns)),
+                    "fkey",
+                    constraint_taken,
+                ),
             };
             let t = schema.tables.get_mut(tkey).expect("checked");
             t.foreign_keys.push(ForeignKey {

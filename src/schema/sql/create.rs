@@ -4,7 +4,7 @@
 //! [`super::constraints`].
 
 use super::constraints::{add_constraints, apply_attr, contype, pending, Pending};
-use super::names::{self, choose_name, key};
+use super::names::{choose_name, key};
 use super::{expr, Ctx, LoadError};
 use crate::dialect::postgres::{quote_ident, spell_type_name};
 use crate::schema::{Column, Identity, Schema, Table};
@@ -135,6 +135,7 @@ pub fn create_table(schema: &mut Schema, s: &CreateStmt, ctx: &Ctx) -> Result<()
         }
     }
     schema.tables.insert(tkey.clone(), table);
+    ctx.touch(&tkey);
     add_constraints(schema, &tkey, pend, true, ctx)
 }
 
@@ -151,7 +152,7 @@ pub fn column_def(
     let Some(tn) = cd.type_name.as_ref() else {
         return Err(ctx.err(format!("column \"{}\" has no type", cd.colname)));
     };
-    let domains = names::domains(schema);
+    let domains = ctx.domains(schema);
     let spelled = spell_type_name(tn);
     let serial = match spelled.as_str() {
         "serial" => Some("integer"),
@@ -161,9 +162,10 @@ pub fn column_def(
     };
     let mut col = Column::new(cd.colname.clone(), serial.unwrap_or(&spelled));
     if serial.is_some() {
-        let relations = names::relation_names_in(schema, ns);
         let seq = choose_name(table_name, Some(&cd.colname), "seq", |n| {
-            relations.contains(n) || taken_seqs.iter().any(|t| t == n) || n == table_name
+            ctx.relation_taken(schema, ns, n)
+                || taken_seqs.iter().any(|t| t == n)
+                || n == table_name
         });
         taken_seqs.push(seq.clone());
         let literal = if ns == "public" {

@@ -167,7 +167,7 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         .as_ref()
         .ok_or_else(|| ctx.err("CREATE INDEX without a table"))?;
     let tkey = ctx.resolve(schema, rv);
-    let domains = names::domains(schema);
+    let domains = ctx.domains(schema);
     if !schema.tables.contains_key(&tkey) && ctx.unmodelled(schema, &tkey) {
         ctx.note(
             schema,
@@ -223,11 +223,12 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         None => None,
     };
     let (ns, tname) = (t.schema.clone(), t.name.clone());
-    let relations = names::relation_names_in(schema, &ns);
     let name = if s.idxname.is_empty() {
         let addition = names::name_addition(&names::unique_column_names(colnames));
-        choose_name(&tname, Some(&addition), "idx", |n| relations.contains(n))
-    } else if relations.contains(&s.idxname) {
+        choose_name(&tname, Some(&addition), "idx", |n| {
+            ctx.relation_taken(schema, &ns, n)
+        })
+    } else if ctx.relation_taken(schema, &ns, &s.idxname) {
         if s.if_not_exists {
             ctx.note(
                 schema,
@@ -271,11 +272,15 @@ pub fn rename_index(
     } else {
         rv.schemaname.clone()
     };
-    if names::relation_names_in(schema, &ns).contains(new) {
+    if ctx.relation_taken(schema, &ns, new) {
         return Err(ctx.err(format!("relation \"{new}\" already exists")));
     }
     let old = rv.relname.as_str();
-    for t in schema.tables.values_mut().filter(|t| t.schema == ns) {
+    for k in ctx.relation_owners(schema, &ns, old) {
+        ctx.touch(&k);
+        let Some(t) = schema.tables.get_mut(&k) else {
+            continue;
+        };
         let mut hit = false;
         for i in t.indexes.iter_mut().filter(|i| i.name == old) {
             i.name = new.to_string();
@@ -311,7 +316,11 @@ pub(super) fn drop_index(
     missing_ok: bool,
     ctx: &Ctx,
 ) -> Result<(), LoadError> {
-    for t in schema.tables.values_mut().filter(|t| t.schema == ns) {
+    for k in ctx.relation_owners(schema, ns, name) {
+        ctx.touch(&k);
+        let Some(t) = schema.tables.get_mut(&k) else {
+            continue;
+        };
         if let Some(pos) = t.indexes.iter().position(|i| i.name == name) {
             t.indexes.remove(pos);
             return Ok(());

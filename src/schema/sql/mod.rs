@@ -37,16 +37,20 @@
 //! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, domains,
 //! comments, sequences, DROP), `notes` (descriptions of skipped statements), `lines` (line
 //! numbers and syntax error positions), `catalog` (the same stored forms from catalog text,
-//! for live introspection).
+//! for live introspection), `chunks` (cutting a long text into chunks of statements, parsed
+//! one at a time), `lookup` (the name, sequence and note lookups that keep a 2,000-table
+//! dump or a long migration history linear).
 
 mod alter;
 pub(crate) mod catalog;
+mod chunks;
 mod coerce;
 mod constraints;
 mod create;
 mod expr;
 mod index;
 mod lines;
+mod lookup;
 pub mod names;
 mod notes;
 mod objects;
@@ -63,8 +67,10 @@ pub use expr::{canonical_stored_expr, stored_default};
 
 use super::{did_you_mean, Schema, Table};
 use lines::{locate_syntax_error, strip_meta_commands, LineCounter};
+use lookup::Lookup;
 use pg_query::protobuf::RangeVar;
 use pg_query::NodeEnum;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// A schema file or migration that could not be loaded.
@@ -80,34 +86,135 @@ pub struct LoadError {
 
 /// Load a schema from SQL text (a `pg_dump --schema-only` file or any DDL script).
 pub fn load_str(sql: &str, origin: &str) -> Result<Schema, LoadError> {
-    let mut schema = Schema::default();
-    apply_str(&mut schema, sql, origin)?;
-    Ok(schema)
+    let mut interpreter = Interpreter::new(Schema::default());
+    interpreter.apply(sql, origin)?;
+    Ok(interpreter.into_schema())
 }
 
-/// Apply DDL statements to an existing schema model.
+/// Apply DDL statements to an existing schema model. To apply many files in a row, use one
+/// [`Interpreter`]: it keeps its lookups from one file to the next.
 pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), LoadError> {
-    let text = strip_meta_commands(sql);
-    let parsed = match pg_query::parse(&text, 0) {
-        Ok(p) => p,
-        Err(e) => return Err(locate_syntax_error(&text, origin, &e)),
-    };
-    let mut ctx = Ctx {
-        origin,
-        line: 0,
-        search_path: vec!["public".to_string()],
-    };
-    let mut lines = LineCounter::default();
-    for raw in &parsed.protobuf.stmts {
-        let start = usize::try_from(raw.stmt_location).unwrap_or(0);
-        ctx.line = lines.line_of(&text, start);
-        let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
-            continue;
-        };
-        apply_stmt(schema, node, &mut ctx)?;
+    let mut interpreter = Interpreter::new(std::mem::take(schema));
+    let result = interpreter.apply(sql, origin);
+    *schema = interpreter.into_schema();
+    result
+}
+
+/// A schema being built by replaying DDL text, one file after another, with the lookups that
+/// keep a long replay linear in its length (see `lookup`).
+pub struct Interpreter {
+    schema: Schema,
+    lookup: RefCell<Lookup>,
+}
+
+impl Interpreter {
+    /// Start from `schema` (its constraints and indexes are put in name order).
+    pub fn new(mut schema: Schema) -> Interpreter {
+        for t in schema.tables.values_mut() {
+            sort_by_name(t);
+        }
+        Interpreter {
+            schema,
+            lookup: RefCell::default(),
+        }
     }
-    for t in schema.tables.values_mut() {
-        sort_by_name(t);
+
+    /// The schema so far.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The schema built.
+    pub fn into_schema(self) -> Schema {
+        self.schema
+    }
+
+    /// Interpret the statements of `sql` (from `origin`, for errors and notes) in order. On
+    /// an error the statements before the failing one stay applied.
+    pub fn apply(&mut self, sql: &str, origin: &str) -> Result<(), LoadError> {
+        let mut ctx = Ctx {
+            origin,
+            line: 0,
+            search_path: vec!["public".to_string()],
+            lookup: &self.lookup,
+        };
+        let result = run(&mut self.schema, sql, &mut ctx);
+        let lookup = self.lookup.get_mut();
+        lookup.flush_notes(&mut self.schema);
+        for k in lookup.take_changed() {
+            if let Some(t) = self.schema.tables.get_mut(&k) {
+                sort_by_name(t);
+            }
+        }
+        result
+    }
+}
+
+/// Parse `sql` a chunk of statements at a time (see `chunks`) and interpret each statement.
+/// A second thread parses the next chunks while this one interprets (at most two ahead, so
+/// memory stays bounded); the statements are interpreted in their order all the same.
+fn run(schema: &mut Schema, sql: &str, ctx: &mut Ctx) -> Result<(), LoadError> {
+    let text = strip_meta_commands(sql);
+    let starts = chunks::chunk_starts(&text, chunks::CHUNK_BYTES);
+    let bounds: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &from)| (from, starts.get(k + 1).copied().unwrap_or(text.len())))
+        .collect();
+    if bounds.len() == 1 {
+        let parsed = pg_query::parse(&text, 0);
+        return interpret_chunks(schema, &text, std::iter::once((0, text.len(), parsed)), ctx);
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let text = text.as_str();
+        let bounds = &bounds;
+        scope.spawn(move || {
+            for &(from, to) in bounds {
+                let parsed = pg_query::parse(&text[from..to], 0);
+                let failed = parsed.is_err();
+                if tx.send((from, to, parsed)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        interpret_chunks(schema, text, rx.into_iter(), ctx)
+    })
+}
+
+/// Interpret the statements of parsed chunks `(from, to, parse of text[from..to])` in order.
+fn interpret_chunks(
+    schema: &mut Schema,
+    text: &str,
+    chunks: impl Iterator<Item = (usize, usize, pg_query::Result<pg_query::ParseResult>)>,
+    ctx: &mut Ctx,
+) -> Result<(), LoadError> {
+    let mut lines = LineCounter::default();
+    for (from, to, parsed) in chunks {
+        let (parsed, last) = match parsed {
+            Ok(p) => (p, false),
+            // A cut inside a statement the splitter does not know: parse the rest whole.
+            Err(_) if to < text.len() => match pg_query::parse(&text[from..], 0) {
+                Ok(p) => (p, true),
+                Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
+            },
+            Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
+        };
+        for raw in &parsed.protobuf.stmts {
+            let start = from + usize::try_from(raw.stmt_location).unwrap_or(0);
+            ctx.line = lines.line_of(text, start);
+            let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+                continue;
+            };
+            let applied = apply_stmt(schema, node, ctx);
+            ctx.lookup.borrow_mut().end_statement(schema);
+            applied?;
+            #[cfg(debug_assertions)]
+            ctx.lookup.borrow_mut().verify(schema);
+        }
+        if last {
+            break;
+        }
     }
     Ok(())
 }
@@ -178,7 +285,7 @@ pub fn load_migrations_dir(dir: &Path) -> Result<(Schema, Vec<PathBuf>), LoadErr
             .map(|n| n.as_encoded_bytes().to_vec())
             .cmp(&b.file_name().map(|n| n.as_encoded_bytes().to_vec()))
     });
-    let mut schema = Schema::default();
+    let mut interpreter = Interpreter::new(Schema::default());
     for path in &chosen {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| LoadError {
@@ -186,9 +293,9 @@ pub fn load_migrations_dir(dir: &Path) -> Result<(Schema, Vec<PathBuf>), LoadErr
             line: 0,
             message: format!("cannot read file: {e}"),
         })?;
-        apply_str(&mut schema, &text, &origin)?;
+        interpreter.apply(&text, &origin)?;
     }
-    Ok((schema, chosen))
+    Ok((interpreter.into_schema(), chosen))
 }
 
 /// Where a statement is, and the session state that outlives one statement.
@@ -198,6 +305,8 @@ pub(crate) struct Ctx<'a> {
     /// `SET search_path`: where unqualified names are looked up (first one: where they are
     /// created).
     pub search_path: Vec<String>,
+    /// Name lookups that outlive the statement (and the file, in an [`Interpreter`]).
+    pub lookup: &'a RefCell<Lookup>,
 }
 
 impl Ctx<'_> {
@@ -252,16 +361,37 @@ impl Ctx<'_> {
     /// Whether `key` is a relation the loader saw and deliberately does not model (a view, a
     /// materialized view, `CREATE TABLE … AS`): statements about it are noted, not errors.
     pub fn unmodelled(&self, schema: &Schema, key: &str) -> bool {
-        [
-            "CREATE VIEW",
-            "CREATE MATERIALIZED VIEW",
-            "CREATE TABLE … AS",
-        ]
-        .iter()
-        .any(|kind| {
-            let prefix = format!("ignored {kind} {key} (");
-            schema.notes.iter().any(|n| n.starts_with(&prefix))
-        })
+        self.lookup.borrow_mut().unmodelled(schema, key)
+    }
+
+    /// The table under `key` may change its names (or appear, or go): see [`Lookup::touch`].
+    pub fn touch(&self, key: &str) {
+        self.lookup.borrow_mut().touch(key);
+    }
+
+    /// Whether a relation (table, index, key index, sequence) of schema `ns` is called `n`.
+    pub fn relation_taken(&self, schema: &Schema, ns: &str, n: &str) -> bool {
+        self.lookup.borrow_mut().relation_taken(schema, ns, n)
+    }
+
+    /// Whether a constraint of schema `ns` is called `n`.
+    pub fn constraint_taken(&self, schema: &Schema, ns: &str, n: &str) -> bool {
+        self.lookup.borrow_mut().constraint_taken(schema, ns, n)
+    }
+
+    /// Keys of the tables holding a relation called `n` in schema `ns`.
+    pub fn relation_owners(&self, schema: &Schema, ns: &str, n: &str) -> Vec<String> {
+        self.lookup.borrow_mut().relation_owners(schema, ns, n)
+    }
+
+    /// `(table key, column)` of the serial columns drawing from sequence `seq`.
+    pub fn sequence_users(&self, schema: &Schema, seq: &str) -> Vec<(String, String)> {
+        self.lookup.borrow_mut().sequence_users(schema, seq)
+    }
+
+    /// The domains recorded so far (type spelling → base type).
+    pub fn domains(&self, schema: &Schema) -> Domains {
+        self.lookup.borrow_mut().domains(schema)
     }
 
     /// "table x does not exist" with suggestions.
@@ -284,6 +414,7 @@ pub(crate) fn table_mut<'s>(
     if !schema.tables.contains_key(key) {
         return Err(ctx.no_table(schema, key));
     }
+    ctx.touch(key);
     Ok(schema.tables.get_mut(key).expect("checked"))
 }
 

@@ -271,13 +271,16 @@ pub fn domains(schema: &Schema) -> super::coerce::Domains {
         .notes
         .iter()
         .filter_map(|n| n.strip_prefix(DOMAIN_NOTE))
-        .filter_map(|rest| {
-            let (name, rest) = rest.split_once(" AS ")?;
-            // `(line N)` from a file, `(from the database)` from live introspection.
-            let base = rest.rsplit_once(" (").map_or(rest, |(b, _)| b);
-            Some((name.to_string(), base.to_string()))
-        })
+        .filter_map(domain_of_note)
         .collect()
+}
+
+/// `(type spelling, base type)` of a domain note, given the text after [`DOMAIN_NOTE`].
+pub(super) fn domain_of_note(rest: &str) -> Option<(String, String)> {
+    let (name, rest) = rest.split_once(" AS ")?;
+    // `(line N)` from a file, `(from the database)` from live introspection.
+    let base = rest.rsplit_once(" (").map_or(rest, |(b, _)| b);
+    Some((name.to_string(), base.to_string()))
 }
 
 #[cfg(test)]

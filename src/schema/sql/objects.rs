@@ -79,7 +79,12 @@ pub fn drop(schema: &mut Schema, s: &DropStmt, ctx: &Ctx) -> Result<(), LoadErro
             for parts in &objects {
                 let k = names::names_key(parts, ctx.default_schema()).unwrap_or_default();
                 let prefix = format!("{}{} AS ", names::DOMAIN_NOTE, type_spelling(&k));
-                schema.notes.retain(|n| !n.starts_with(&prefix));
+                {
+                    let mut lookup = ctx.lookup.borrow_mut();
+                    lookup.flush_notes(schema);
+                    schema.notes.retain(|n| !n.starts_with(&prefix));
+                    lookup.notes_changed();
+                }
                 ctx.note(schema, format!("ignored DROP DOMAIN {k}"));
             }
             Ok(())
@@ -141,27 +146,20 @@ fn drop_tables(
         )));
     }
     for (t, n, _) in &outside {
+        ctx.touch(t);
         if let Some(t) = schema.tables.get_mut(t) {
             t.foreign_keys.retain(|f| &f.name != n);
         }
     }
     for k in keys {
+        ctx.touch(k);
         schema.tables.remove(k);
     }
     Ok(())
 }
 
 fn drop_sequence(schema: &mut Schema, k: &str, cascade: bool, ctx: &Ctx) -> Result<(), LoadError> {
-    let users: Vec<(String, String)> = schema
-        .tables
-        .values()
-        .flat_map(|t| {
-            t.columns
-                .iter()
-                .filter(|c| c.serial_sequence.as_deref() == Some(k))
-                .map(move |c| (t.key(), c.name.clone()))
-        })
-        .collect();
+    let users = ctx.sequence_users(schema, k);
     if users.is_empty() {
         ctx.note(schema, format!("ignored DROP SEQUENCE {k}"));
         return Ok(());
@@ -173,6 +171,7 @@ fn drop_sequence(schema: &mut Schema, k: &str, cascade: bool, ctx: &Ctx) -> Resu
         )));
     }
     for (t, c) in users {
+        ctx.touch(&t);
         if let Some(col) = schema.tables.get_mut(&t).and_then(|t| t.column_mut(&c)) {
             col.default = None;
             col.serial_sequence = None;
@@ -482,12 +481,9 @@ fn owned_by(
     }) else {
         return Ok(false);
     };
-    for t in schema.tables.values_mut() {
-        for c in t
-            .columns
-            .iter_mut()
-            .filter(|c| c.serial_sequence.as_deref() == Some(seq))
-        {
+    for (t, col) in ctx.sequence_users(schema, seq) {
+        ctx.touch(&t);
+        if let Some(c) = schema.tables.get_mut(&t).and_then(|t| t.column_mut(&col)) {
             c.serial_sequence = None;
         }
     }
@@ -503,8 +499,7 @@ fn owned_by(
         return Err(ctx.err(format!("column \"{col}\" of table \"{tk}\" does not exist")));
     };
     c.serial_sequence = Some(seq.to_string());
-    let note = format!("ignored CREATE SEQUENCE {seq} (line");
-    schema.notes.retain(|n| !n.starts_with(&note));
+    ctx.lookup.borrow_mut().drop_sequence_note(schema, seq);
     Ok(true)
 }
 
@@ -523,10 +518,14 @@ pub fn rename_sequence_in_column(c: &mut Column, old: &str, new: &str) {
     }
 }
 
-/// `ALTER SEQUENCE a RENAME TO b`.
-pub fn rename_sequence(schema: &mut Schema, old: &str, new: &str) {
+/// `ALTER SEQUENCE a RENAME TO b`: the serial columns drawing from it follow (a default
+/// drawing from a sequence no column owns keeps its text, as before this rename was seen).
+pub fn rename_sequence(schema: &mut Schema, old: &str, new: &str, ctx: &Ctx) {
     for t in schema.tables.values_mut() {
         for c in &mut t.columns {
+            if c.serial_sequence.as_deref() == Some(old) {
+                ctx.touch(&key(&t.schema, &t.name));
+            }
             rename_sequence_in_column(c, old, new);
         }
     }

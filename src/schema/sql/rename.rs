@@ -61,7 +61,7 @@ pub fn rename(schema: &mut Schema, s: &RenameStmt, ctx: &Ctx) -> Result<(), Load
             } else {
                 &r.schemaname
             };
-            objects::rename_sequence(schema, &key(ns, &r.relname), &key(ns, &s.newname));
+            objects::rename_sequence(schema, &key(ns, &r.relname), &key(ns, &s.newname), ctx);
             ctx.note(
                 schema,
                 format!("sequence {} renamed to {}", r.relname, s.newname),
@@ -109,6 +109,8 @@ fn move_table(schema: &mut Schema, old: &str, new: &str, ctx: &Ctx) -> Result<()
         }
     }
     schema.tables.insert(new.to_string(), t);
+    ctx.touch(old);
+    ctx.touch(new);
     for t in schema.tables.values_mut() {
         for fk in &mut t.foreign_keys {
             if fk.ref_table == old {
@@ -179,7 +181,7 @@ fn rename_constraint(
         t.primary_key.as_ref().is_some_and(|p| p.name == old)
             || t.unique_constraints.iter().any(|u| u.name == old)
     };
-    if is_key && names::relation_names_in(schema, &ns).contains(new) {
+    if is_key && ctx.relation_taken(schema, &ns, new) {
         return Err(ctx.err(format!("relation \"{new}\" already exists")));
     }
     let t = table_mut(schema, tkey, ctx)?;
