@@ -63,6 +63,8 @@ pub struct GenerateOptions {
     /// Thresholds, timeouts and batch size for the zero-downtime forms. Its `pg_version` and
     /// `costs` are replaced by the two fields above.
     pub strategy: StrategyOptions,
+    /// How requests that already hold are treated (`--allow-duplicate`).
+    pub resolve: plan::ResolveOptions,
 }
 
 impl GenerateOptions {
@@ -81,6 +83,7 @@ impl GenerateOptions {
             rows: RowCounts::default(),
             pg_version: None,
             strategy: StrategyOptions::default(),
+            resolve: plan::ResolveOptions::default(),
         }
     }
 }
@@ -348,7 +351,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         })
         .unwrap_or_default();
     let intents = intent::parse(&opts.description)?;
-    let resolved = plan::resolve(&intents, &schema).map_err(|e| match e {
+    let resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
                 table,

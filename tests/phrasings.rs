@@ -478,7 +478,7 @@ fn errors_say_what_is_wrong_and_what_was_meant() {
     let e = plan_error(USERS, "add unique constraint on users.id");
     assert_eq!(
         e.to_string(),
-        "uniqueness `users (id)` already exists: `users_pkey` already makes it unique"
+        "nothing to do: `users` (id) is already unique: `users_pkey` makes it so"
     );
     let e = plan_error(USERS, "drop index idx_nope");
     assert_eq!(e.kind(), "unknown_index");

@@ -88,6 +88,10 @@ struct GenerateArgs {
     /// Write nothing; print the report with the files that would be written.
     #[arg(long)]
     dry_run: bool,
+    /// Create a requested index even when an existing index already covers it (same
+    /// columns in the same order, or a prefix of a unique index's columns).
+    #[arg(long)]
+    allow_duplicate: bool,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
@@ -328,6 +332,9 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
                 }
             },
             ..Default::default()
+        },
+        resolve: migsmith::plan::ResolveOptions {
+            allow_duplicate: args.allow_duplicate,
         },
     };
     let generated = generate(&opts)?;

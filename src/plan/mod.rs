@@ -11,7 +11,7 @@ pub mod resolve;
 pub mod strategy;
 
 pub use ops::{Operation, Statement};
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_with, AlreadyTrue, ResolveOptions};
 pub use strategy::{build, build_with, StrategyOptions};
 
 use crate::schema::Schema;
@@ -26,6 +26,9 @@ pub struct Plan {
     /// What was inferred or decided on the user's behalf ("`email_verified` → boolean NOT NULL
     /// DEFAULT false because …"), shown in the report.
     pub decisions: Vec<String>,
+    /// Requested changes that already hold (nothing generated for them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub already_true: Vec<AlreadyTrue>,
     /// The schema before and after the plan (the model's view; not serialized).
     #[serde(skip)]
     pub before: Schema,

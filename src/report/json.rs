@@ -18,6 +18,7 @@ pub fn render(r: &Report) -> Value {
         "written": r.written,
         "operations": r.plan.operations,
         "decisions": r.plan.decisions,
+        "already_true": r.plan.already_true,
         "phases": r.plan.phases,
         "files": r.files,
         "commands": r.commands,

@@ -102,6 +102,13 @@ fn summary(out: &mut String, r: &Report) {
         }
         out.push('\n');
     }
+    if !r.plan.already_true.is_empty() {
+        let _ = writeln!(out, "Already true (nothing generated):");
+        for a in &r.plan.already_true {
+            let _ = writeln!(out, "- {}", a.message);
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "### Changes:");
     for (i, op) in r.plan.operations.iter().enumerate() {
         let _ = writeln!(out, "{}. {}", i + 1, op.summary());

@@ -408,6 +408,48 @@ impl Table {
             .next()
     }
 
+    /// The existing index that already serves a requested plain index on `columns` (in this
+    /// order) with access method `method` and no predicate, if any: an index (plain or
+    /// unique, any method) with the same method, no predicate and exactly these key columns
+    /// in this order, or a unique btree index, primary key or unique constraint whose key
+    /// columns start with these (a btree serves lookups on any prefix of its key). A
+    /// non-unique longer index is not counted: it may have been built for other queries,
+    /// and refusing is kept for the case where the new index would add nothing. Indexes the
+    /// database marks invalid serve nothing and are never counted.
+    pub fn covering_index(&self, columns: &[String], method: &str) -> Option<&str> {
+        let keys = |i: &Index| -> Option<Vec<String>> {
+            i.columns
+                .iter()
+                .map(|k| k.column().map(str::to_string))
+                .collect()
+        };
+        let starts_with = |key: &[String]| key.len() > columns.len() && key.starts_with(columns);
+        let btree = method == "btree";
+        let constraint_keys = self
+            .primary_key
+            .iter()
+            .map(|p| (p.name.as_str(), &p.columns))
+            .chain(
+                self.unique_constraints
+                    .iter()
+                    .map(|u| (u.name.as_str(), &u.columns)),
+            );
+        self.indexes
+            .iter()
+            .filter(|i| i.method == method && i.predicate.is_none())
+            .filter(|i| !self.invalid_indexes.contains(&i.name))
+            .find(|i| {
+                keys(i).is_some_and(|k| k == columns || (btree && i.unique && starts_with(&k)))
+            })
+            .map(|i| i.name.as_str())
+            .or_else(|| {
+                constraint_keys
+                    .filter(|_| btree)
+                    .find(|(_, k)| k.as_slice() == columns || starts_with(k))
+                    .map(|(n, _)| n)
+            })
+    }
+
     /// Estimated row count, when statistics are known.
     pub fn rows(&self) -> Option<u64> {
         self.stats.map(|s| s.rows)

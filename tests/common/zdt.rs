@@ -89,6 +89,7 @@ impl Fixture {
             costs: Default::default(),
             rows: Default::default(),
             pg_version: None,
+            resolve: Default::default(),
             strategy: migsmith::plan::StrategyOptions {
                 lock_timeout_ms: 2_000,
                 ..Default::default()

@@ -2,7 +2,7 @@
 //! and the "which constraint did you mean" lookups.
 
 use super::names::{bare_table, constraint_name, relation_name, singular};
-use super::Context;
+use super::{AlreadyTrue, Context};
 use crate::dialect::postgres::canonical_expr;
 use crate::intent::{ColumnSpec, ConstraintTarget, FkActionSpec};
 use crate::plan::ops::*;
@@ -187,16 +187,27 @@ pub fn check_foreign_key_types(
     }
 }
 
-/// `users` (email) is already unique through `users_email_key`.
-pub fn already_unique(table: &str, columns: &[String], existing: &str) -> PlanError {
-    PlanError::AlreadyExists {
-        what: "uniqueness",
-        name: format!("{table} ({})", columns.join(", ")),
-        hint: Some(format!("`{existing}` already makes it unique")),
-    }
-}
-
 impl Context {
+    /// `users (email)` is already unique through `users_email_key`: recorded as already true,
+    /// nothing generated.
+    pub(super) fn already_unique(
+        &mut self,
+        table: &str,
+        columns: &[String],
+        existing: &str,
+    ) -> Result<(), PlanError> {
+        self.already_true.push(AlreadyTrue {
+            table: table.to_string(),
+            columns: columns.to_vec(),
+            by: existing.to_string(),
+            message: format!(
+                "`{table}` ({}) is already unique: `{existing}` makes it so",
+                columns.join(", ")
+            ),
+        });
+        Ok(())
+    }
+
     pub(super) fn add_foreign_key(
         &mut self,
         table: &str,
@@ -274,7 +285,14 @@ impl Context {
             ..ColumnSpec::default()
         };
         self.add_column(table, &spec)?;
-        self.add_index(table, std::slice::from_ref(&column), false, None, None)?;
+        self.add_index(
+            table,
+            std::slice::from_ref(&column),
+            false,
+            None,
+            None,
+            false,
+        )?;
         self.add_foreign_key(table, &[column], ref_table, &[], on_delete, None)
     }
 
@@ -334,7 +352,8 @@ impl Context {
             lookup::column(t, c)?;
         }
         if let Some(existing) = t.unique_key_on(columns) {
-            return Err(already_unique(table, columns, existing));
+            let existing = existing.to_string();
+            return self.already_unique(table, columns, &existing);
         }
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
         let name = name

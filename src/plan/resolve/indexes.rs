@@ -8,6 +8,9 @@ use crate::plan::PlanError;
 use crate::schema::{did_you_mean, Index, IndexKey};
 
 impl Context {
+    /// `add [unique] index on t (cols)`. `requested`: the user asked for this index (an
+    /// index implied by a reference or a unique column is skipped, with a note, when an
+    /// existing one covers it, instead of refused).
     pub(super) fn add_index(
         &mut self,
         table: &str,
@@ -15,6 +18,7 @@ impl Context {
         unique: bool,
         name: Option<&str>,
         method: Option<&str>,
+        requested: bool,
     ) -> Result<(), PlanError> {
         let t = self.table(table)?;
         for c in columns {
@@ -22,22 +26,39 @@ impl Context {
         }
         if unique {
             if let Some(existing) = t.unique_key_on(columns) {
-                return Err(super::constraints::already_unique(table, columns, existing));
+                let existing = existing.to_string();
+                return self.already_unique(table, columns, &existing);
             }
         }
         let keys: Vec<IndexKey> = columns.iter().cloned().map(IndexKey::Column).collect();
         let method = method.unwrap_or("btree").to_lowercase();
-        if let Some(same) = t.indexes.iter().find(|i| {
-            i.columns == keys && i.unique == unique && i.method == method && i.predicate.is_none()
-        }) {
-            return Err(PlanError::AlreadyExists {
-                what: "index",
-                name: same.name.clone(),
-                hint: Some(format!(
-                    "it already covers `{table}` ({})",
+        let covering = if unique {
+            None
+        } else {
+            t.covering_index(columns, &method)
+        };
+        if let Some(existing) = covering.map(str::to_string) {
+            if !requested {
+                self.decisions.push(format!(
+                    "No new index on `{table}` ({}): `{existing}` already covers it",
                     columns.join(", ")
-                )),
-            });
+                ));
+                return Ok(());
+            }
+            if !self.options.allow_duplicate {
+                return Err(PlanError::AlreadyExists {
+                    what: "index",
+                    name: existing.clone(),
+                    hint: Some(format!(
+                        "it already covers `{table}` ({}) for lookups, so a new index would only slow writes; pass --allow-duplicate to create it anyway",
+                        columns.join(", ")
+                    )),
+                });
+            }
+            self.decisions.push(format!(
+                "Index on `{table}` ({}) created although `{existing}` already covers it (--allow-duplicate)",
+                columns.join(", ")
+            ));
         }
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
         let name = match name {

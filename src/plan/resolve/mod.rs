@@ -24,24 +24,62 @@ use std::collections::BTreeSet;
 pub struct Resolved {
     pub operations: Vec<Operation>,
     pub decisions: Vec<String>,
+    /// Requested changes the schema already satisfies (nothing is generated for them).
+    pub already_true: Vec<AlreadyTrue>,
     /// The schema with every operation applied.
     pub after: Schema,
 }
 
+/// How requests the schema already satisfies are treated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    /// Create a requested index even when an existing index already covers it
+    /// (`--allow-duplicate`).
+    pub allow_duplicate: bool,
+}
+
+/// A requested change that already holds: shown in the report, nothing generated for it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlreadyTrue {
+    pub table: String,
+    pub columns: Vec<String>,
+    /// The index or constraint that already makes it true.
+    pub by: String,
+    /// One sentence for the report.
+    pub message: String,
+}
+
 /// Resolve intents, in order, against `schema`.
 pub fn resolve(intents: &[Intent], schema: &Schema) -> Result<Resolved, PlanError> {
+    resolve_with(intents, schema, ResolveOptions::default())
+}
+
+/// [`resolve`] with options. When every request already holds, that is a
+/// [`PlanError::NoOp`] naming what makes each true.
+pub fn resolve_with(
+    intents: &[Intent],
+    schema: &Schema,
+    options: ResolveOptions,
+) -> Result<Resolved, PlanError> {
     let mut cx = Context {
         schema: schema.clone(),
         original_tables: schema.tables.keys().cloned().collect(),
         operations: vec![],
         decisions: vec![],
+        already_true: vec![],
+        options,
     };
     for intent in intents {
         cx.intent(intent)?;
     }
+    if cx.operations.is_empty() && !cx.already_true.is_empty() {
+        let all: Vec<&str> = cx.already_true.iter().map(|a| a.message.as_str()).collect();
+        return Err(PlanError::NoOp(all.join("; ")));
+    }
     Ok(Resolved {
         operations: cx.operations,
         decisions: cx.decisions,
+        already_true: cx.already_true,
         after: cx.schema,
     })
 }
@@ -53,6 +91,8 @@ pub(super) struct Context {
     pub original_tables: BTreeSet<String>,
     pub operations: Vec<Operation>,
     pub decisions: Vec<String>,
+    pub already_true: Vec<AlreadyTrue>,
+    pub options: ResolveOptions,
 }
 
 impl Context {
@@ -213,7 +253,14 @@ impl Context {
                 unique,
                 name,
                 method,
-            } => self.add_index(table, columns, *unique, name.as_deref(), method.as_deref()),
+            } => self.add_index(
+                table,
+                columns,
+                *unique,
+                name.as_deref(),
+                method.as_deref(),
+                true,
+            ),
             Intent::DropIndex(target) => self.drop_index(target),
             Intent::AddForeignKey {
                 table,
@@ -316,7 +363,7 @@ impl Context {
         if let Some(target) = resolved.references {
             self.reference_parts(table, &name, &target, None)?;
         } else if resolved.unique {
-            self.add_index(table, std::slice::from_ref(&name), true, None, None)?;
+            self.add_index(table, std::slice::from_ref(&name), true, None, None, false)?;
         }
         Ok(())
     }
@@ -363,7 +410,7 @@ impl Context {
         target: &str,
         on_delete: Option<crate::intent::FkActionSpec>,
     ) -> Result<(), PlanError> {
-        self.add_index(table, &[column.to_string()], false, None, None)?;
+        self.add_index(table, &[column.to_string()], false, None, None, false)?;
         self.add_foreign_key(table, &[column.to_string()], target, &[], on_delete, None)
     }
 

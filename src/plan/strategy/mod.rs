@@ -199,6 +199,7 @@ pub fn build_with(
     let Resolved {
         mut operations,
         decisions,
+        already_true,
         mut after,
     } = resolved;
     let mut cx = Cx {
@@ -237,6 +238,7 @@ pub fn build_with(
         operations,
         phases,
         decisions: cx.decisions,
+        already_true,
         before: before.clone(),
         after,
     }

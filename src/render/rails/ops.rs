@@ -336,6 +336,7 @@ mod test {
             operations: vec![],
             phases: vec![],
             decisions: vec![],
+            already_true: vec![],
             after: before.clone(),
             before,
         }
