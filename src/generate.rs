@@ -109,6 +109,9 @@ pub enum GenerateError {
     /// (Not a `#[from]`: that would make the error its own source and print it twice.)
     #[error("cannot load the schema: {0}")]
     Load(LoadError),
+    /// (`--database-url:` keeps the message as it was when live errors were `Load` errors.)
+    #[error("cannot load the schema: --database-url: {0}")]
+    Live(crate::schema::live::LiveError),
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error("table `{table}` does not exist: the schema is empty ({source_text}); pass --schema FILE, e.g. the output of `pg_dump --schema-only`")]
@@ -158,6 +161,10 @@ impl GenerateError {
         match self {
             GenerateError::Parse(_) => "parse",
             GenerateError::Load(_) => "schema",
+            GenerateError::Live(crate::schema::live::LiveError::Connect { .. }) => {
+                crate::error::ErrorClass::Database.kind()
+            }
+            GenerateError::Live(_) => "schema",
             GenerateError::Plan(e) => e.kind(),
             GenerateError::EmptySchema { .. } => "unknown_table",
             GenerateError::Write(_) | GenerateError::SchemaWrite(_) => "write",
@@ -168,6 +175,14 @@ impl GenerateError {
             GenerateError::Detect(DetectError::UnsupportedDialect { .. }) => "unsupported_dialect",
             GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
             GenerateError::NoRenderer { .. } => "no_renderer",
+        }
+    }
+
+    /// Whose trouble it is: an unreachable database, or (everything else) the input.
+    pub fn class(&self) -> crate::error::ErrorClass {
+        match self {
+            GenerateError::Live(e) => e.class(),
+            _ => crate::error::ErrorClass::Input,
         }
     }
 
@@ -193,7 +208,7 @@ pub fn load_schema(
     source: &SchemaSource,
     project_dir: &Path,
     migrations_dir: &Path,
-) -> Result<(Schema, String), LoadError> {
+) -> Result<(Schema, String), GenerateError> {
     load_project_schema(source, project_dir, migrations_dir, "sql")
 }
 
@@ -203,7 +218,7 @@ pub fn load_project_schema(
     project_dir: &Path,
     migrations_dir: &Path,
     framework: &str,
-) -> Result<(Schema, String), LoadError> {
+) -> Result<(Schema, String), GenerateError> {
     match source {
         SchemaSource::Dump(path) => {
             let schema = load_file(&project_dir.join(path))?;
@@ -235,12 +250,8 @@ pub fn load_project_schema(
                 schema_name: live.schema_name.as_deref(),
                 exact_counts: live.exact_counts,
             };
-            let schema =
-                crate::schema::live::postgres::load(&live.url, options).map_err(|e| LoadError {
-                    origin: "--database-url".into(),
-                    line: 0,
-                    message: e.to_string(),
-                })?;
+            let schema = crate::schema::live::postgres::load(&live.url, options)
+                .map_err(GenerateError::Live)?;
             let server = schema
                 .server
                 .as_ref()
