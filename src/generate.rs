@@ -99,6 +99,8 @@ pub struct Generated {
     pub framework_reason: String,
     /// What detection found (or what `--framework` chose).
     pub detection: Detection,
+    /// How long each stage took, in order (for `--verbose`; never in reports).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Any failure of the pipeline, with a stable kind for JSON errors.
@@ -321,6 +323,13 @@ pub fn detect_framework(
 
 /// Run the pipeline up to (not including) writing files.
 pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
+    let mut timings = vec![];
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let detection = detect_framework(&opts.project_dir, opts.framework.as_deref())?;
     let renderer =
         registry::by_name(&detection.framework).ok_or_else(|| GenerateError::NoRenderer {
@@ -333,6 +342,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     } else {
         opts.migrations_dir.clone()
     };
+    lap("detect");
     let (mut schema, schema_source) = load_project_schema(
         &opts.source,
         &opts.project_dir,
@@ -358,7 +368,9 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
             PgVersion::new(major).ok()
         })
         .unwrap_or_default();
+    lap("load schema");
     let intents = intent::parse(&opts.description)?;
+    lap("parse");
     let resolved = plan::resolve(&intents, &schema).map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
@@ -368,8 +380,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         }
         other => other.into(),
     })?;
+    lap("resolve");
     let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);
+    lap("plan");
     let analysis = analyze(&plan, &strategy);
+    lap("analyze");
     let cx = RenderContext {
         project_dir: opts.project_dir.clone(),
         now: opts.now,
@@ -382,6 +397,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         .schema_file_change(&plan, &cx)
         .into_iter()
         .collect();
+    lap("render");
     Ok(Generated {
         plan,
         analysis,
@@ -392,5 +408,6 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         renderer,
         framework_reason: detection.reason(),
         detection,
+        timings,
     })
 }
