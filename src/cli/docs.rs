@@ -46,10 +46,13 @@ pub fn man(args: ManArgs) -> Result<()> {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             let mut pages = vec![cmd.clone()];
             pages.extend(cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
-            for page in pages {
-                let man = clap_mangen::Man::new(page);
+            let pages: Vec<_> = pages.into_iter().map(clap_mangen::Man::new).collect();
+            // Every target is checked before anything is written.
+            for man in &pages {
+                refuse_foreign(&dir.join(man.get_filename()))?;
+            }
+            for man in pages {
                 let path = dir.join(man.get_filename());
-                refuse_foreign(&path)?;
                 let mut out = Vec::new();
                 man.render(&mut out)?;
                 std::fs::write(&path, out)

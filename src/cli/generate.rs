@@ -5,7 +5,7 @@ use super::{verify, SourceArgs};
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::ValueEnum;
-use migsmith::config::{Settings, Values};
+use migsmith::config::{Origin, Settings, Values};
 use migsmith::dialect::postgres::PgVersion;
 use migsmith::generate::{generate, GenerateError, GenerateOptions};
 use migsmith::render::schema_file::write_with_schema;
@@ -128,6 +128,16 @@ fn parse_now(text: Option<&str>) -> Result<DateTime<Utc>> {
         })
 }
 
+/// Detection's reason, saying "migsmith.toml:1" when the file (not --framework) chose.
+fn reason(detected: &str, origin: &Origin) -> String {
+    match origin {
+        Origin::File { .. } => {
+            detected.replace("chosen with --framework", &format!("chosen in {origin}"))
+        }
+        _ => detected.to_string(),
+    }
+}
+
 fn settings(ctx: &Ctx, args: &GenerateArgs) -> Result<Settings> {
     let flags = args.zdt.onto(Values {
         framework: args.framework.clone(),
@@ -156,13 +166,14 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         strategy: settings.strategy_options(),
     };
     let generated = generate(&opts)?;
+    let framework_reason = reason(&generated.framework_reason, &settings.framework.origin);
     let term = &ctx.term;
     term.debug(
         1,
         &format!(
             "framework {} ({})",
             generated.renderer.name(),
-            generated.framework_reason
+            framework_reason
         ),
     );
     term.debug(1, &format!("schema from {}", generated.schema_source));
@@ -214,7 +225,7 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         commands: &generated.commands,
         framework: generated.renderer.name(),
         framework_display: generated.renderer.display_name(),
-        framework_reason: &generated.framework_reason,
+        framework_reason: &framework_reason,
         dialect: dialect.name(),
         dialect_display: dialect.display(),
         schema_source: &generated.schema_source,

@@ -17,6 +17,9 @@ pub struct ConfigFile {
     /// file are relative to it.
     pub dir: PathBuf,
     pub values: Values,
+    /// Found by walking up (it marks the project root, so the project directory defaults to
+    /// its directory); false for a file named with `--config`, which is only settings.
+    pub marks_project: bool,
     /// The line each key was set on.
     pub lines: BTreeMap<&'static str, usize>,
 }
@@ -108,6 +111,7 @@ impl ConfigFile {
             path: file,
             dir,
             values,
+            marks_project: true,
             lines,
         })
     }

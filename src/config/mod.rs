@@ -100,7 +100,9 @@ pub fn load(which: &Which, cwd: &Path) -> Result<Option<ConfigFile>, ConfigError
                     message: "no such file (passed with --config)".into(),
                 });
             }
-            ConfigFile::load(path).map(Some)
+            let mut file = ConfigFile::load(path)?;
+            file.marks_project = false;
+            Ok(Some(file))
         }
         Which::Discover(start) => match discover(start, cwd) {
             Some(path) => ConfigFile::load(&path).map(Some),

@@ -114,11 +114,11 @@ impl Settings {
                 value: dir.clone(),
                 origin: Origin::Flag("--project-dir"),
             },
-            (None, Some(f)) => Setting {
+            (None, Some(f)) if f.marks_project => Setting {
                 value: f.dir.clone(),
                 origin: Origin::FileDir(f.path.clone()),
             },
-            (None, None) => Setting {
+            (None, _) => Setting {
                 value: PathBuf::from("."),
                 origin: Origin::Default,
             },

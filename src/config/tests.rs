@@ -219,6 +219,18 @@ fn paths_in_the_file_are_relative_to_its_directory() {
 }
 
 #[test]
+fn a_named_file_is_settings_only_and_the_project_stays_here() {
+    let mut f =
+        ConfigFile::parse("schema = \"../app/db.sql\"\n", Path::new("../conf/ci.toml")).unwrap();
+    f.marks_project = false;
+    let s = resolve(Some(&f), &Values::default(), None);
+    assert_eq!(s.project_dir.value, PathBuf::from("."));
+    assert_eq!(s.project_dir.origin, Origin::Default);
+    // cwd is /work/app: ../conf/../app/db.sql is ./db.sql.
+    assert_eq!(s.schema.value, Some(PathBuf::from("db.sql")));
+}
+
+#[test]
 fn discovery_walks_up_to_the_nearest_file() {
     let root = tempfile::tempdir().unwrap();
     let root = root.path().canonicalize().unwrap();
