@@ -202,3 +202,57 @@ fn man_dir_writes_one_page_per_command_and_keeps_foreign_files() {
         "my notes\n"
     );
 }
+
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+}
+
+#[test]
+fn configuration_page_documents_every_key_with_its_flag() {
+    let page = doc("configuration.md");
+    for key in migsmith::config::keys::KEYS {
+        let row = page
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", key.name)))
+            .unwrap_or_else(|| panic!("docs/configuration.md has no row for `{}`", key.name));
+        if let Some(flag) = key.flag {
+            assert!(row.contains(&format!("`{flag}`")), "{row}");
+        }
+    }
+}
+
+#[test]
+fn cli_page_documents_global_flags_exit_codes_and_shells() {
+    let page = doc("cli.md");
+    // The global flags, as `migsmith --help` lists them.
+    let help = stdout(&migsmith(&["--help"]));
+    for flag in ["--config", "--no-config", "--color", "--quiet", "--verbose"] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+        assert!(
+            page.contains(&format!("`{flag}")),
+            "docs/cli.md lacks {flag}"
+        );
+    }
+    for code in ["0", "1", "2", "3", "130", "141"] {
+        assert!(
+            page.contains(&format!("\n| {code} |")),
+            "docs/cli.md lacks exit code {code}"
+        );
+        assert!(
+            help.contains(&format!("  {code}  ")),
+            "--help lacks exit code {code}"
+        );
+    }
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        assert!(
+            page.contains(&format!("migsmith completions {shell}")),
+            "{shell}"
+        );
+    }
+    assert!(page.contains("migsmith man --dir"));
+}

@@ -241,3 +241,34 @@ fn exit_3_when_the_database_is_unreachable() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", err(&o));
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_141() {
+    let p = project();
+    std::fs::write(p.path().join("m.sql"), "VACUUM FULL users;\n").unwrap();
+    // The reading end is gone before migsmith writes: every write fails with EPIPE.
+    for args in [
+        &["completions", "zsh"][..],
+        &["config"][..],
+        &["check", "m.sql"][..],
+        &[
+            "generate",
+            "add bio2 to users",
+            "--schema",
+            "schema.sql",
+            "--dry-run",
+        ][..],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+            .current_dir(p.path())
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(141), "{args:?}: {}", err(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", err(&o));
+    }
+}

@@ -8,6 +8,7 @@
 //! | 2 | usage or input error: bad flags, unknown phrase, missing table, broken schema file, bad `migsmith.toml`, a file in the way |
 //! | 3 | database unreachable: connection refused or timed out, authentication failed, or verify's scratch server could not be had |
 //! | 130 | interrupted (Ctrl-C), after scratch resources were removed |
+//! | 141 | stdout was closed early (`migsmith … \| head`) |
 
 use super::term::Term;
 use migsmith::config::ConfigError;
@@ -22,6 +23,36 @@ pub const OK: i32 = 0;
 pub const FINDINGS: i32 = 1;
 pub const INPUT: i32 = 2;
 pub const DATABASE: i32 = 3;
+
+/// Exit code when stdout was closed under us (`migsmith … | head`): 128 + SIGPIPE, what a
+/// shell shows for a process the signal ended.
+pub const BROKEN_PIPE: i32 = 141;
+
+/// Run `f` (the CLI); a closed stdout ends it quietly with [`BROKEN_PIPE`] instead of a panic
+/// message. The panic still unwinds, so scratch databases are dropped on the way out.
+pub fn guard_broken_pipe(f: impl FnOnce() -> i32 + std::panic::UnwindSafe) -> i32 {
+    fn is_broken_pipe(message: &str) -> bool {
+        message.contains("failed printing to std") && message.contains("Broken pipe")
+    }
+    fn message(payload: &(dyn std::any::Any + Send)) -> &str {
+        payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("")
+    }
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(message(info.payload())) {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(f) {
+        Ok(code) => code,
+        Err(payload) if is_broken_pipe(message(payload.as_ref())) => BROKEN_PIPE,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
 
 /// A flag combination that cannot work (clap's own usage errors exit 2 too).
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +104,13 @@ fn kind_of(e: &anyhow::Error) -> (&'static str, Vec<String>) {
 pub fn report(term: &Term, e: &anyhow::Error, as_json: bool) -> i32 {
     // An interrupt being handled owns the outcome (exit 130 once scratch resources are gone).
     migsmith::verify::cleanup::wait_if_interrupted();
+    let closed = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if closed {
+        return BROKEN_PIPE;
+    }
     if let Some(failed) = e.downcast_ref::<super::verify::Failed>() {
         term.error(&failed.to_string());
         return FINDINGS;

@@ -32,6 +32,7 @@ Exit status:
   3  database unreachable: connection refused or timed out, authentication failed, or
      verify's scratch server could not be had
   130  interrupted (scratch databases are removed first)
+  141  stdout was closed early (`migsmith … | head`)
 The same codes with --format json, whose errors are {\"error\": {\"kind\", \"message\", \"suggestions\"}}.
 
 Environment:
@@ -164,8 +165,13 @@ pub(crate) fn command() -> clap::Command {
     Cli::command()
 }
 
+/// Run the CLI; returns the process exit code (141, quietly, when stdout is closed early).
+pub fn guarded_run() -> i32 {
+    exit::guard_broken_pipe(run)
+}
+
 /// Run the CLI; returns the process exit code.
-pub fn run() -> i32 {
+fn run() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let matches = command()
         .color(term::ColorWhen::prescan(&args).clap())

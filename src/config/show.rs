@@ -72,7 +72,7 @@ fn rows(s: &Settings) -> Vec<Row<'_>> {
         row(
             "costs",
             &s.costs,
-            "~/.config/migsmith/costs.toml if it exists, else built-in",
+            "calibrate's saved table, else built-in",
             path,
         ),
         row(
