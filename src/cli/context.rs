@@ -7,24 +7,27 @@ use anyhow::Result;
 use migsmith::config::{self, Inputs, Settings, Values, Which};
 use std::path::PathBuf;
 
+/// The help heading of the global flags.
+const GLOBAL: &str = "Global options";
+
 #[derive(clap::Args)]
 pub struct GlobalArgs {
     /// Read settings from this file instead of the nearest migsmith.toml (an error if it
     /// does not exist).
-    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config", help_heading = GLOBAL)]
     config: Option<PathBuf>,
     /// Read no migsmith.toml: built-in defaults, flags and environment only.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     no_config: bool,
     /// When to colour output: auto (on a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, help_heading = GLOBAL)]
     color: ColorWhen,
     /// Print only the essential output and errors: no progress bars or notes on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     quiet: bool,
     /// Print extra diagnostics on stderr: the config file, framework and schema source chosen,
     /// time per stage (-vv: every effective setting too).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     verbose: u8,
 }
 
