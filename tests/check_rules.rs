@@ -1,7 +1,7 @@
 //! Every lint rule against its own examples: the bad example is flagged by the rule, the good
 //! example passes every rule and really runs on PostgreSQL (on the schema of
 //! `tests/fixtures/check/schema.sql`); and the committed rule docs (`docs/rules/*.md`, the
-//! README table) are exactly what the rule data renders. `MIGSMITH_UPDATE_DOCS=1` rewrites them.
+//! rule table of `docs/check.md`) are exactly what the rule data renders. `MIGSMITH_UPDATE_DOCS=1` rewrites them.
 
 mod common;
 
@@ -94,19 +94,19 @@ fn rule_docs_match_the_rule_data() {
             "docs/rules/{name} documents no rule: remove it"
         );
     }
-    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let page_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check.md");
+    let page = std::fs::read_to_string(&page_path).unwrap();
     let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
-        panic!("README.md lacks the {start:?} … {end:?} markers of the rule table");
+    let (Some(a), Some(b)) = (page.find(start), page.find(end)) else {
+        panic!("docs/check.md lacks the {start:?} … {end:?} markers of the rule table");
     };
     let table = docs::table();
-    if readme[a + start.len()..b] != table {
+    if page[a + start.len()..b] != table {
         if update {
-            let new = format!("{}{table}{}", &readme[..a + start.len()], &readme[b..]);
-            std::fs::write(&readme_path, new).unwrap();
+            let new = format!("{}{table}{}", &page[..a + start.len()], &page[b..]);
+            std::fs::write(&page_path, new).unwrap();
         } else {
-            stale.push("README.md (rule table)".into());
+            stale.push("docs/check.md (rule table)".into());
         }
     }
     assert!(

@@ -1,4 +1,4 @@
-//! Every phrasing the README lists, verbatim, produces the right operations (the JSON
+//! Every phrasing `docs/phrasings.md` lists, verbatim, produces the right operations (the JSON
 //! `operations`) against a small schema of its own; and every error case fails with a clear
 //! message. Fast and database-free: `pg_roundtrip.rs` proves the SQL runs.
 

@@ -94,7 +94,7 @@ impl TestDb {
         postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")
     }
 
-    /// Run a SQL file exactly as the README tells users to: `psql -v ON_ERROR_STOP=1 -f FILE`.
+    /// Run a SQL file exactly as the report tells users to: `psql -v ON_ERROR_STOP=1 -f FILE`.
     pub fn psql_file(&self, file: &Path) -> Result<(), String> {
         let out = Command::new("psql")
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.url, "-f"])

@@ -1,6 +1,7 @@
 //! The rule documentation, rendered from the rule data: one Markdown page per rule
 //! (`docs/rules/<id>.md`, also printed by `migsmith check --explain ID`) and the rule table of
-//! the README. `tests/check_rules.rs` fails when the committed files differ from this output.
+//! the book's check page (`docs/check.md`). `tests/check_rules.rs` fails when the committed
+//! files differ from this output.
 
 use super::{Level, Rule, RULES};
 
@@ -35,12 +36,12 @@ pub fn page(rule: &Rule) -> String {
     )
 }
 
-/// The README table of every rule.
+/// The table of every rule, as `docs/check.md` holds it (links relative to `docs/`).
 pub fn table() -> String {
     let mut out = String::from("| rule | level | catches |\n|---|---|---|\n");
     for rule in RULES {
         out.push_str(&format!(
-            "| [`{id}`](docs/rules/{id}.md) | {level} | {title} |\n",
+            "| [`{id}`](rules/{id}.md) | {level} | {title} |\n",
             id = rule.id,
             level = rule.level.as_str(),
             title = rule.title

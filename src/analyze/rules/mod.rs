@@ -1,7 +1,7 @@
 //! Lint rules for hand-written PostgreSQL migrations (`migsmith check`): one file per rule,
 //! each a [`Rule`] value holding its id, level, explanation, safe alternative, `include_str!`
 //! bad/good example SQL and a check function — and one registry, [`RULES`]. The docs pages
-//! (`docs/rules/*.md`) and the README table are rendered from this data ([`docs`]).
+//! (`docs/rules/*.md`) and the rule table of `docs/check.md` are rendered from this data ([`docs`]).
 //!
 //! Rules see one statement at a time with what the runner knows about the file so far
 //! ([`Stmt`]); they never read files or print. Findings are data ([`Hit`]), not errors.
