@@ -117,7 +117,7 @@ fn file_line(file: Option<&Path>) -> String {
     match file {
         Some(f) => format!("config file: {}\n", f.display()),
         None => format!(
-            "config file: none ({} not found here or in any parent directory)\n",
+            "config file: none (no {} here or in a parent directory, or --no-config)\n",
             super::FILE_NAME
         ),
     }
