@@ -3,6 +3,8 @@
 # use when they are installed but stopped. Safe to run again; does nothing that is already done.
 #   - libclang (pg_query, the real PostgreSQL parser, generates its bindings with bindgen)
 #   - psql / pg_dump (tests apply migrations with psql -f, and load real pg_dump output)
+#   - man, groff, zsh, fish and script (the CLI tests check the man page renders, the completion
+#     scripts parse in their shells, and colour appears on a pseudo-terminal)
 #   - PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and MariaDB on 127.0.0.1:3306
 set -euo pipefail
 
@@ -18,6 +20,11 @@ command -v pg_dump >/dev/null || missing+=(postgresql-client)
 command -v cc >/dev/null || missing+=(build-essential)
 # migsmith verify/calibrate start ephemeral clusters with initdb/pg_ctl (the server package).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v man >/dev/null || missing+=(man-db)
+command -v groff >/dev/null || missing+=(groff-base)
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
+command -v script >/dev/null || missing+=(bsdutils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   as_root apt-get update -qq

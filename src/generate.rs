@@ -102,6 +102,8 @@ pub struct Generated {
     pub framework_reason: String,
     /// What detection found (or what `--framework` chose).
     pub detection: Detection,
+    /// How long each stage took, in order (for `--verbose`; never in reports).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Any failure of the pipeline, with a stable kind for JSON errors.
@@ -112,6 +114,9 @@ pub enum GenerateError {
     /// (Not a `#[from]`: that would make the error its own source and print it twice.)
     #[error("cannot load the schema: {0}")]
     Load(LoadError),
+    /// (`--database-url:` keeps the message as it was when live errors were `Load` errors.)
+    #[error("cannot load the schema: --database-url: {0}")]
+    Live(crate::schema::live::LiveError),
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error("table `{table}` does not exist: the schema is empty ({source_text}); pass --schema FILE, e.g. the output of `pg_dump --schema-only`")]
@@ -161,6 +166,10 @@ impl GenerateError {
         match self {
             GenerateError::Parse(_) => "parse",
             GenerateError::Load(_) => "schema",
+            GenerateError::Live(crate::schema::live::LiveError::Connect { .. }) => {
+                crate::error::ErrorClass::Database.kind()
+            }
+            GenerateError::Live(_) => "schema",
             GenerateError::Plan(e) => e.kind(),
             GenerateError::EmptySchema { .. } => "unknown_table",
             GenerateError::Write(_) | GenerateError::SchemaWrite(_) => "write",
@@ -171,6 +180,14 @@ impl GenerateError {
             GenerateError::Detect(DetectError::UnsupportedDialect { .. }) => "unsupported_dialect",
             GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
             GenerateError::NoRenderer { .. } => "no_renderer",
+        }
+    }
+
+    /// Whose trouble it is: an unreachable database, or (everything else) the input.
+    pub fn class(&self) -> crate::error::ErrorClass {
+        match self {
+            GenerateError::Live(e) => e.class(),
+            _ => crate::error::ErrorClass::Input,
         }
     }
 
@@ -196,7 +213,7 @@ pub fn load_schema(
     source: &SchemaSource,
     project_dir: &Path,
     migrations_dir: &Path,
-) -> Result<(Schema, String), LoadError> {
+) -> Result<(Schema, String), GenerateError> {
     load_project_schema(source, project_dir, migrations_dir, "sql")
 }
 
@@ -206,7 +223,7 @@ pub fn load_project_schema(
     project_dir: &Path,
     migrations_dir: &Path,
     framework: &str,
-) -> Result<(Schema, String), LoadError> {
+) -> Result<(Schema, String), GenerateError> {
     match source {
         SchemaSource::Dump(path) => {
             let schema = load_file(&project_dir.join(path))?;
@@ -238,12 +255,8 @@ pub fn load_project_schema(
                 schema_name: live.schema_name.as_deref(),
                 exact_counts: live.exact_counts,
             };
-            let schema =
-                crate::schema::live::postgres::load(&live.url, options).map_err(|e| LoadError {
-                    origin: "--database-url".into(),
-                    line: 0,
-                    message: e.to_string(),
-                })?;
+            let schema = crate::schema::live::postgres::load(&live.url, options)
+                .map_err(GenerateError::Live)?;
             let server = schema
                 .server
                 .as_ref()
@@ -313,6 +326,13 @@ pub fn detect_framework(
 
 /// Run the pipeline up to (not including) writing files.
 pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
+    let mut timings = vec![];
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let detection = detect_framework(&opts.project_dir, opts.framework.as_deref())?;
     let renderer =
         registry::by_name(&detection.framework).ok_or_else(|| GenerateError::NoRenderer {
@@ -325,6 +345,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     } else {
         opts.migrations_dir.clone()
     };
+    lap("detect");
     let (mut schema, schema_source) = load_project_schema(
         &opts.source,
         &opts.project_dir,
@@ -350,7 +371,9 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
             PgVersion::new(major).ok()
         })
         .unwrap_or_default();
+    lap("load schema");
     let intents = intent::parse(&opts.description)?;
+    lap("parse");
     let resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
@@ -360,8 +383,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         }
         other => other.into(),
     })?;
+    lap("resolve");
     let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);
+    lap("plan");
     let analysis = analyze(&plan, &strategy);
+    lap("analyze");
     let cx = RenderContext {
         project_dir: opts.project_dir.clone(),
         now: opts.now,
@@ -374,6 +400,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         .schema_file_change(&plan, &cx)
         .into_iter()
         .collect();
+    lap("render");
     Ok(Generated {
         plan,
         analysis,
@@ -384,5 +411,6 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         renderer,
         framework_reason: detection.reason(),
         detection,
+        timings,
     })
 }

@@ -8,7 +8,9 @@
 
 pub mod analyze;
 pub mod check;
+pub mod config;
 pub mod dialect;
+pub mod error;
 pub mod generate;
 pub mod intent;
 pub mod plan;

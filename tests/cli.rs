@@ -164,7 +164,7 @@ fn unknown_table_is_an_error_with_did_you_mean() {
             "db/schema.sql",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("table `user` does not exist"), "{err}");
     assert!(err.contains("did you mean `users`"), "{err}");
@@ -175,7 +175,7 @@ fn unknown_table_is_an_error_with_did_you_mean() {
 fn an_empty_schema_says_how_to_provide_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = migsmith(dir.path(), &["generate", "add email_verified to users"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("the schema is empty"), "{err}");
     assert!(err.contains("--schema FILE"), "{err}");
@@ -195,7 +195,7 @@ fn unknown_column_is_an_error_with_did_you_mean_in_json() {
             "json",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["error"]["kind"], "unknown_column");
     assert_eq!(v["error"]["suggestions"][0], "email");
@@ -213,7 +213,7 @@ fn unparseable_description_quotes_the_fragment_and_suggests_forms() {
             "db/schema.sql",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("frobnicate"), "{err}");
     assert!(err.contains("migsmith generate \""), "{err}");
@@ -231,7 +231,7 @@ fn existing_column_and_no_op_are_errors() {
             "db/schema.sql",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     let out = migsmith(
         p.path(),
@@ -242,7 +242,7 @@ fn existing_column_and_no_op_are_errors() {
             "db/schema.sql",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nothing to do"), "{}", stderr(&out));
 }
 
@@ -258,14 +258,14 @@ fn broken_schema_file_is_a_clear_error() {
         p.path(),
         &["generate", "add x to t", "--schema", "db/broken.sql"],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("db/broken.sql"), "{err}");
     let out = migsmith(
         p.path(),
         &["generate", "add x to t", "--schema", "db/missing.sql"],
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.sql"));
 }
 
@@ -319,7 +319,7 @@ fn migrations_directory_is_replayed_when_no_schema_is_given() {
     let out = migsmith(p.path(), &["schema"]);
     assert!(stdout(&out).contains("color"), "{}", stdout(&out));
     let out = migsmith(p.path(), &["generate", "add color to widgets"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

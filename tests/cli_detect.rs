@@ -54,7 +54,7 @@ fn detect_names_a_mysql_project_and_generate_refuses_it() {
         dir,
         "--dry-run",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("PostgreSQL only"), "{}", text(&out));
 }
 
@@ -63,14 +63,14 @@ fn two_frameworks_fail_until_one_is_chosen() {
     let dir = fixture("two");
     let dir = dir.to_str().unwrap();
     let out = migsmith(&["detect", "--project-dir", dir]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let t = text(&out);
     assert!(t.contains("prisma") && t.contains("dbmate"), "{t}");
     let out = migsmith(&["detect", "--project-dir", dir, "--framework", "dbmate"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("migrations: services/b/db/migrations"));
     let out = migsmith(&["detect", "--project-dir", dir, "--framework", "nope"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out).contains("unknown framework `nope`"),
         "{}",

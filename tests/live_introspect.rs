@@ -319,7 +319,7 @@ fn unreachable_server_and_bad_url_are_clear_errors() {
     let url = format!("postgres://postgres:{SECRET}@127.0.0.1:1/nowhere");
     let out = migsmith(&["schema", "--database-url", &url]);
     let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(
         all.contains("cannot connect to postgres://postgres:***@127.0.0.1:1/nowhere"),
         "{all}"
@@ -334,7 +334,7 @@ fn unreachable_server_and_bad_url_are_clear_errors() {
         &format!("postgres://u:{SECRET}@127.0.0.1:notaport/db"),
     ]);
     let all = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("invalid database URL"), "{all}");
     assert!(!all.contains(SECRET), "{all}");
 

@@ -378,7 +378,7 @@ fn missing_server_binaries_say_what_to_install() {
         .output()
         .unwrap();
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("no PostgreSQL server binaries found")
             && stderr.contains("apt-get install postgresql")

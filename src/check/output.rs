@@ -11,22 +11,40 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     (n(Level::Error), n(Level::Warning), n(Level::Note))
 }
 
+/// A piece of the text output a terminal may style.
+pub enum Part<'a> {
+    /// `file:line:`
+    Location(&'a str),
+    /// `error[rule-id]`, `warning[…]`, `note[…]`
+    Level(Level, &'a str),
+    /// `note:` and `help:`
+    Label(&'a str),
+}
+
 /// Human-readable: one block per finding, then a summary line.
 pub fn text(findings: &[Finding], files: usize) -> String {
+    text_with(findings, files, &|part| match part {
+        Part::Location(t) | Part::Level(_, t) | Part::Label(t) => t.to_string(),
+    })
+}
+
+/// [`text`] with each styled part passed through `paint` (colour on a terminal).
+pub fn text_with(findings: &[Finding], files: usize, paint: &dyn Fn(Part) -> String) -> String {
     let mut out = String::new();
     for f in findings {
         out.push_str(&format!(
-            "{}:{}: {}[{}] {}\n",
-            f.file,
-            f.line,
-            f.level.as_str(),
-            f.rule,
+            "{} {} {}\n",
+            paint(Part::Location(&format!("{}:{}:", f.file, f.line))),
+            paint(Part::Level(
+                f.level,
+                &format!("{}[{}]", f.level.as_str(), f.rule)
+            )),
             f.message
         ));
         if let Some(note) = &f.note {
-            out.push_str(&format!("  note: {note}\n"));
+            out.push_str(&format!("  {} {note}\n", paint(Part::Label("note:"))));
         }
-        out.push_str(&format!("  help: {}\n", f.help));
+        out.push_str(&format!("  {} {}\n", paint(Part::Label("help:")), f.help));
     }
     let (e, w, n) = counts(findings);
     out.push_str(&format!(

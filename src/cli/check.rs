@@ -1,12 +1,18 @@
 //! `migsmith check PATH…`: lint hand-written migrations. Parses flags, loads the optional schema
 //! (for column types and table sizes), runs `migsmith::check`, prints, and picks the exit code:
 //! 0 clean (warnings and notes allowed), 1 when an error-level finding remains, 2 when the check
-//! could not run (missing path, unreadable schema).
+//! could not run (missing path, unreadable schema, bad flags), 3 when `--database-url` cannot be
+//! reached (see `exit`).
 
+use super::context::Ctx;
+use super::exit;
+use super::term::{Term, BOLD, DIM, ERROR, NOTE, WARNING};
+use anyhow::{anyhow, Result};
 use clap::ValueEnum;
-use migsmith::analyze::rules::{by_id, docs, RULES};
+use migsmith::analyze::rules::{by_id, docs, Level, RULES};
 use migsmith::check::{check_paths, output, parse_pg_version, CheckOptions};
-use migsmith::generate::{load_schema, LiveSource, SchemaSource};
+use migsmith::config::{SchemaChoice, Settings, Values};
+use migsmith::generate::{load_schema, GenerateError, LiveSource, SchemaSource};
 use migsmith::schema::live::redact_url;
 use migsmith::schema::sizes::{RowCounts, RowSpec};
 use std::path::{Path, PathBuf};
@@ -25,9 +31,9 @@ pub struct CheckArgs {
     /// Table size for the size-aware rules: `N` for every table or `TABLE=N` (repeatable).
     #[arg(long, value_name = "[TABLE=]N")]
     rows: Vec<RowSpec>,
-    /// Tables with fewer rows make lock and rewrite findings notes.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    small_table_rows: u64,
+    /// Tables with fewer rows make lock and rewrite findings notes [default: 10000].
+    #[arg(long, value_name = "N")]
+    small_table_rows: Option<u64>,
     /// Read column types, indexes and table sizes from this database (read-only).
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
@@ -52,68 +58,97 @@ enum CheckFormat {
 }
 
 /// Run `migsmith check`; returns the exit code.
-pub fn run(args: CheckArgs) -> i32 {
-    if let Some(id) = &args.explain {
-        return match by_id(id) {
-            Some(rule) => {
-                print!("{}", docs::page(rule));
-                0
-            }
-            None => {
-                let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-                eprintln!("error: no rule `{id}`; the rules are: {}", ids.join(", "));
-                2
-            }
-        };
+pub fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
+    let json = args.format == CheckFormat::Json;
+    match findings(ctx, &args) {
+        Ok(code) => code,
+        Err(e) => exit::report(&ctx.term, &e, json),
     }
-    let schema = match load(&args) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 2;
-        }
+}
+
+fn findings(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
+    if let Some(id) = &args.explain {
+        let Some(rule) = by_id(id) else {
+            let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+            return Err(anyhow!("no rule `{id}`; the rules are: {}", ids.join(", ")));
+        };
+        print!("{}", docs::page(rule));
+        return Ok(exit::OK);
+    }
+    let flags = Values {
+        rows: (!args.rows.is_empty()).then(|| args.rows.clone()),
+        small_table_rows: args.small_table_rows,
+        pg_version: args.pg_version,
+        schema: args.schema.clone(),
+        database_url: args.database_url.clone(),
+        assume_transaction: args.assume_transaction.then_some(true),
+        ..Values::default()
     };
+    // check reads a database only when told to with --database-url, never from DATABASE_URL;
+    // its paths are the working directory's.
+    let settings = ctx.settings(&flags, Some(PathBuf::from(".")), false)?;
+    let schema = ctx.stage("load schema", || load(&settings))?;
     let server_version = schema
         .as_ref()
         .and_then(|s| s.server.as_ref())
         .map(|s| s.version_num);
     let opts = CheckOptions {
-        pg_version: args.pg_version.or(server_version).unwrap_or(150000),
-        assume_transaction: args.assume_transaction,
-        small_table_rows: args.small_table_rows,
-        rows: RowCounts::from_specs(&args.rows),
+        pg_version: settings
+            .pg_version
+            .value
+            .or(server_version)
+            .unwrap_or(150000),
+        assume_transaction: settings.assume_transaction.value,
+        small_table_rows: settings.small_table_rows.value,
+        rows: RowCounts::from_specs(&settings.rows.value),
         schema,
     };
-    let (files, findings) = match check_paths(&args.paths, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let (files, findings) = ctx.stage("check", || Ok(check_paths(&args.paths, &opts)?))?;
     match args.format {
-        CheckFormat::Text => print!("{}", output::text(&findings, files)),
+        CheckFormat::Text => print!("{}", text(&ctx.term, &findings, files)),
         CheckFormat::Json => println!("{}", output::json(&findings, files, opts.pg_version)),
         CheckFormat::Github => print!("{}", output::github(&findings)),
     }
     let (errors, _, _) = output::counts(&findings);
-    i32::from(errors > 0)
+    Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
 }
 
-fn load(args: &CheckArgs) -> Result<Option<migsmith::schema::Schema>, String> {
-    let source = match (&args.database_url, &args.schema) {
-        (Some(url), _) => SchemaSource::Live(LiveSource {
-            url: url.clone(),
+/// The text report, coloured on a terminal.
+fn text(term: &Term, findings: &[migsmith::check::Finding], files: usize) -> String {
+    output::text_with(findings, files, &|part| match part {
+        output::Part::Location(t) => term.out(BOLD, t),
+        output::Part::Level(Level::Error, t) => term.out(ERROR, t),
+        output::Part::Level(Level::Warning, t) => term.out(WARNING, t),
+        output::Part::Level(Level::Note, t) => term.out(NOTE, t),
+        output::Part::Label(t) => term.out(DIM, t),
+    })
+}
+
+fn load(settings: &Settings) -> Result<Option<migsmith::schema::Schema>> {
+    let source = match settings.schema_choice() {
+        SchemaChoice::Live(url) => SchemaSource::Live(LiveSource {
+            url: url.to_string(),
             schema_name: None,
             exact_counts: false,
         }),
-        (None, Some(path)) => SchemaSource::Dump(path.clone()),
-        (None, None) => return Ok(None),
+        SchemaChoice::Dump(path) => SchemaSource::Dump(path.to_path_buf()),
+        SchemaChoice::Both => {
+            return Err(exit::Usage(
+                "--schema and --database-url both name the schema: pass one of them".into(),
+            )
+            .into())
+        }
+        SchemaChoice::Neither => return Ok(None),
     };
-    load_schema(&source, Path::new("."), Path::new("migrations"))
-        .map(|(schema, _)| Some(schema))
-        .map_err(|e| match &args.database_url {
-            Some(url) => format!("cannot read the schema of {}: {e}", redact_url(url)),
-            None => format!("cannot load the schema: {e}"),
-        })
+    let (schema, _) = match (
+        load_schema(&source, Path::new("."), Path::new("migrations")),
+        &source,
+    ) {
+        (Err(GenerateError::Live(e)), SchemaSource::Live(live)) => {
+            let shown = redact_url(&live.url);
+            return Err(anyhow::Error::new(e).context(format!("cannot read the schema of {shown}")));
+        }
+        (result, _) => result?,
+    };
+    Ok(Some(schema))
 }

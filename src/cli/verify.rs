@@ -1,6 +1,7 @@
 //! `migsmith verify`, `migsmith calibrate` and `generate --verify`: argument parsing and output
 //! only; the work is `migsmith::verify`.
 
+use super::context::{self, Ctx};
 use super::SourceArgs;
 use anyhow::{anyhow, Context, Result};
 use clap::ValueEnum;
@@ -38,6 +39,7 @@ pub struct VerifyArgs {
     /// Cost table for the estimates (default: the one `migsmith calibrate` saved, if any).
     #[arg(long, value_name = "FILE")]
     costs: Option<PathBuf>,
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Markdown)]
     pub format: VerifyFormat,
 }
@@ -63,7 +65,8 @@ pub struct CalibrateArgs {
     /// Measure on a throwaway database on this server (default: an ephemeral cluster).
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
-    /// Where to save the cost table (default: ~/.config/migsmith/costs.toml).
+    /// Where to save the cost table (default: migsmith.toml's `costs`, else
+    /// ~/.config/migsmith/costs.toml).
     #[arg(long, value_name = "FILE")]
     costs: Option<PathBuf>,
     /// Rows in the measured table.
@@ -88,13 +91,18 @@ fn newest(dir: &Path) -> Result<PathBuf> {
     })
 }
 
-pub fn run_verify(args: VerifyArgs) -> Result<()> {
+pub fn run_verify(ctx: &Ctx, args: VerifyArgs) -> Result<()> {
     cleanup::install_interrupt_handler();
-    let project = &args.source.project_dir;
+    let flags = migsmith::config::Values {
+        costs: args.costs.clone(),
+        ..args.source.values()
+    };
+    let settings = ctx.settings(&flags, args.source.project_dir.clone(), true)?;
+    let project = &settings.project_dir.value;
     // verify reads raw SQL pairs: the raw SQL renderer's directory unless told otherwise.
-    let migrations_dir = args
-        .source
+    let migrations_dir = settings
         .migrations_dir
+        .value
         .clone()
         .unwrap_or_else(|| PathBuf::from("migrations"));
     let migrations = if args.migrations.is_empty() {
@@ -103,7 +111,7 @@ pub fn run_verify(args: VerifyArgs) -> Result<()> {
         args.migrations.clone()
     };
     let subject = Subject::from_files(&migrations)?;
-    let source = super::any_source(&args.source)?;
+    let source = super::source(&settings, &args.source, true)?;
     let (base_schema, base_schema_origin) =
         script::base_schema(&source, project, &migrations_dir, &migrations)?;
     let opts = Options {
@@ -111,9 +119,9 @@ pub fn run_verify(args: VerifyArgs) -> Result<()> {
         base_schema,
         base_schema_origin,
         rows: RowCounts::from_specs(&args.rows),
-        costs: CostTable::load_or_default(args.costs.as_deref())?,
+        costs: context::costs(&settings)?,
     };
-    let v = verify::verify(&subject, &opts)?;
+    let v = ctx.stage("verify", || Ok(verify::verify(&subject, &opts)?))?;
     match args.format {
         VerifyFormat::Markdown => print!("{}", verified::section(&v)),
         VerifyFormat::Json => println!(
@@ -126,7 +134,9 @@ pub fn run_verify(args: VerifyArgs) -> Result<()> {
 }
 
 /// Verify a freshly generated plan (the SQL the plan produced, whatever the framework).
+#[allow(clippy::too_many_arguments)]
 pub fn verify_generated(
+    ctx: &Ctx,
     args: &GenerateVerifyArgs,
     plan: &Plan,
     source: &SchemaSource,
@@ -151,7 +161,9 @@ pub fn verify_generated(
         rows: RowCounts::from_specs(&args.verify_rows),
         costs: costs.clone(),
     };
-    Ok(Some(verify::verify(&Subject::from_plan(plan), &opts)?))
+    ctx.stage("verify", || {
+        Ok(Some(verify::verify(&Subject::from_plan(plan), &opts)?))
+    })
 }
 
 /// `Err(Failed)` when any check failed.
@@ -162,9 +174,14 @@ pub fn outcome(v: &Verification) -> Result<()> {
     }
 }
 
-pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
+pub fn run_calibrate(ctx: &Ctx, args: CalibrateArgs) -> Result<()> {
     cleanup::install_interrupt_handler();
-    let path = match &args.costs {
+    let flags = migsmith::config::Values {
+        costs: args.costs.clone(),
+        ..Default::default()
+    };
+    let settings = ctx.settings(&flags, None, false)?;
+    let path = match &settings.costs.value {
         Some(p) => p.clone(),
         None => CostTable::default_path().ok_or_else(|| {
             anyhow!(
@@ -182,18 +199,24 @@ pub fn run_calibrate(args: CalibrateArgs) -> Result<()> {
         }
     }
     if let Some(url) = &args.database_url {
-        eprintln!(
+        ctx.term.info(&format!(
             "calibrate: measuring on a throwaway database on {}",
             redact_url(url)
-        );
+        ));
     }
-    let table = calibrate::calibrate(&place(args.database_url.as_ref()), args.rows)?;
+    let table = ctx.stage("calibrate", || {
+        Ok(calibrate::calibrate(
+            &place(args.database_url.as_ref()),
+            args.rows,
+        )?)
+    })?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     std::fs::write(&path, table.to_toml())
         .with_context(|| format!("cannot write {}", path.display()))?;
     print!("{}", table.to_toml());
-    eprintln!("calibrate: saved to {}", path.display());
+    ctx.term
+        .info(&format!("calibrate: saved to {}", path.display()));
     Ok(())
 }

@@ -28,9 +28,8 @@ use super::scratch::{ScratchDb, Server};
 use super::{db_message, VerifyError};
 use crate::plan::cost::{CostTable, MODEL};
 use crate::plan::strategy::thousands;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use postgres::Client;
-use std::io::IsTerminal;
 use std::time::Instant;
 
 /// Rows in the measured tables by default: big enough to dominate fixed costs, quick to build.
@@ -347,20 +346,11 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         _ => unreachable!("the cluster was started above"),
     };
     let scratch = ScratchDb::create(&server)?;
-    eprintln!(
+    super::progress::note(&format!(
         "calibrate: scratch database {} created on {}",
         scratch.name, server.display
-    );
-    let bar = ProgressBar::new(STEPS);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} calibrate [{bar:20}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    ));
+    let bar = super::progress::bar("calibrate", STEPS);
     let mut b = Bench {
         client: scratch.connect()?,
         bar,
@@ -435,7 +425,7 @@ pub fn calibrate(place: &Where, rows: u64) -> Result<CostTable, VerifyError> {
         }
     );
     if !large {
-        eprintln!("calibrate: note: {measured_on}");
+        super::progress::note(&format!("calibrate: note: {measured_on}"));
     }
 
     let (statement, metadata, commit) = b.migration_costs(&scratch)?;

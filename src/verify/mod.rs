@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod cleanup;
 pub mod cluster;
 pub mod locks;
+pub mod progress;
 pub mod roundtrip;
 pub mod scratch;
 pub mod script;
@@ -31,6 +32,8 @@ pub use subject::{Subject, SubjectStatement};
 pub enum VerifyError {
     #[error("cannot connect to {target}: {message}")]
     Connect { target: String, message: String },
+    #[error("invalid database URL `{url}`: {message}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")]
+    BadUrl { url: String, message: String },
     #[error("{0}")]
     Scratch(String),
     #[error("cannot start an ephemeral PostgreSQL cluster: {0}")]
@@ -46,6 +49,24 @@ pub enum VerifyError {
     Seed(String),
     #[error("{0}")]
     Input(String),
+}
+
+impl VerifyError {
+    /// The scratch server not being reachable or usable is the database's trouble; a bad URL,
+    /// migration file or base schema is the caller's.
+    pub fn class(&self) -> crate::error::ErrorClass {
+        use crate::error::ErrorClass;
+        match self {
+            VerifyError::Connect { .. }
+            | VerifyError::Scratch(_)
+            | VerifyError::Cluster(_)
+            | VerifyError::NoServerBinaries(_) => ErrorClass::Database,
+            VerifyError::BadUrl { .. }
+            | VerifyError::Script { .. }
+            | VerifyError::Seed(_)
+            | VerifyError::Input(_) => ErrorClass::Input,
+        }
+    }
 }
 
 /// The server's message for a database error (no Rust debug formatting).

@@ -14,11 +14,10 @@ use super::{db_message, CheckOutcome, StatementTrace, Verification, VerifyError}
 use crate::dialect::LockMode;
 use crate::plan::cost::{estimate_with, CostTable, TableShape, Width};
 use crate::schema::sizes::RowCounts;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use postgres::Client;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Where the scratch database lives.
 #[derive(Debug, Clone)]
@@ -177,17 +176,7 @@ fn fingerprints(
 }
 
 fn progress(total: u64) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} verify [{bar:20}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    bar
+    super::progress::bar("verify", total)
 }
 
 /// Prove `subject` on a scratch database. Errors are for not being able to run at all
@@ -205,12 +194,12 @@ pub fn verify(subject: &Subject, opts: &Options) -> Result<Verification, VerifyE
             (server, place)
         }
         (Where::Ephemeral, Some(c)) => {
-            eprintln!(
+            super::progress::note(&format!(
                 "verify: ephemeral PostgreSQL {} cluster in {} (port {})",
                 c.version,
                 c.dir.display(),
                 c.port
-            );
+            ));
             (
                 c.server(),
                 format!("ephemeral PostgreSQL {} cluster", c.version),
@@ -219,10 +208,10 @@ pub fn verify(subject: &Subject, opts: &Options) -> Result<Verification, VerifyE
         (Where::Ephemeral, None) => unreachable!("the cluster was started above"),
     };
     let scratch = ScratchDb::create(&server)?;
-    eprintln!(
+    super::progress::note(&format!(
         "verify: scratch database {} created on {}",
         scratch.name, server.display
-    );
+    ));
     let mut client = scratch.connect()?;
     let db = |e: postgres::Error| VerifyError::Scratch(db_message(&e));
     let version: String = client

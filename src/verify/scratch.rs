@@ -22,8 +22,8 @@ pub struct Server {
 impl Server {
     /// A server from a connection URL (`postgres://user:pass@host:port/db`) or key=value string.
     pub fn from_url(url: &str) -> Result<Server, VerifyError> {
-        let config = Config::from_str(url).map_err(|e| VerifyError::Connect {
-            target: redact_url(url),
+        let config = Config::from_str(url).map_err(|e| VerifyError::BadUrl {
+            url: redact_url(url),
             message: e.to_string(),
         })?;
         Ok(Server {

@@ -33,6 +33,20 @@ pub enum LiveError {
     },
 }
 
+impl LiveError {
+    /// Not reaching the server (or losing it mid-read) is the database's trouble; a bad URL or
+    /// schema name is the caller's.
+    pub fn class(&self) -> crate::error::ErrorClass {
+        use crate::error::ErrorClass;
+        match self {
+            LiveError::Connect { .. } | LiveError::Query { .. } => ErrorClass::Database,
+            LiveError::BadUrl { .. }
+            | LiveError::NoSuchSchema { .. }
+            | LiveError::Catalog { .. } => ErrorClass::Input,
+        }
+    }
+}
+
 /// The URL with its password replaced by `***` (`postgres://app:***@db:5432/app`). Also hides a
 /// `password=` query parameter, and the `password=` of a `key=value` connection string.
 /// Anything unparseable is returned without its userinfo.
