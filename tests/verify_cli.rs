@@ -269,7 +269,7 @@ fn generate_verify_adds_the_verified_section() {
     let dir = tempfile::tempdir().unwrap();
     let out = migsmith(&[
         "generate",
-        "add index on posts(slug)",
+        "add index on posts(title)",
         "--verify",
         "--verify-url",
         ADMIN_URL,
