@@ -1,5 +1,6 @@
 //! The `migsmith` binary: parse arguments, call the library, print, set the exit code.
 
+mod agent;
 mod cli;
 mod mcp;
 

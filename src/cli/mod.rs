@@ -78,6 +78,9 @@ enum Command {
     /// Serve the Model Context Protocol on stdin/stdout, for AI agents (tools: detect, schema,
     /// generate, verify, check, explain_rule).
     Mcp,
+    /// Set up AI agents: `agent install` writes the /generate-migration command file and prints
+    /// the MCP server configuration.
+    Agent(crate::agent::AgentArgs),
 }
 
 #[derive(clap::Args)]
@@ -211,6 +214,7 @@ fn run() -> i32 {
         Command::Completions(args) => (docs::completions(args), false),
         Command::Man(args) => (docs::man(args), false),
         Command::Mcp => (crate::mcp::serve(), false),
+        Command::Agent(args) => (crate::agent::run(args), false),
     };
     match result {
         Ok(()) => exit::OK,
