@@ -118,7 +118,7 @@ fn initialize(params: &Value) -> Value {
         },
         "instructions": "migsmith turns a one-line schema change into reviewed, reversible migration files. \
     Flow: `detect` (framework), `schema` (tables as migsmith sees them), `generate` with dry_run true, \
-    show the `report` to the user, and only after approval `generate` again with dry_run false; then `verify` \
+    show its `report_markdown` to the user, and only after approval `generate` again with dry_run false; then `verify` \
     the written files. On an error, read its kind and suggestions, rephrase (or pass `operations`) and retry.",
     })
 }

@@ -89,6 +89,7 @@ pub fn resolve_with(
     })
 }
 
+#[derive(Clone)]
 pub(super) struct Context {
     /// The working schema: the original with every operation so far applied.
     pub schema: Schema,

@@ -248,14 +248,11 @@ fn fk_spec(action: Option<FkAction>) -> Option<FkActionSpec> {
 impl Context {
     /// A copy of the working state with nothing recorded yet, to try an intent on.
     fn trial(&self) -> Context {
-        Context {
-            schema: self.schema.clone(),
-            original_tables: self.original_tables.clone(),
-            operations: vec![],
-            decisions: vec![],
-            already_true: vec![],
-            options: self.options,
-        }
+        let mut trial = self.clone();
+        trial.operations.clear();
+        trial.decisions.clear();
+        trial.already_true.clear();
+        trial
     }
 
     /// Resolve `intent` on a trial copy (its errors are the description's), then push the
