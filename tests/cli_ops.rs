@@ -46,23 +46,21 @@ fn json(o: &Output) -> Value {
     })
 }
 
-fn generate_json(dir: &Path, description: &str) -> Value {
+fn generate_json(dir: &Path, description: &str, extra: &[&str]) -> Value {
     let schema = saas();
-    let out = migsmith(
-        dir,
-        &[
-            "generate",
-            description,
-            "--schema",
-            &schema,
-            "--framework",
-            "sql",
-            "--dry-run",
-            "--format",
-            "json",
-        ],
-        "",
-    );
+    let mut args = vec![
+        "generate",
+        description,
+        "--schema",
+        &schema,
+        "--framework",
+        "sql",
+        "--dry-run",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let out = migsmith(dir, &args, "");
     assert_eq!(out.status.code(), Some(0), "{description}: {}", json(&out));
     json(&out)
 }
@@ -74,6 +72,8 @@ const DESCRIPTIONS: &[&str] = &[
     "create table labels with name:string color:string project:references",
     "rename column title to name in tasks",
     "change type of tasks.priority to bigint",
+    "change type of tasks.estimate_hours to integer",
+    "change type of tasks.title to integer using length(title)",
     "set default of tasks.state to 'todo'",
     "make tasks.priority not null",
     "drop table projects",
@@ -83,32 +83,61 @@ const DESCRIPTIONS: &[&str] = &[
     "remove foreign key tasks.assignee_id",
     "create enum task_kind with bug, feature",
     "backfill tasks.priority with 0 where priority is null",
+    "rename table events to activities",
+    "create enum task_kind with bug, feature and add value chore to enum task_kind",
+    "add reference to members on events on delete cascade",
+    "remove default from tasks.state",
+    "add nullable last_seen_at to members",
+];
+
+/// Large tables and other strategies: the zero-downtime forms come out the same too.
+const WITH_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "rename column title to name in tasks",
+        &["--strategy", "expand-contract"],
+    ),
+    ("make tasks.assignee_id not null", &["--rows", "1000000"]),
+    ("add unique index on members.email", &["--rows", "2000000"]),
+    (
+        "add foreign key from events.account_id to accounts.id",
+        &["--rows", "2000000"],
+    ),
+    (
+        "add status:string default 'active' not null to projects",
+        &["--rows", "5000000"],
+    ),
+    (
+        "change type of tasks.estimate_hours to integer",
+        &["--rows", "3000000"],
+    ),
 ];
 
 #[test]
 fn operations_fed_back_produce_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
     let schema = saas();
-    for description in DESCRIPTIONS {
-        let report = generate_json(dir.path(), description);
+    let cases = DESCRIPTIONS
+        .iter()
+        .map(|d| (*d, &[][..]))
+        .chain(WITH_FLAGS.iter().copied());
+    for (description, extra) in cases {
+        let report = generate_json(dir.path(), description, extra);
         let ops = serde_json::to_string(&report["operations"]).unwrap();
-        let out = migsmith(
-            dir.path(),
-            &[
-                "generate",
-                description,
-                "--ops",
-                "-",
-                "--schema",
-                &schema,
-                "--framework",
-                "sql",
-                "--dry-run",
-                "--format",
-                "json",
-            ],
-            &ops,
-        );
+        let mut args = vec![
+            "generate",
+            description,
+            "--ops",
+            "-",
+            "--schema",
+            &schema,
+            "--framework",
+            "sql",
+            "--dry-run",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = migsmith(dir.path(), &args, &ops);
         assert_eq!(out.status.code(), Some(0), "{description}: {}", json(&out));
         let again = json(&out);
         assert_eq!(again["files"], report["files"], "{description}");
@@ -121,7 +150,7 @@ fn operations_fed_back_produce_the_same_files() {
 fn a_whole_report_from_a_file_names_the_migration_by_its_description() {
     let dir = tempfile::tempdir().unwrap();
     let description = "add email_verified to members";
-    let report = generate_json(dir.path(), description);
+    let report = generate_json(dir.path(), description, &[]);
     let file = dir.path().join("report.json");
     std::fs::write(&file, report.to_string()).unwrap();
     let schema = saas();
@@ -234,6 +263,14 @@ fn a_bad_operation_fails_like_the_description_would() {
             "missing field `column`",
         ),
         ("\"add x to members\"", "found a string"),
+        (
+            "[{\"op\": \"add_index\", \"table\": \"members\", \"columns\": [\"email\"], \"predicat\": \"true\"}]",
+            "unknown field `predicat`",
+        ),
+        (
+            "[{\"op\": \"add_column\", \"table\": \"members\", \"column\": {\"name\": \"x\", \"type\": \"text\", \"nullabel\": false}}]",
+            "unknown field `nullabel` in `column`",
+        ),
     ] {
         let out = migsmith(dir.path(), &by_ops, input);
         assert_eq!(out.status.code(), Some(2), "{input}");

@@ -187,11 +187,108 @@ pub fn parse_operations(
         .enumerate()
         .map(|(i, entry)| {
             let op = entry.get("op").and_then(|o| o.as_str()).unwrap_or("?");
-            OperationInput::deserialize(entry)
-                .map_err(|e| OperationsError(format!("operations[{i}] (`{op}`): {e}")))
+            let fail = |e: String| OperationsError(format!("operations[{i}] (`{op}`): {e}"));
+            let parsed = OperationInput::deserialize(entry).map_err(|e| fail(e.to_string()))?;
+            check_fields(op, entry).map_err(fail)?;
+            Ok(parsed)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((ops, description))
+}
+
+/// The fields each operation has in the JSON contract (what it is read from, and what the
+/// output adds for the down migration), so that a misspelt field is an error, not ignored.
+fn known_fields(op: &str) -> &'static [&'static str] {
+    const INDEX: &[&str] = &[
+        "table",
+        "name",
+        "columns",
+        "unique",
+        "method",
+        "predicate",
+        "include",
+        "concurrently",
+    ];
+    const FOREIGN_KEY: &[&str] = &[
+        "table",
+        "name",
+        "columns",
+        "ref_table",
+        "ref_columns",
+        "on_delete",
+        "on_update",
+        "deferrable",
+        "initially_deferred",
+        "validated",
+    ];
+    match op {
+        "create_table" | "drop_table" => &["table", "definition"],
+        "rename_table" | "rename_column" => &["table", "from", "to"],
+        "add_column" => &["table", "column"],
+        "drop_column" => &[
+            "table",
+            "column",
+            "definition",
+            "indexes",
+            "unique_constraints",
+            "check_constraints",
+            "foreign_keys",
+        ],
+        "change_column_type" => &["table", "column", "from_type", "to_type", "using"],
+        "set_not_null" | "drop_not_null" => &["table", "column"],
+        "set_default" => &["table", "column", "default", "previous"],
+        "drop_default" => &["table", "column", "previous"],
+        "add_index" | "drop_index" => INDEX,
+        "add_foreign_key" | "drop_foreign_key" => FOREIGN_KEY,
+        "add_unique_constraint" => &["table", "name", "columns"],
+        "add_check_constraint" => &["table", "name", "expression"],
+        "drop_constraint" => &["table", "name", "definition"],
+        "backfill" => &["table", "column", "value", "condition"],
+        "create_enum" => &["name", "values"],
+        "add_enum_value" => &["name", "value", "after", "existing", "columns"],
+        _ => &[],
+    }
+}
+
+/// Fails on a field the operation (or `add_column`'s `column`) does not have.
+fn check_fields(op: &str, entry: &serde_json::Value) -> Result<(), String> {
+    const COLUMN: &[&str] = &[
+        "name",
+        "type",
+        "nullable",
+        "default",
+        "identity",
+        "serial_sequence",
+        "comment",
+    ];
+    let known = known_fields(op);
+    let unknown = |object: Option<&serde_json::Map<String, serde_json::Value>>,
+                   known: &[&str],
+                   what: &str| {
+        match object
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .find(|k| k.as_str() != "op" && !known.contains(&k.as_str()))
+        {
+            Some(k) => Err(format!(
+                "unknown field `{k}`{what}; the fields are: {}",
+                known.join(", ")
+            )),
+            None => Ok(()),
+        }
+    };
+    if known.is_empty() {
+        return Ok(());
+    }
+    unknown(entry.as_object(), known, "")?;
+    if op == "add_column" {
+        unknown(
+            entry.get("column").and_then(|c| c.as_object()),
+            COLUMN,
+            " in `column`",
+        )?;
+    }
+    Ok(())
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -317,12 +414,31 @@ impl Context {
                 column,
                 to_type,
                 using,
-            } => self.intent(&Intent::ChangeColumnType {
-                table,
-                column,
-                to_type,
-                using,
-            }),
+            } => {
+                // The `using` the output shows when none was asked for is the default one:
+                // leave it to resolve, as a description would (an explicit one is kept).
+                let current = self
+                    .schema
+                    .table(&table)
+                    .and_then(|t| t.column(&column))
+                    .map(|c| c.data_type.clone());
+                let target = super::columns::resolve_type(&self.schema, &to_type).ok();
+                let using = match (using, current, target) {
+                    (Some(u), Some(current), Some(target))
+                        if ChangeColumnType::default_using(&column, &current, &target).as_ref()
+                            == Some(&u) =>
+                    {
+                        None
+                    }
+                    (using, _, _) => using,
+                };
+                self.intent(&Intent::ChangeColumnType {
+                    table,
+                    column,
+                    to_type,
+                    using,
+                })
+            }
             I::SetNotNull { table, column } => self.intent(&Intent::SetNotNull { table, column }),
             I::DropNotNull { table, column } => {
                 self.intent(&Intent::DropNotNull { table, column })
