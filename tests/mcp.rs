@@ -267,6 +267,20 @@ fn a_full_session_lists_and_calls_every_tool() {
         .unwrap()
         .contains("the rules are"));
 
+    // Another project than the server's working directory.
+    let elsewhere = project();
+    let there = s.ok(
+        "generate",
+        json!({"description": "add archived_at to tasks", "schema": "db/schema.sql",
+               "project_dir": elsewhere.path(), "dry_run": false}),
+    );
+    let path = there["files"][0]["path"].as_str().unwrap();
+    assert!(
+        elsewhere.path().join(path).exists(),
+        "written under project_dir"
+    );
+    assert!(!dir.path().join(path).exists());
+
     let pong = s.request("ping", json!({}));
     assert_eq!(pong["result"], json!({}));
 }
