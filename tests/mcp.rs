@@ -21,7 +21,13 @@ struct Session {
 impl Session {
     /// `migsmith mcp` in `dir`, initialized.
     fn start(dir: &Path) -> Session {
+        Session::start_with(dir, &[])
+    }
+
+    /// `migsmith ARGS mcp` in `dir`, initialized.
+    fn start_with(dir: &Path, args: &[&str]) -> Session {
         let mut child = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+            .args(args)
             .arg("mcp")
             .current_dir(dir)
             .env("MIGSMITH_NOW", "2026-11-22T12:00:00Z")
@@ -323,6 +329,17 @@ fn protocol_errors_are_json_rpc_errors() {
     assert_eq!(parse["id"], Value::Null);
     // Still serving.
     assert_eq!(s.request("ping", json!({}))["result"], json!({}));
+}
+
+#[test]
+fn the_servers_config_flags_reach_the_tools() {
+    let dir = project();
+    std::fs::write(dir.path().join("migsmith.toml"), "framework = \"nope\"\n").unwrap();
+    let mut s = Session::start(dir.path());
+    let broken = s.call("detect", json!({}));
+    assert_eq!(broken["isError"], true, "migsmith.toml is read: {broken}");
+    let mut s = Session::start_with(dir.path(), &["--no-config"]);
+    assert_eq!(s.ok("detect", json!({}))["framework"], "sql");
 }
 
 #[test]

@@ -213,7 +213,7 @@ fn run() -> i32 {
         }
         Command::Completions(args) => (docs::completions(args), false),
         Command::Man(args) => (docs::man(args), false),
-        Command::Mcp => (crate::mcp::serve(), false),
+        Command::Mcp => (crate::mcp::serve(cli.global.config_flags()), false),
         Command::Agent(args) => (crate::agent::run(args), false),
     };
     match result {

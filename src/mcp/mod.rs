@@ -28,8 +28,10 @@ const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;
 const INVALID_PARAMS: i64 = -32602;
 
-/// Serve until stdin closes.
-pub fn serve() -> anyhow::Result<()> {
+/// Serve until stdin closes. `config_flags` (`--config FILE` / `--no-config`, as given to
+/// `migsmith mcp`) are passed on to every command a tool runs.
+pub fn serve(config_flags: Vec<std::ffi::OsString>) -> anyhow::Result<()> {
+    tools::set_config_flags(config_flags);
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lock().lines() {

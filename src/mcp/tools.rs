@@ -371,6 +371,13 @@ pub fn call(name: &str, arguments: &Value) -> Result<Value, String> {
     Ok(result(tool.name, run, report))
 }
 
+/// `--config FILE` / `--no-config` of the server, for every command.
+static CONFIG_FLAGS: std::sync::OnceLock<Vec<std::ffi::OsString>> = std::sync::OnceLock::new();
+
+pub fn set_config_flags(flags: Vec<std::ffi::OsString>) {
+    let _ = CONFIG_FLAGS.set(flags);
+}
+
 struct Run {
     code: Option<i32>,
     stdout: String,
@@ -381,6 +388,7 @@ struct Run {
 fn run(args: &[String], stdin: Option<&str>) -> std::io::Result<Run> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
+        .args(CONFIG_FLAGS.get().into_iter().flatten())
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(if stdin.is_some() {
