@@ -10,6 +10,7 @@ mod constraints;
 mod enums;
 mod indexes;
 pub mod names;
+mod operations;
 mod tables;
 
 use crate::intent::{ColumnSpec, Intent};
@@ -18,6 +19,10 @@ use crate::plan::PlanError;
 use crate::schema::{IndexKey, Schema, Table};
 use columns::{expression, resolve_column, resolve_type};
 use std::collections::BTreeSet;
+
+pub use operations::{
+    parse_operations, resolve_operations, ColumnInput, OperationInput, OperationsError,
+};
 
 /// Operations and the decisions taken on the user's behalf.
 #[derive(Debug, Clone)]
@@ -84,6 +89,7 @@ pub fn resolve_with(
     })
 }
 
+#[derive(Clone)]
 pub(super) struct Context {
     /// The working schema: the original with every operation so far applied.
     pub schema: Schema,
