@@ -66,27 +66,44 @@ pub fn resolve_with(
     schema: &Schema,
     options: ResolveOptions,
 ) -> Result<Resolved, PlanError> {
-    let mut cx = Context {
-        schema: schema.clone(),
-        original_tables: schema.tables.keys().cloned().collect(),
-        operations: vec![],
-        decisions: vec![],
-        already_true: vec![],
-        options,
-    };
+    let mut cx = Context::new(schema, options);
     for intent in intents {
         cx.intent(intent)?;
     }
-    if cx.operations.is_empty() && !cx.already_true.is_empty() {
-        let all: Vec<&str> = cx.already_true.iter().map(|a| a.message.as_str()).collect();
-        return Err(PlanError::NoOp(all.join("; ")));
+    cx.finish()
+}
+
+impl Context {
+    /// A context on a copy of `schema`, nothing resolved yet.
+    pub(super) fn new(schema: &Schema, options: ResolveOptions) -> Self {
+        Context {
+            schema: schema.clone(),
+            original_tables: schema.tables.keys().cloned().collect(),
+            operations: vec![],
+            decisions: vec![],
+            already_true: vec![],
+            options,
+        }
     }
-    Ok(Resolved {
-        operations: cx.operations,
-        decisions: cx.decisions,
-        already_true: cx.already_true,
-        after: cx.schema,
-    })
+
+    /// What was resolved; when every request already holds, a [`PlanError::NoOp`] naming
+    /// what makes each true.
+    pub(super) fn finish(self) -> Result<Resolved, PlanError> {
+        if self.operations.is_empty() && !self.already_true.is_empty() {
+            let all: Vec<&str> = self
+                .already_true
+                .iter()
+                .map(|a| a.message.as_str())
+                .collect();
+            return Err(PlanError::NoOp(all.join("; ")));
+        }
+        Ok(Resolved {
+            operations: self.operations,
+            decisions: self.decisions,
+            already_true: self.already_true,
+            after: self.schema,
+        })
+    }
 }
 
 #[derive(Clone)]

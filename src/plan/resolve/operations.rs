@@ -309,27 +309,11 @@ pub fn resolve_operations(
     schema: &Schema,
     options: ResolveOptions,
 ) -> Result<Resolved, PlanError> {
-    let mut cx = Context {
-        schema: schema.clone(),
-        original_tables: schema.tables.keys().cloned().collect(),
-        operations: vec![],
-        decisions: vec![],
-        already_true: vec![],
-        options,
-    };
+    let mut cx = Context::new(schema, options);
     for input in inputs {
         cx.operation(input)?;
     }
-    if cx.operations.is_empty() && !cx.already_true.is_empty() {
-        let all: Vec<&str> = cx.already_true.iter().map(|a| a.message.as_str()).collect();
-        return Err(PlanError::NoOp(all.join("; ")));
-    }
-    Ok(Resolved {
-        operations: cx.operations,
-        decisions: cx.decisions,
-        already_true: cx.already_true,
-        after: cx.schema,
-    })
+    cx.finish()
 }
 
 fn fk_spec(action: Option<FkAction>) -> Option<FkActionSpec> {
