@@ -98,6 +98,27 @@ pub fn section(text: &str, start: &str, ends: &[&str]) -> String {
     out
 }
 
+/// Notes for the schema files of a Rails app's other databases (`db/<name>_schema.rb`,
+/// `db/<name>_structure.sql`, from `config/database.yml`'s multiple databases): only the
+/// primary database's `schema.rb`/`structure.sql` is read.
+fn other_databases(db: &Path) -> Result<Vec<String>, LoadError> {
+    Ok(entries(db)?
+        .into_iter()
+        .filter_map(|p| {
+            let n = name(&p);
+            let database = n
+                .strip_suffix("_schema.rb")
+                .or_else(|| n.strip_suffix("_structure.sql"))?
+                .to_string();
+            Some(format!(
+                "{} is the schema of another database ({database}): not read; pass --schema {} to work on that one",
+                p.display(),
+                p.display()
+            ))
+        })
+        .collect())
+}
+
 /// Replay a project's migrations into a schema. Returns the schema and the files read.
 pub fn replay(
     replay: Replay,
@@ -176,14 +197,19 @@ pub fn replay(
             let db = migrations_dir.parent().unwrap_or(Path::new("db"));
             let structure = project_dir.join(db).join("structure.sql");
             let schema_rb = project_dir.join(db).join("schema.rb");
+            let others = other_databases(&project_dir.join(db))?;
             if structure.is_file() {
                 let text = read(&structure)?;
                 apply(&mut schema, structure, &text)?;
             } else if schema_rb.is_file() {
                 let text = read(&schema_rb)?;
-                let s = super::rails_schema::load(&text, &schema_rb.display().to_string())?;
+                let mut s = super::rails_schema::load(&text, &schema_rb.display().to_string())?;
+                s.notes.extend(others);
                 return Ok((s, vec![schema_rb]));
             }
+            let mut s = schema.into_schema();
+            s.notes.extend(others);
+            return Ok((s, used));
         }
         Replay::NeedsDatabase => {
             return Err(LoadError {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Measures migsmith on real Rails applications (issue 14 §1): for each git mirror given (as
+# brought here by the `fetch` tool, e.g. /work/.mirror/mastodon+mastodon/repo), extracts only
+# what detection and loading read (db/, config/, Gemfile, Gemfile.lock) at HEAD into a temp
+# dir, then runs `migsmith detect`, `migsmith schema --format json` and one
+# `migsmith generate … --dry-run` (add a nullable column to the first table), and prints one
+# line per app: app, commit, framework detected, schema source, tables/columns/indexes/foreign
+# keys loaded, notes, the time `schema` took, and the generate result (or the first error).
+#
+#   scripts/real_projects.sh /work/.mirror/*/repo
+#   MIGSMITH=target/release/migsmith scripts/real_projects.sh DIR…
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin="${MIGSMITH:-$PWD/target/debug/migsmith}"
+[ -x "$bin" ] || { echo "real_projects: build migsmith first (cargo build)" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh GIT_DIR…" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-24s %-8s %-9s %-26s %6s %7s %7s %5s %5s %7s  %s\n' \
+  app commit framework source tables columns indexes fks notes schema_s generate
+for git_dir in "$@"; do
+  app=$(basename "$(dirname "$git_dir")"); app=${app#*+}
+  dir="$work/$app"; mkdir -p "$dir"
+  paths=$(git --git-dir "$git_dir" ls-tree --name-only HEAD db config Gemfile Gemfile.lock | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  git --git-dir "$git_dir" archive HEAD $paths | tar -x -C "$dir"
+  commit=$(git --git-dir "$git_dir" rev-parse --short=8 HEAD)
+  framework=$("$bin" --no-config detect --project-dir "$dir" 2>&1 | sed -n 's/^framework: \([^ ]*\).*/\1/p')
+  start=$(date +%s.%N)
+  "$bin" --no-config schema --project-dir "$dir" --format json >"$work/$app.json" 2>"$work/$app.err"
+  end=$(date +%s.%N)
+  secs=$(echo "$end - $start" | bc)
+  table=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["tables"][0]["name"] if d.get("tables") else "")' "$work/$app.json" 2>/dev/null)
+  if [ -n "$table" ]; then
+    if err=$("$bin" --no-config generate --project-dir "$dir" --dry-run \
+      "add column migsmith_probe text to $table" 2>&1 >/dev/null); then
+      gen="ok ($table)"
+    else
+      gen="failed: $(echo "$err" | head -1 | cut -c1-100)"
+    fi
+  else
+    gen="-"
+  fi
+  python3 - "$work/$app.json" "$app" "$commit" "$framework" "$secs" "$gen" "$dir" <<'PY'
+import json, sys, os
+path, app, commit, framework, secs, gen, root = sys.argv[1:]
+d = json.load(open(path))
+db = os.path.join(root, "db")
+source = "structure.sql" if os.path.exists(os.path.join(db, "structure.sql")) else (
+    "schema.rb" if os.path.exists(os.path.join(db, "schema.rb")) else "-")
+if "error" in d:
+    msg = d["error"]["message"].replace(root + "/", "")
+    print(f"{app:24} {commit:8} {framework:9} {source:26} ERROR {msg}")
+    sys.exit()
+t = d["tables"]
+cols = sum(len(x["columns"]) for x in t)
+idx = sum(len(x.get("indexes", [])) for x in t)
+fks = sum(len(x.get("foreign_keys", [])) for x in t)
+notes = d.get("notes", [])
+print(f"{app:24} {commit:8} {framework:9} {source:26} {len(t):6} {cols:7} {idx:7} {fks:5} {len(notes):5} {float(secs):7.2f}  {gen}")
+for n in notes:
+    print(f"    note: {n.replace(root + '/', '')}")
+PY
+done
