@@ -296,3 +296,25 @@ fn qualified_tables_schemas_and_exclusion_constraints() {
     assert_eq!(t.exclusion_constraints[0].name, "no_overlap");
     assert_eq!(t.unique_constraints[0].name, "one_room");
 }
+
+#[test]
+fn hstore_and_hash_defaults() {
+    let s = schema(
+        r#"
+  create_table "gems", force: :cascade do |t|
+    t.hstore "metadata", default: {}, null: false
+    t.hstore "flags", default: { "a" => "1" }
+    t.jsonb "config", default: { "retries" => 3 }
+  end"#,
+    );
+    let t = &s.tables["gems"];
+    assert_eq!(t.columns[1].default.as_deref(), Some("''::hstore"));
+    assert_eq!(
+        t.columns[2].default.as_deref(),
+        Some("'\"a\"=>\"1\"'::hstore")
+    );
+    assert_eq!(
+        t.columns[3].default.as_deref(),
+        Some("'{\"retries\":3}'::jsonb")
+    );
+}

@@ -183,6 +183,22 @@ pub fn default_sql(v: &Val, sql_type: &str) -> Option<String> {
                 .join(",")
         )),
         Val::Hash(_) if sql_type.ends_with("[]") => literal("{}"),
+        Val::Hash(items) if sql_type == "hstore" => literal(
+            &items
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Val::Nil => "NULL".to_string(),
+                        v => format!(
+                            "\"{}\"",
+                            v.text().map_or_else(|| json(v).to_string(), str::to_string)
+                        ),
+                    };
+                    format!("\"{k}\"=>{v}")
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         Val::Hash(_) => literal(&json(v).to_string()),
         Val::Raw(r) => return (!r.is_empty()).then(|| r.clone()),
     })
