@@ -16,14 +16,16 @@ bin="${MIGSMITH:-$PWD/target/debug/migsmith}"
 [ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh GIT_DIR…" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-24s %-8s %-9s %-26s %6s %7s %7s %5s %5s %7s  %s\n' \
+printf '%-24s %-8s %-9s %-14s %6s %7s %7s %5s %5s %7s  %s\n' \
   app commit framework source tables columns indexes fks notes schema_s generate
 for git_dir in "$@"; do
   app=$(basename "$(dirname "$git_dir")"); app=${app#*+}
   dir="$work/$app"; mkdir -p "$dir"
-  paths=$(git --git-dir "$git_dir" ls-tree --name-only HEAD db config Gemfile Gemfile.lock | tr '\n' ' ')
+  paths=$(git --git-dir "$git_dir" ls-tree -r --name-only HEAD db config Gemfile Gemfile.lock |
+    grep -E '^(db/[^/]+|config/[^/]+\.(rb|yml|yml\.sample)|config/environments/.*\.rb|Gemfile(\.lock)?)$' | tr '\n' ' ')
   # shellcheck disable=SC2086
-  git --git-dir "$git_dir" archive HEAD $paths | tar -x -C "$dir"
+  # (a mirror whose large blobs are absent makes archive complain after writing these; ignored)
+  git --git-dir "$git_dir" archive HEAD $paths 2>/dev/null | tar -x -C "$dir"
   commit=$(git --git-dir "$git_dir" rev-parse --short=8 HEAD)
   framework=$("$bin" --no-config detect --project-dir "$dir" 2>&1 | sed -n 's/^framework: \([^ ]*\).*/\1/p')
   start=$(date +%s.%N)
@@ -46,18 +48,23 @@ import json, sys, os
 path, app, commit, framework, secs, gen, root = sys.argv[1:]
 d = json.load(open(path))
 db = os.path.join(root, "db")
-source = "structure.sql" if os.path.exists(os.path.join(db, "structure.sql")) else (
-    "schema.rb" if os.path.exists(os.path.join(db, "schema.rb")) else "-")
+def source_of(notes):
+    if any("structure.sql not read" in n for n in notes):
+        return "schema.rb"
+    if os.path.exists(os.path.join(db, "structure.sql")):
+        return "structure.sql"
+    return "schema.rb" if os.path.exists(os.path.join(db, "schema.rb")) else "-"
+source = source_of(d.get("notes", []) if "tables" in d else [])
 if "error" in d:
     msg = d["error"]["message"].replace(root + "/", "")
-    print(f"{app:24} {commit:8} {framework:9} {source:26} ERROR {msg}")
+    print(f"{app:24} {commit:8} {framework:9} {source:14} ERROR {msg}")
     sys.exit()
 t = d["tables"]
 cols = sum(len(x["columns"]) for x in t)
 idx = sum(len(x.get("indexes", [])) for x in t)
 fks = sum(len(x.get("foreign_keys", [])) for x in t)
 notes = d.get("notes", [])
-print(f"{app:24} {commit:8} {framework:9} {source:26} {len(t):6} {cols:7} {idx:7} {fks:5} {len(notes):5} {float(secs):7.2f}  {gen}")
+print(f"{app:24} {commit:8} {framework:9} {source:14} {len(t):6} {cols:7} {idx:7} {fks:5} {len(notes):5} {float(secs):7.2f}  {gen}")
 for n in notes:
     print(f"    note: {n.replace(root + '/', '')}")
 PY
