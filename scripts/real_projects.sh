@@ -7,13 +7,19 @@
 # line per app: app, commit, framework detected, schema source, tables/columns/indexes/foreign
 # keys loaded, notes, the time `schema` took, and the generate result (or the first error).
 #
-#   scripts/real_projects.sh /work/.mirror/*/repo
+# With --compare first, each app's db/schema.rb is also built on the local PostgreSQL (the DDL
+# ActiveRecord runs for it) and the catalog compared with what migsmith read from the file
+# (tests/real_rails.rs, full_real_apps_match_the_catalog).
+#
+#   scripts/real_projects.sh [--compare] /work/.mirror/*/repo
 #   MIGSMITH=target/release/migsmith scripts/real_projects.sh DIR…
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="${MIGSMITH:-$PWD/target/debug/migsmith}"
 [ -x "$bin" ] || { echo "real_projects: build migsmith first (cargo build)" >&2; exit 2; }
-[ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh GIT_DIR…" >&2; exit 2; }
+compare=0
+if [ "${1:-}" = --compare ]; then compare=1; shift; fi
+[ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh [--compare] GIT_DIR…" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '%-24s %-8s %-9s %-14s %6s %7s %7s %5s %5s %7s  %s\n' \
@@ -69,3 +75,9 @@ for n in notes:
     print(f"    note: {n.replace(root + '/', '')}")
 PY
 done
+if [ "$compare" = 1 ]; then
+  echo
+  echo "schema.rb built on PostgreSQL, catalog vs file:"
+  MIGSMITH_REAL_RAILS="$work" cargo test --quiet --test real_rails -- --ignored --nocapture 2>&1 |
+    grep -vE '^(running|test |$)'
+fi
