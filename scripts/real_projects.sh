@@ -22,8 +22,8 @@ if [ "${1:-}" = --compare ]; then compare=1; shift; fi
 [ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh [--compare] GIT_DIR…" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-24s %-8s %-9s %-14s %6s %7s %7s %5s %5s %7s  %s\n' \
-  app commit framework source tables columns indexes fks notes schema_s generate
+printf '%-24s %-8s %-20s %-14s %6s %7s %7s %5s %5s %7s  %s\n' \
+  app commit framework:database source tables columns indexes fks notes schema_s generate
 for git_dir in "$@"; do
   app=$(basename "$(dirname "$git_dir")"); app=${app#*+}
   dir="$work/$app"; mkdir -p "$dir"
@@ -33,13 +33,27 @@ for git_dir in "$@"; do
   # (a mirror whose large blobs are absent makes archive complain after writing these; ignored)
   git --git-dir "$git_dir" archive HEAD $paths 2>/dev/null | tar -x -C "$dir"
   commit=$(git --git-dir "$git_dir" rev-parse --short=8 HEAD)
-  framework=$("$bin" --no-config detect --project-dir "$dir" 2>&1 | sed -n 's/^framework: \([^ ]*\).*/\1/p')
+  detected=$("$bin" --no-config detect --project-dir "$dir" 2>&1)
+  framework=$(echo "$detected" | sed -n 's/^framework: \([^ ]*\).*/\1/p')
+  database=$(echo "$detected" | sed -n 's/^database: \([A-Za-z]*\).*/\1/p')
+  [ "$database" = not ] && database="?"
   start=$(date +%s.%N)
   "$bin" --no-config schema --project-dir "$dir" --format json >"$work/$app.json" 2>"$work/$app.err"
   end=$(date +%s.%N)
+  refused=""
+  if grep -q 'generates PostgreSQL only' "$work/$app.json"; then
+    # Not a PostgreSQL app: migsmith refuses to generate for it; count what its file holds.
+    refused="refused ($database app)"
+    file=db/schema.rb; [ -f "$dir/db/schema.rb" ] || file=db/structure.sql
+    start=$(date +%s.%N)
+    "$bin" --no-config schema --project-dir "$dir" --schema "$file" --format json >"$work/$app.json" 2>"$work/$app.err"
+    end=$(date +%s.%N)
+  fi
   secs=$(echo "$end - $start" | bc)
   table=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["tables"][0]["name"] if d.get("tables") else "")' "$work/$app.json" 2>/dev/null)
-  if [ -n "$table" ]; then
+  if [ -n "$refused" ]; then
+    gen=$refused
+  elif [ -n "$table" ]; then
     if err=$("$bin" --no-config generate --project-dir "$dir" --dry-run \
       "add column migsmith_probe text to $table" 2>&1 >/dev/null); then
       gen="ok ($table)"
@@ -49,7 +63,7 @@ for git_dir in "$@"; do
   else
     gen="-"
   fi
-  python3 - "$work/$app.json" "$app" "$commit" "$framework" "$secs" "$gen" "$dir" <<'PY'
+  python3 - "$work/$app.json" "$app" "$commit" "$framework:${database:-?}" "$secs" "$gen" "$dir" <<'PY'
 import json, sys, os
 path, app, commit, framework, secs, gen, root = sys.argv[1:]
 d = json.load(open(path))
@@ -63,14 +77,14 @@ def source_of(notes):
 source = source_of(d.get("notes", []) if "tables" in d else [])
 if "error" in d:
     msg = d["error"]["message"].replace(root + "/", "")
-    print(f"{app:24} {commit:8} {framework:9} {source:14} ERROR {msg}")
+    print(f"{app:24} {commit:8} {framework:20} {source:14} ERROR {msg}")
     sys.exit()
 t = d["tables"]
 cols = sum(len(x["columns"]) for x in t)
 idx = sum(len(x.get("indexes", [])) for x in t)
 fks = sum(len(x.get("foreign_keys", [])) for x in t)
 notes = d.get("notes", [])
-print(f"{app:24} {commit:8} {framework:9} {source:14} {len(t):6} {cols:7} {idx:7} {fks:5} {len(notes):5} {float(secs):7.2f}  {gen}")
+print(f"{app:24} {commit:8} {framework:20} {source:14} {len(t):6} {cols:7} {idx:7} {fks:5} {len(notes):5} {float(secs):7.2f}  {gen}")
 for n in notes:
     print(f"    note: {n.replace(root + '/', '')}")
 PY
