@@ -255,6 +255,7 @@ fn old_files_heredocs_and_unknown_statements() {
       SELECT users.email
      FROM users;
   SQL
+  add_index "user_emails", ["email"], name: "index_user_emails_on_email", unique: true
   create_virtual_table "users_fts", "fts5", ["email"]
 end
 "#;
@@ -273,7 +274,7 @@ end
     assert!(
         s.notes
             .iter()
-            .any(|n| n.contains("create_virtual_table") && n.contains("line 11")),
+            .any(|n| n.contains("create_virtual_table") && n.contains("line 12")),
         "{:?}",
         s.notes
     );
@@ -305,6 +306,7 @@ fn hstore_and_hash_defaults() {
     t.hstore "metadata", default: {}, null: false
     t.hstore "flags", default: { "a" => "1" }
     t.jsonb "config", default: { "retries" => 3 }
+    t.jsonb "capabilities", default: [], null: false
   end"#,
     );
     let t = &s.tables["gems"];
@@ -316,5 +318,6 @@ fn hstore_and_hash_defaults() {
     assert_eq!(
         t.columns[3].default.as_deref(),
         Some("'{\"retries\":3}'::jsonb")
-    );
+    ); // mastodon's `t.jsonb "capabilities", default: []`: a JSON array, not a PostgreSQL one.
+    assert_eq!(t.columns[4].default.as_deref(), Some("'[]'::jsonb"));
 }

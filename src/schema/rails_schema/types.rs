@@ -168,7 +168,10 @@ fn literal(s: &str) -> String {
 
 /// The SQL of `default:`, or None for none (`nil`, absent).
 pub fn default_sql(v: &Val, sql_type: &str) -> Option<String> {
+    let json_column = matches!(sql_type, "json" | "jsonb");
     Some(match v {
+        // `default: []` / `{}` on a json column is JSON text, not a PostgreSQL array.
+        Val::Arr(_) | Val::Hash(_) if json_column => literal(&json(v).to_string()),
         Val::Lambda(expr) => expr.clone(),
         Val::Str(s) | Val::Sym(s) => literal(s),
         Val::Num(n) => n.clone(),
