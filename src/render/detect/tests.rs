@@ -136,9 +136,17 @@ fn the_dialect_comes_from_the_config() {
     assert!(!dialect.is_postgres());
 }
 
+/// `config/database.yml`, its `.sample` copy, the Gemfile, and the (dialect, source) wanted.
+type RailsCase<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    Option<(&'a str, &'a str)>,
+);
+
 #[test]
 fn rails_database_from_erb_url_sample_copy_or_gemfile() {
-    let cases: &[(Option<&str>, Option<&str>, &str, Option<(&str, &str)>)] = &[
+    let cases: &[RailsCase] = &[
         (
             Some("development:\n  adapter: <%= ENV.fetch(\"DB_ADAPTER\") { \"postgresql\" } %>\n"),
             None,
