@@ -15,9 +15,11 @@
 //! (`column:`, `primary_key:`, `name:`, `on_delete:`, `on_update:`, `deferrable:`,
 //! `validate: false`, composite columns), `create_enum`, `create_schema`, `enable_extension`,
 //! `execute`, and scenic/fx `create_view`/`create_function`/`create_trigger` heredocs (which
-//! the interpreter notes). Unnamed constraints get ActiveRecord's hashed names. Old
+//! the interpreter notes). Unnamed constraints get ActiveRecord's hashed names; ISO 8601
+//! interval constants are written as PostgreSQL prints them (`interval`). Old
 //! `:key => value` files read the same. Anything else becomes a note. Read-only.
 
+mod interval;
 mod names;
 mod ruby;
 mod types;
@@ -152,7 +154,7 @@ fn translate(text: &str) -> Translation {
         top_level(&mut out, st, &call);
     }
     Translation {
-        sql: out.lines.join("\n") + "\n",
+        sql: interval::postgres_style(&(out.lines.join("\n") + "\n")),
         notes: out.notes,
     }
 }
