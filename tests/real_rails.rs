@@ -299,3 +299,63 @@ fn real_structure_sql_project_is_detected_loaded_and_matches_the_catalog() {
     );
     generate_and_apply(&structure, "add column probe text to feeds", &db);
 }
+
+/// rubygems.org's trimmed `schema.rb` as a Rails project, its database named through ERB in
+/// `config/database.yml`: detect, schema and generate all work from the project's files.
+#[test]
+fn real_schema_rb_project_is_detected_read_and_generates() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    for d in ["db/migrate", "config"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(root.join("Gemfile"), "gem \"rails\"\n").unwrap();
+    std::fs::write(
+        root.join("config/database.yml"),
+        "default: &default\n  adapter: <%= ENV.fetch(\"DB_ADAPTER\", \"postgresql\") %>\n  url: <%= ENV[\"DATABASE_URL\"] %>\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("rubygems_org_schema.rb"),
+        root.join("db/schema.rb"),
+    )
+    .unwrap();
+    std::fs::write(root.join("db/queue_schema.rb"), "").unwrap();
+    let out = migsmith(root, &["detect"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("framework: rails"), "{text}");
+    assert!(
+        text.contains("database: PostgreSQL (from config/database.yml)"),
+        "{text}"
+    );
+    let out = migsmith(root, &["schema"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("unique index index_organizations_on_lower_handle"),
+        "{text}"
+    );
+    assert!(text.contains("another database (queue)"), "{text}");
+    let out = migsmith(
+        root,
+        &[
+            "generate",
+            "add column probe text to organizations",
+            "--dry-run",
+        ],
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("add_column :organizations, :probe, :text"),
+        "{report}"
+    );
+}
