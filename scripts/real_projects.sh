@@ -11,17 +11,39 @@
 # ActiveRecord runs for it) and the catalog compared with what migsmith read from the file
 # (tests/real_rails.rs, full_real_apps_match_the_catalog).
 #
+# With --history N instead, every Nth past version of each repository's db/schema.rb is read.
+#
 #   scripts/real_projects.sh [--compare] /work/.mirror/*/repo
+#   scripts/real_projects.sh --history 20 /work/.mirror/*/repo
 #   MIGSMITH=target/release/migsmith scripts/real_projects.sh DIR…
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="${MIGSMITH:-$PWD/target/debug/migsmith}"
 [ -x "$bin" ] || { echo "real_projects: build migsmith first (cargo build)" >&2; exit 2; }
-compare=0
-if [ "${1:-}" = --compare ]; then compare=1; shift; fi
-[ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh [--compare] GIT_DIR…" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+compare=0
+if [ "${1:-}" = --compare ]; then compare=1; shift; fi
+if [ "${1:-}" = --history ]; then
+  # --history N: every Nth past version of each repository's db/schema.rb, read with --schema.
+  every=${2:?--history N}; shift 2
+  for git_dir in "$@"; do
+    app=$(basename "$(dirname "$git_dir")"); app=${app#*+}
+    ok=0; failed=0
+    for c in $(git --git-dir "$git_dir" log --format=%H -- db/schema.rb | awk -v n="$every" 'NR % n == 1'); do
+      git --git-dir "$git_dir" show "$c:db/schema.rb" >"$work/schema.rb" 2>/dev/null || continue
+      if out=$("$bin" --no-config schema --schema "$work/schema.rb" --format json 2>&1); then
+        ok=$((ok + 1))
+      else
+        failed=$((failed + 1))
+        echo "  $app $(git --git-dir "$git_dir" log -1 --format='%h %cs' "$c"): $(echo "$out" | head -c 200)"
+      fi
+    done
+    echo "$app: $ok versions of db/schema.rb loaded, $failed failed"
+  done
+  exit 0
+fi
+[ $# -gt 0 ] || { echo "usage: scripts/real_projects.sh [--compare] GIT_DIR…" >&2; exit 2; }
 printf '%-24s %-8s %-20s %-14s %6s %7s %7s %5s %5s %7s  %s\n' \
   app commit framework:database source tables columns indexes fks notes schema_s generate
 for git_dir in "$@"; do

@@ -71,6 +71,8 @@ struct Out {
     datetime_precision: Option<u32>,
     /// Views created so far (scenic's `create_view`): their indexes are not modelled.
     views: Vec<String>,
+    /// Tables created so far: a second `create_table … force:` replaces the first.
+    tables: std::collections::HashSet<String>,
 }
 
 impl Out {
@@ -97,6 +99,21 @@ impl Out {
         }
     }
 
+    /// Write a whole statement, or note it when PostgreSQL's grammar refuses it (a MySQL
+    /// app's view, default or index: `schema.rb` keeps whatever SQL the app's database has).
+    fn statement(&mut self, line: usize, span: usize, sql: &str) {
+        match pg_query::parse(sql, 0) {
+            Ok(_) => self.put(line, span, sql),
+            Err(e) => {
+                let head: String = sql.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+                self.note(
+                    line,
+                    format!("ignored `{head} …`: not PostgreSQL SQL ({e})"),
+                );
+            }
+        }
+    }
+
     fn note(&mut self, line: usize, what: impl std::fmt::Display) {
         self.notes.push(format!("{what} (line {line})"));
     }
@@ -108,6 +125,7 @@ fn translate(text: &str) -> Translation {
         notes: vec![],
         datetime_precision: Some(6),
         views: vec![],
+        tables: Default::default(),
     };
     let stmts = ruby::statements(text);
     let mut i = 0;
@@ -178,7 +196,7 @@ fn top_level(out: &mut Out, st: &Statement, call: &Call) {
                 Some((s, e)) => format!("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {};", q(e), q(s)),
                 None => format!("CREATE EXTENSION IF NOT EXISTS {};", q(arg(0))),
             };
-            out.put(line, span, &sql);
+            out.statement(line, span, &sql);
         }
         "create_enum" => {
             let values = call.args.get(1).map(Val::texts).unwrap_or_default();
@@ -188,10 +206,10 @@ fn top_level(out: &mut Out, st: &Statement, call: &Call) {
                 qualified(arg(0)),
                 values.join(", ")
             );
-            out.put(line, span, &sql);
+            out.statement(line, span, &sql);
         }
         "create_schema" => {
-            out.put(
+            out.statement(
                 line,
                 span,
                 &format!("CREATE SCHEMA IF NOT EXISTS {};", q(arg(0))),
@@ -204,20 +222,20 @@ fn top_level(out: &mut Out, st: &Statement, call: &Call) {
         "add_index" => {
             if let Some(cols) = call.args.get(1) {
                 let sql = index_sql(arg(0), cols, call);
-                out.put(line, span, &sql);
+                out.statement(line, span, &sql);
             }
         }
         "add_foreign_key" => {
             let sql = foreign_key_sql(arg(0), arg(1), call);
-            out.put(line, span, &sql);
+            out.statement(line, span, &sql);
         }
         "add_check_constraint" => {
             let sql = check_sql(arg(0), arg(1), call);
-            out.put(line, span, &sql);
+            out.statement(line, span, &sql);
         }
         "execute" => {
             let sql = arg(0).trim().trim_end_matches(';').to_string();
-            out.put(line, span, &format!("{sql};"));
+            out.statement(line, span, &format!("{sql};"));
         }
         "create_view" => {
             let Some(def) = call.text("sql_definition") else {
@@ -234,14 +252,14 @@ fn top_level(out: &mut Out, st: &Statement, call: &Call) {
             };
             let def = def.trim().trim_end_matches(';');
             out.views.push(arg(0).to_string());
-            out.put(
+            out.statement(
                 line,
                 span,
                 &format!("CREATE {kind} {} AS {def};", qualified(arg(0))),
             );
         }
         "create_function" | "create_trigger" => match call.text("sql_definition") {
-            Some(def) => out.put(
+            Some(def) => out.statement(
                 line,
                 span,
                 &format!("{};", def.trim().trim_end_matches(';')),
@@ -273,10 +291,28 @@ struct TableOut<'a> {
 impl TableOut<'_> {
     fn column(&mut self, out: &mut Out, line: usize, name: &str, ty: &str, c: &Call) {
         let mut def = format!("{} {ty}", q(name));
+        // An expression PostgreSQL's grammar refuses (a MySQL app's) is noted and left out.
+        let mut pg = |what: &str, expr: &str| {
+            let ok = pg_query::parse(&format!("SELECT {expr}"), 0).is_ok();
+            if !ok {
+                out.note(
+                    line,
+                    format!(
+                        "ignored the {what} of {}.{name}: not PostgreSQL SQL",
+                        self.name
+                    ),
+                );
+            }
+            ok
+        };
         if let Some(expr) = c.text("as") {
-            def.push_str(&format!(" GENERATED ALWAYS AS ({expr}) STORED"));
+            if pg("expression", expr) {
+                def.push_str(&format!(" GENERATED ALWAYS AS ({expr}) STORED"));
+            }
         } else if let Some(d) = c.opt("default").and_then(|d| types::default_sql(d, ty)) {
-            def.push_str(&format!(" DEFAULT {d}"));
+            if pg("default", &d) {
+                def.push_str(&format!(" DEFAULT {d}"));
+            }
         }
         if matches!(c.opt("null"), Some(Val::Bool(false))) {
             def.push_str(" NOT NULL");
@@ -289,7 +325,6 @@ impl TableOut<'_> {
                 literal(comment)
             ));
         }
-        let _ = out;
         self.defs.push(Def { line, sql: def });
     }
 }
@@ -363,6 +398,13 @@ fn create_table(out: &mut Out, st: &Statement, call: &Call, body: &[&Statement],
             sql: format!("PRIMARY KEY ({cols})"),
         });
     }
+    if !out.tables.insert(name.clone()) && call.has("force") {
+        out.note(
+            st.line,
+            format!("table {name} is created twice: the later create_table (force:) replaces the earlier"),
+        );
+        out.put(st.line, 1, &format!("DROP TABLE {} CASCADE;", t.quoted));
+    }
     out.put(st.line, 1, &format!("CREATE TABLE {} (", t.quoted));
     let n = t.defs.len();
     for (k, d) in t.defs.iter().enumerate() {
@@ -375,9 +417,9 @@ fn create_table(out: &mut Out, st: &Statement, call: &Call, body: &[&Statement],
     }
     for (line, span, sql) in &t.after {
         if *line > close {
-            out.put(*line, *span, sql);
+            out.statement(*line, *span, sql);
         } else {
-            out.put(close, 1, sql);
+            out.statement(close, 1, sql);
         }
     }
     let _ = end_line;

@@ -321,3 +321,53 @@ fn hstore_and_hash_defaults() {
     ); // mastodon's `t.jsonb "capabilities", default: []`: a JSON array, not a PostgreSQL one.
     assert_eq!(t.columns[4].default.as_deref(), Some("'[]'::jsonb"));
 }
+
+/// An old lobsters `schema.rb` (MySQL): a MySQL-only default and view are noted, the rest loads.
+#[test]
+fn sql_postgresql_refuses_is_noted_not_fatal() {
+    let s = schema(
+        r#"
+  create_table "story_texts", charset: "utf8mb4", force: :cascade do |t|
+    t.string "title", limit: 150, default: "", null: false
+    t.timestamp "created_at", default: -> { "current_timestamp() ON UPDATE current_timestamp()" }, null: false
+    t.index ["title"], name: "index_story_texts_on_title", type: :fulltext
+  end
+  create_view "replying_comments", sql_definition: <<-SQL
+      select `story_texts`.`title` AS `title` from `story_texts`
+  SQL"#,
+    );
+    let t = &s.tables["story_texts"];
+    assert_eq!(t.columns[2].default, None);
+    assert!(t.index("index_story_texts_on_title").is_some());
+    let notes = s.notes.join("\n");
+    assert!(
+        notes.contains("ignored the default of story_texts.created_at"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("ignored `CREATE VIEW \"replying_comments\" AS"),
+        "{notes}"
+    );
+}
+
+/// `force: :cascade` drops a table of the same name first (a bad merge once left human-essentials'
+/// schema.rb with `users` twice; Rails loads it, the later definition winning).
+#[test]
+fn a_table_created_twice_with_force_keeps_the_later_definition() {
+    let s = schema(
+        r#"
+  create_table "users", force: :cascade do |t|
+    t.string "email"
+  end
+  create_table "users", force: :cascade do |t|
+    t.string "email"
+    t.string "name"
+  end"#,
+    );
+    assert_eq!(s.tables["users"].columns.len(), 3);
+    assert!(
+        s.notes.iter().any(|n| n.contains("created twice")),
+        "{:?}",
+        s.notes
+    );
+}
