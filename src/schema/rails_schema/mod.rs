@@ -30,15 +30,25 @@ use ruby::{Call, Statement, Val};
 
 /// Load a `db/schema.rb` text.
 pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
-    let t = translate(text);
-    let mut schema = load_str(&t.sql, origin)?;
+    // Checking each statement against PostgreSQL's grammar costs a second parse, so it is
+    // done only when the whole file has a syntax error (SQL a MySQL app's file holds).
+    let t = translate(text, false);
+    let (t, schema) = match load_str(&t.sql, origin) {
+        Err(e) if e.message.contains("syntax error") => {
+            let t = translate(text, true);
+            let schema = load_str(&t.sql, origin)?;
+            (t, schema)
+        }
+        other => (t, other?),
+    };
+    let mut schema = schema;
     schema.notes.extend(t.notes);
     Ok(schema)
 }
 
 /// The DDL ActiveRecord runs for the schema, line for line.
 pub fn to_sql(text: &str) -> String {
-    translate(text).sql
+    translate(text, true).sql
 }
 
 /// A quoted identifier.
@@ -73,6 +83,8 @@ struct Out {
     views: Vec<String>,
     /// Tables created so far: a second `create_table … force:` replaces the first.
     tables: std::collections::HashSet<String>,
+    /// Check each verbatim piece of SQL against PostgreSQL's grammar (see [`load`]).
+    validate: bool,
 }
 
 impl Out {
@@ -102,6 +114,9 @@ impl Out {
     /// Write a whole statement, or note it when PostgreSQL's grammar refuses it (a MySQL
     /// app's view, default or index: `schema.rb` keeps whatever SQL the app's database has).
     fn statement(&mut self, line: usize, span: usize, sql: &str) {
+        if !self.validate {
+            return self.put(line, span, sql);
+        }
         match pg_query::parse(sql, 0) {
             Ok(_) => self.put(line, span, sql),
             Err(e) => {
@@ -119,13 +134,14 @@ impl Out {
     }
 }
 
-fn translate(text: &str) -> Translation {
+fn translate(text: &str, validate: bool) -> Translation {
     let mut out = Out {
         lines: vec![String::new(); text.lines().count()],
         notes: vec![],
         datetime_precision: Some(6),
         views: vec![],
         tables: Default::default(),
+        validate,
     };
     let stmts = ruby::statements(text);
     let mut i = 0;
@@ -293,7 +309,7 @@ impl TableOut<'_> {
         let mut def = format!("{} {ty}", q(name));
         // An expression PostgreSQL's grammar refuses (a MySQL app's) is noted and left out.
         let mut pg = |what: &str, expr: &str| {
-            let ok = pg_query::parse(&format!("SELECT {expr}"), 0).is_ok();
+            let ok = !out.validate || pg_query::parse(&format!("SELECT {expr}"), 0).is_ok();
             if !ok {
                 out.note(
                     line,
