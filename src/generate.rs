@@ -243,7 +243,12 @@ pub fn load_project_schema(
     match source {
         SchemaSource::Dump(path) => {
             let schema = load_file(&project_dir.join(path))?;
-            Ok((schema, format!("schema dump `{}`", path.display())))
+            let what = if path.extension().is_some_and(|e| e == "rb") {
+                "Rails schema"
+            } else {
+                "schema dump"
+            };
+            Ok((schema, format!("{what} `{}`", path.display())))
         }
         SchemaSource::Migrations => {
             let how = Replay::for_framework(framework);

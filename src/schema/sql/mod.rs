@@ -237,6 +237,9 @@ pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
         line: 0,
         message: format!("cannot read file: {e}"),
     })?;
+    if path.extension().is_some_and(|e| e == "rb") {
+        return super::rails_schema::load(&text, &origin);
+    }
     load_str(&text, &origin)
 }
 
