@@ -9,3 +9,6 @@
 //! becomes a note on the schema, never an error. Read-only.
 
 pub mod apps;
+pub mod graph;
+pub mod names;
+pub mod python;
