@@ -4,11 +4,83 @@
 //!
 //! `apps` finds the apps (any depth) and settings; `python` reads the Python literals a
 //! migration file is made of (not a Python parser); `graph` orders the migrations
-//! (`dependencies`, `replaces`, `swappable_dependency`); `editor` turns each operation into
-//! the SQL Django runs and feeds it to the schema's SQL interpreter. Anything not understood
+//! (`dependencies`, `replaces`, `swappable_dependency`); `editor`, `field_ops` and
+//! `constraints` turn each operation into the SQL Django runs (names from `names`, types
+//! from `fields`) and feed it to the schema's SQL interpreter. Anything not understood
 //! becomes a note on the schema, never an error. Read-only.
 
 pub mod apps;
+mod constraints;
+pub mod editor;
+mod field_ops;
+pub mod fields;
 pub mod graph;
 pub mod names;
 pub mod python;
+
+use super::Schema;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The schema Django's migrations under `root` (the directory of `manage.py`) build, with
+/// the migration files used, in the order applied.
+pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
+    let found = apps::find_apps(root);
+    let settings_files = apps::settings_files(root);
+    let texts: Vec<String> = settings_files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(root.join(f)).ok())
+        .collect();
+    let setting = |k: &str| texts.iter().find_map(|t| apps::assigned_string(t, k));
+    let user_model = setting("AUTH_USER_MODEL").unwrap_or_else(|| "auth.User".into());
+    let user_model = match user_model.split_once('.') {
+        Some((a, m)) => (a.to_string(), m.to_lowercase()),
+        None => ("auth".to_string(), "user".to_string()),
+    };
+    let use_tz = !texts.iter().any(|t| {
+        t.lines()
+            .any(|l| l.replace(' ', "").starts_with("USE_TZ=False"))
+    });
+    let class = |s: String| s.rsplit('.').next().unwrap_or(&s).to_string();
+    let default_auto_field = setting("DEFAULT_AUTO_FIELD")
+        .map(class)
+        .unwrap_or_else(|| "AutoField".into());
+    let app_auto_field: BTreeMap<String, String> = found
+        .iter()
+        .filter_map(|a| Some((a.label.clone(), class(a.default_auto_field.clone()?))))
+        .collect();
+    let migrations = graph::load_all(root, &found, &user_model.0);
+    let (ordered, notes) = graph::order(migrations);
+    let mut editor = editor::Editor::new(editor::Settings {
+        use_tz,
+        user_model,
+        default_auto_field,
+        app_auto_field,
+        texts: texts.clone(),
+    });
+    editor.notes.extend(notes);
+    let mut used = vec![];
+    for m in &ordered {
+        editor.migrate(m);
+        used.push(root.join(&m.path));
+    }
+    (editor.finish(), used)
+}
+
+/// The directory Django runs from for a migrations directory: the nearest ancestor (up to
+/// `project_dir`) holding `manage.py`, else `project_dir`.
+pub fn project_root(project_dir: &Path, migrations_dir: &Path) -> PathBuf {
+    let start = project_dir.join(migrations_dir);
+    for dir in start.ancestors() {
+        if dir.join("manage.py").is_file() {
+            return dir.to_path_buf();
+        }
+        if dir == project_dir {
+            break;
+        }
+    }
+    project_dir.to_path_buf()
+}
+
+#[cfg(test)]
+mod test;
