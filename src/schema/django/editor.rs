@@ -9,7 +9,7 @@ use super::names;
 use super::python::{Call, Value};
 use crate::schema::sql::Interpreter;
 use crate::schema::Schema;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Project settings the replay depends on.
 pub struct Settings {
@@ -53,6 +53,8 @@ pub struct Editor {
     /// Statements Django defers to the end of the migration (indexes and foreign keys of new
     /// tables and columns); renames before then carry over to them, names included.
     deferred: Vec<Deferred>,
+    /// Field classes typed by guess: the fields, the types given.
+    guessed: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>,
 }
 
 /// A deferred statement, named when it runs (Django's `IndexName`/`ForeignKeyName`).
@@ -104,6 +106,7 @@ impl Editor {
             origin: String::new(),
             run_python: BTreeMap::new(),
             deferred: vec![],
+            guessed: BTreeMap::new(),
         }
     }
 
@@ -252,6 +255,19 @@ impl Editor {
                 per.join(", ")
             ));
         }
+        for (class, (fields, types)) in &self.guessed {
+            let types: Vec<&str> = types.iter().map(String::as_str).collect();
+            let mut some: Vec<&str> = fields.iter().map(String::as_str).take(3).collect();
+            if fields.len() > 3 {
+                some.push("…");
+            }
+            self.notes.push(format!(
+                "field class `{class}` is not one migsmith knows: its {} field(s) ({}) are typed {} from the class name or max_length",
+                fields.len(),
+                some.join(", "),
+                types.join("/")
+            ));
+        }
         let mut schema = self.interp.into_schema();
         schema.notes.extend(self.notes);
         schema
@@ -267,7 +283,10 @@ impl Editor {
             return;
         }
         if let Err(e) = self.interp.apply(sql, &self.origin) {
-            let first = sql.lines().next().unwrap_or_default();
+            let first = sql
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default();
             let first: String = first.chars().take(120).collect();
             self.notes.push(format!(
                 "{}: not applied: {first}: {}",
@@ -303,11 +322,9 @@ impl Editor {
         };
         let mut f = fields::field(name, call, (&model.0, &model.1), &t);
         if let Some(g) = &f.guessed {
-            let g = g.clone();
-            self.note(format!(
-                "field {}.{name}: unknown field class `{g}`, typed {}",
-                model.1, f.sql_type
-            ));
+            let e = self.guessed.entry(g.clone()).or_default();
+            e.0.insert(format!("{}.{name}", model.1));
+            e.1.insert(f.sql_type.clone());
         }
         if let Kind::ForeignKey { to, to_field, .. } = &f.kind {
             let (to, to_field) = (to.clone(), to_field.clone());
@@ -457,12 +474,9 @@ impl Editor {
         };
         let to = to.clone();
         let (from_col, to_col) = Self::through_columns(model, &to);
-        let auto = self
-            .settings
-            .app_auto_field
-            .get(&model.0)
-            .unwrap_or(&self.settings.default_auto_field)
-            .clone();
+        // Migrations build through models in a state without the apps' configs, so their id
+        // is `DEFAULT_AUTO_FIELD`'s, whatever the app's `default_auto_field`.
+        let auto = self.settings.default_auto_field.clone();
         let id_type = match auto.as_str() {
             "BigAutoField" => "bigint",
             "SmallAutoField" => "smallint",

@@ -171,7 +171,9 @@ impl Editor {
         }
         if fields::like_opclass(old).is_some() && fields::like_opclass(new).is_none() {
             let n = names::index_name(table, &[&old.column], "_like");
-            self.exec(&format!("DROP INDEX IF EXISTS {};", q(&n)));
+            if self.table_of(table).is_some_and(|t| t.index(&n).is_some()) {
+                self.exec(&format!("DROP INDEX {};", q(&n)));
+            }
         }
         if plain_index(old) && !plain_index(new) {
             self.drop_plain_indexes(table, &old.column);

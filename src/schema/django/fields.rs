@@ -179,7 +179,7 @@ pub fn field(name: &str, call: &Call, from: (&str, &str), t: &Typing) -> Field {
             let inner = base.map(|b| field(name, b, from, t).sql_type);
             f.sql_type = format!("{}[]", inner.unwrap_or_else(|| "text".into()));
         }
-        "ForeignKey" | "OneToOneField" | "ParentalKey" => {
+        c if c.ends_with("ForeignKey") || c.ends_with("OneToOneField") || c == "ParentalKey" => {
             let to = call
                 .arg("to", 0)
                 .and_then(|v| model_ref(v, from, t))
@@ -190,12 +190,20 @@ pub fn field(name: &str, call: &Call, from: (&str, &str), t: &Typing) -> Field {
                 constraint: call.flag("db_constraint", true),
             };
             f.column = format!("{name}_id");
-            if class == "OneToOneField" {
+            if class.ends_with("OneToOneField") {
                 f.unique = true;
             }
             f.db_index = call.flag("db_index", true);
         }
-        "ManyToManyField" | "ParentalManyToManyField" => {
+        // django-taggit's manager is a relation through its own model: no column, no table.
+        "TaggableManager" => {
+            f.kind = Kind::ManyToMany {
+                to: ("taggit".into(), "tag".into()),
+                through: false,
+                db_table: None,
+            };
+        }
+        c if c.ends_with("ManyToManyField") => {
             let to = call
                 .arg("to", 0)
                 .and_then(|v| model_ref(v, from, t))
@@ -206,6 +214,15 @@ pub fn field(name: &str, call: &Call, from: (&str, &str), t: &Typing) -> Field {
                 db_table: call.str("db_table", usize::MAX).map(str::to_string),
             };
         }
+        // Common third-party fields, by what they store.
+        "CountryField" if !call.flag("multiple", false) => {
+            f.sql_type = varchar(max_length.or(Some(2)))
+        }
+        "PhoneNumberField" => f.sql_type = varchar(max_length.or(Some(128))),
+        "TimeZoneField" => f.sql_type = varchar(max_length.or(Some(63))),
+        "MACAddressField" => f.sql_type = "macaddr".into(),
+        "ASNField" => f.sql_type = "bigint".into(),
+        "RichTextField" | "MarkdownField" | "HTMLField" => f.sql_type = "text".into(),
         other => {
             f.guessed = Some(call.func.clone());
             f.sql_type = if other.ends_with("JSONField") || other == "StreamField" {

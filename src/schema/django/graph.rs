@@ -63,7 +63,10 @@ pub fn read(app: &str, path: PathBuf, text: &str, user_app: &str) -> Migration {
             })
             .unwrap_or_default()
     };
-    let operations = src.assignment("Migration", "operations");
+    let mut operations = src.assignment("Migration", "operations");
+    if let Some(ops) = operations.as_mut() {
+        src.resolve(ops, 0);
+    }
     Migration {
         app: app.to_string(),
         name,

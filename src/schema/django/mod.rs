@@ -11,6 +11,7 @@
 
 pub mod apps;
 mod constraints;
+pub mod contrib;
 pub mod editor;
 mod field_ops;
 pub mod fields;
@@ -50,7 +51,21 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
         .filter_map(|a| Some((a.label.clone(), class(a.default_auto_field.clone()?))))
         .collect();
     let migrations = graph::load_all(root, &found, &user_model.0);
-    let (ordered, notes) = graph::order(migrations);
+    let labels: std::collections::BTreeSet<&str> = found.iter().map(|a| a.label.as_str()).collect();
+    let missing: std::collections::BTreeSet<String> = migrations
+        .iter()
+        .flat_map(|m| m.dependencies.iter().map(|d| d.0.clone()))
+        .filter(|a| !labels.contains(a.as_str()))
+        .collect();
+    let mut contrib = contrib::Contrib::new(&missing, &user_model, &default_auto_field);
+    let (ordered, mut notes) = graph::order(migrations);
+    // Django's own apps are loaded from `contrib`, not left out.
+    notes.retain(|n| {
+        !contrib::APPS
+            .iter()
+            .any(|a| n.starts_with(&format!("app `{a}` ")))
+    });
+    let user = user_model.clone();
     let mut editor = editor::Editor::new(editor::Settings {
         use_tz,
         user_model,
@@ -59,9 +74,11 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
         texts: texts.clone(),
     });
     editor.notes.extend(notes);
+    contrib.start(&mut editor);
     let mut used = vec![];
     for m in &ordered {
         editor.migrate(m);
+        contrib.after_migration(&mut editor, &user);
         used.push(root.join(&m.path));
     }
     (editor.finish(), used)

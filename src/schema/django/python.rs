@@ -267,6 +267,58 @@ impl<'s> Source<'s> {
             .toks
             .iter()
             .position(|t| t.tok == Tok::Name(after.into()))?;
+        self.assignment_from(start, name)
+    }
+
+    /// The value of the first `name = …` at bracket depth zero anywhere in the file (a module
+    /// constant or class attribute an operation refers to by name).
+    pub fn global(&self, name: &str) -> Option<Value> {
+        self.assignment_from(0, name)
+    }
+
+    /// `value` with bare names (`state_operations`, `SQL`) replaced by what the file assigns
+    /// to them, a few levels deep.
+    pub fn resolve(&self, value: &mut Value, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        match value {
+            Value::Name(n) if !n.contains('.') => {
+                if let Some(mut v) = self.global(n) {
+                    if v != Value::Name(n.clone()) {
+                        self.resolve(&mut v, depth + 1);
+                        *value = v;
+                    }
+                }
+            }
+            Value::Call(c) => {
+                for a in &mut c.args {
+                    self.resolve(a, depth);
+                }
+                for (_, v) in &mut c.kwargs {
+                    self.resolve(v, depth);
+                }
+                if c.func == "__add__" {
+                    if let Some(sum) = add(&c.args) {
+                        *value = sum;
+                    }
+                }
+            }
+            Value::List(items) | Value::Tuple(items) => {
+                for i in items {
+                    self.resolve(i, depth);
+                }
+            }
+            Value::Dict(pairs) => {
+                for (_, v) in pairs {
+                    self.resolve(v, depth);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn assignment_from(&self, start: usize, name: &str) -> Option<Value> {
         let mut depth = 0i32;
         let mut i = start;
         while i + 1 < self.toks.len() {
@@ -289,6 +341,17 @@ impl<'s> Source<'s> {
             i += 1;
         }
         None
+    }
+}
+
+/// `a + b` of two lists (or tuples) or two strings.
+fn add(args: &[Value]) -> Option<Value> {
+    match args {
+        [Value::Str(a), Value::Str(b)] => Some(Value::Str(format!("{a}{b}"))),
+        [a @ (Value::List(_) | Value::Tuple(_)), b @ (Value::List(_) | Value::Tuple(_))] => {
+            Some(Value::List([a.items(), b.items()].concat()))
+        }
+        _ => None,
     }
 }
 
@@ -330,10 +393,20 @@ impl Parser<'_> {
     /// An expression: a primary; followed by an operator, the whole is [`Value::Other`].
     fn expr(&mut self) -> Value {
         let start = self.pos;
-        let first = self.primary();
+        let mut first = self.primary();
         let mut other = false;
         loop {
             match self.peek().map(|t| &t.tok) {
+                // `a + b`: kept as a sum, which `Source::resolve` joins once names are known.
+                Some(Tok::Op(o)) if o == "+" && !other => {
+                    self.pos += 1;
+                    let rhs = self.primary();
+                    first = Value::Call(Call {
+                        func: "__add__".into(),
+                        args: vec![first, rhs],
+                        kwargs: vec![],
+                    });
+                }
                 Some(Tok::Op(o))
                     if matches!(
                         o.as_str(),
@@ -641,5 +714,18 @@ mod test {
         let ops = s.assignment("Migration", "operations").unwrap();
         assert_eq!(ops.items()[0].as_call().unwrap().name(), "RunPython");
         assert!(s.assignment("Migration", "replaces").is_none());
+    }
+
+    #[test]
+    fn operations_built_from_module_lists_are_resolved() {
+        let src = "A = [migrations.RunSQL(SQL)]\nSQL = 'CREATE TABLE t ()'\nB = (migrations.RunPython(f),)\nclass Migration(migrations.Migration):\n    operations = A + B\n";
+        let s = Source::new(src);
+        let mut ops = s.assignment("Migration", "operations").unwrap();
+        s.resolve(&mut ops, 0);
+        let items = ops.items();
+        assert_eq!(items.len(), 2);
+        let sql = items[0].as_call().unwrap();
+        assert_eq!(sql.args[0], Value::Str("CREATE TABLE t ()".into()));
+        assert_eq!(items[1].as_call().unwrap().name(), "RunPython");
     }
 }
