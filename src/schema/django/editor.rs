@@ -551,7 +551,8 @@ impl Editor {
         };
         match c.name() {
             "CreateModel" => self.create_model(c),
-            "DeleteModel" => self.delete_model(c),
+            // (`DeleteModelIfExists`: Wagtail's.)
+            "DeleteModel" | "DeleteModelIfExists" => self.delete_model(c),
             "RenameModel" => self.rename_model(c),
             "AlterModelTable" => self.alter_model_table(c),
             "AddField" => self.add_field(c),

@@ -116,7 +116,8 @@ impl Editor {
         if let (Some(a), Some(b)) = (old_through, self.through_table(&key, new, &after)) {
             self.rename_table(&a, &b);
         } else if !matches!(after.kind, Kind::ManyToMany { .. }) {
-            self.rename_column(&table, &before.column, &after.column);
+            // Django's `_alter_field`: the column is renamed, its foreign key remade.
+            self.alter_column(&table, &before, &after);
         }
     }
 
@@ -162,8 +163,18 @@ impl Editor {
     /// What Django's `_alter_field` runs on PostgreSQL between two column definitions.
     fn alter_column(&mut self, table: &str, old: &Field, new: &Field) {
         let t = q(table);
-        let fk_changed = old.kind != new.kind;
-        if fk_changed && matches!(old.kind, Kind::ForeignKey { .. }) {
+        // Django drops a foreign key whenever its field changes, and makes it again after.
+        let fk = |f: &Field| {
+            matches!(
+                f.kind,
+                Kind::ForeignKey {
+                    constraint: true,
+                    ..
+                }
+            )
+        };
+        let fk_dropped = fk(old) && old != new;
+        if fk_dropped {
             self.drop_fks(table, &old.column);
         }
         if old.unique && !new.unique && !old.primary_key {
@@ -239,7 +250,7 @@ impl Editor {
                 self.exec(&format!("CREATE INDEX {} ON {t} ({col} {ops});", q(&n)));
             }
         }
-        if fk_changed && matches!(new.kind, Kind::ForeignKey { .. }) {
+        if fk(new) && (fk_dropped || !fk(old)) {
             let mut fk_only = new.clone();
             fk_only.db_index = false;
             fk_only.unique = false;

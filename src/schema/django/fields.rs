@@ -77,6 +77,11 @@ pub fn model_ref(v: &Value, from: (&str, &str), t: &Typing) -> Option<(String, S
             let key = n.strip_prefix("settings.")?;
             (t.setting)(key).map(|s| split(&s))
         }
+        // `swapper.get_model_name("app", "Model")` (swappable models, as Wagtail's).
+        Value::Call(c) if c.name() == "get_model_name" => match c.args.as_slice() {
+            [Value::Str(a), Value::Str(m)] => Some((a.clone(), m.to_lowercase())),
+            _ => None,
+        },
         // Wagtail's swappable models.
         Value::Call(c) if c.name() == "get_image_model_string" => {
             Some(("wagtailimages".into(), "image".into()))
@@ -229,6 +234,8 @@ pub fn field(name: &str, call: &Call, from: (&str, &str), t: &Typing) -> Field {
                 "jsonb".into()
             } else if other.ends_with("TextField") {
                 "text".into()
+            } else if other.ends_with("ImageField") || other.ends_with("FileField") {
+                varchar(max_length.or(Some(100)))
             } else if other.ends_with("CharField") || max_length.is_some() {
                 varchar(max_length)
             } else if other.ends_with("BooleanField") {

@@ -57,6 +57,19 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
         .flat_map(|m| m.dependencies.iter().map(|d| d.0.clone()))
         .filter(|a| !labels.contains(a.as_str()))
         .collect();
+    // Django's own apps the settings install count as well, depended on or not.
+    let mut missing = missing;
+    for app in contrib::APPS {
+        let installed = format!("django.contrib.{app}\"");
+        let installed_sq = format!("django.contrib.{app}'");
+        if texts
+            .iter()
+            .any(|t| t.contains(&installed) || t.contains(&installed_sq))
+            && !labels.contains(app)
+        {
+            missing.insert(app.to_string());
+        }
+    }
     let mut contrib = contrib::Contrib::new(&missing, &user_model, &default_auto_field);
     let (ordered, mut notes) = graph::order(migrations);
     // Django's own apps are loaded from `contrib`, not left out.

@@ -432,11 +432,12 @@ impl Parser<'_> {
                     other = true;
                     self.primary();
                 }
+                // A keyword starting a line is the next statement (`else:`), not more of this.
                 Some(Tok::Name(n))
                     if matches!(
                         n.as_str(),
                         "if" | "else" | "and" | "or" | "for" | "in" | "not" | "is"
-                    ) =>
+                    ) && !self.at_line_start() =>
                 {
                     self.pos += 1;
                     other = true;
@@ -450,6 +451,14 @@ impl Parser<'_> {
         } else {
             first
         }
+    }
+
+    /// Whether the next token is the first of its line.
+    fn at_line_start(&self) -> bool {
+        let Some(t) = self.peek() else { return false };
+        self.src[..t.start]
+            .trim_end_matches([' ', '\t'])
+            .ends_with('\n')
     }
 
     fn text(&self, start: usize) -> String {
@@ -714,6 +723,16 @@ mod test {
         let ops = s.assignment("Migration", "operations").unwrap();
         assert_eq!(ops.items()[0].as_call().unwrap().name(), "RunPython");
         assert!(s.assignment("Migration", "replaces").is_none());
+    }
+
+    /// Regression: `operations = [...]` under `if connection.vendor == "postgresql":` was read
+    /// as a ternary with the `else:` that follows, and lost.
+    #[test]
+    fn an_else_on_the_next_line_ends_the_value() {
+        let src = "class Migration(migrations.Migration):\n    if connection.vendor == 'postgresql':\n        operations = [\n            migrations.RunSQL('SELECT 1'),\n        ]\n    else:\n        operations = []\n";
+        let s = Source::new(src);
+        let v = s.assignment("Migration", "operations").unwrap();
+        assert_eq!(v.items().len(), 1, "{v:?}");
     }
 
     #[test]
