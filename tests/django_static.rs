@@ -84,3 +84,53 @@ fn static_read_equals_what_django_migrate_builds() {
         assert_eq!(actual, expected, "table {k}");
     }
 }
+
+/// Real migrations, trimmed: Wagtail's `wagtailembeds` app (BSD-3-Clause; attribution in
+/// `tests/fixtures/django/real/README.md`) — nine migrations with a RunPython, an
+/// `AlterUniqueTogether` removal and unique/indexed fields added later. The expected table is
+/// what `manage.py migrate` of Wagtail 8.0.1 builds on PostgreSQL 15.
+#[test]
+fn trimmed_real_wagtail_embeds_reads_as_django_builds_it() {
+    let root = repo().join("tests/fixtures/django/real/wagtail");
+    let (schema, used) = migsmith::schema::django::load(&root);
+    assert_eq!(used.len(), 9);
+    let keys: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["wagtailembeds_embed"]);
+    let t = &schema.tables["wagtailembeds_embed"];
+    let cols: Vec<(&str, &str, bool)> = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.data_type.as_str(), c.nullable))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("id", "integer", false),
+            ("url", "text", false),
+            ("max_width", "smallint", true),
+            ("type", "varchar(10)", false),
+            ("html", "text", false),
+            ("title", "text", false),
+            ("author_name", "text", false),
+            ("provider_name", "text", false),
+            ("thumbnail_url", "text", false),
+            ("width", "integer", true),
+            ("height", "integer", true),
+            ("last_updated", "timestamptz", false),
+            ("hash", "varchar(32)", false),
+            ("cache_until", "timestamptz", true),
+        ]
+    );
+    assert!(t.columns[0].identity.is_some());
+    let uniques: Vec<&str> = t.unique_constraints.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(uniques, ["wagtailembeds_embed_hash_c9bd8c9a_uniq"]);
+    let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(
+        indexes,
+        [
+            "wagtailembeds_embed_cache_until_26c94bb0",
+            "wagtailembeds_embed_hash_c9bd8c9a_like"
+        ]
+    );
+    assert!(schema.notes.iter().any(|n| n.contains("RunPython")));
+}
