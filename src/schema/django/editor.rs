@@ -342,18 +342,23 @@ impl Editor {
         to: &ModelKey,
         to_field: Option<&str>,
     ) -> Option<(String, String, String)> {
-        let Some(m) = self.models.get(to).cloned() else {
+        let Some(m) = self.models.get(to) else {
             return CONTRIB
                 .iter()
                 .find(|(a, n, _)| *a == to.0 && *n == to.1)
                 .map(|(_, _, t)| (t.to_string(), "id".into(), "integer".into()));
         };
-        let (name, call) = m.fields.iter().find(|(n, c)| match to_field {
-            Some(tf) => n == tf,
-            None => c.flag("primary_key", false),
-        })?;
-        let f = self.field(to, name, call);
-        Some((m.table.clone(), f.column, f.sql_type))
+        let table = m.table.clone();
+        let (name, call) = m
+            .fields
+            .iter()
+            .find(|(n, c)| match to_field {
+                Some(tf) => n == tf,
+                None => c.flag("primary_key", false),
+            })
+            .cloned()?;
+        let f = self.field(to, &name, &call);
+        Some((table, f.column, f.sql_type))
     }
 
     /// The target's table for a foreign key constraint, when it is a table in the schema.
