@@ -349,7 +349,12 @@ impl Editor {
 
     pub(super) fn run_sql(&mut self, c: &Call) {
         let mut statements = vec![];
-        collect_sql(c.arg("sql", 0), &mut statements);
+        let sql = c.arg("sql", 0);
+        collect_sql(sql, &mut statements);
+        let noop = matches!(sql, Some(Value::Name(n)) if n.ends_with("noop"));
+        if statements.is_empty() && !noop && sql.is_some() {
+            self.note("RunSQL whose SQL is computed in Python: not applied");
+        }
         for s in statements {
             self.exec(&s);
         }

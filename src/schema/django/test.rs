@@ -104,3 +104,57 @@ fn columns_types_and_names_are_djangos() {
         schema.notes
     );
 }
+
+/// Django's own apps with the stock user model: `auth_user` exists, the project's foreign key
+/// to `settings.AUTH_USER_MODEL` references it, and a RunSQL built in Python is a note.
+#[test]
+fn stock_user_model_and_admin_come_from_django_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    let write = |p: &str, t: &str| {
+        let p = r.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    write(
+        "manage.py",
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n",
+    );
+    write(
+        "site/settings.py",
+        "INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', 'notes']\n",
+    );
+    write(
+        "notes/migrations/0001_initial.py",
+        "from django.db import migrations, models\nfrom django.conf import settings\n\nclass Migration(migrations.Migration):\n    dependencies = [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]\n    operations = [\n        migrations.CreateModel(name='Note', fields=[\n            ('id', models.AutoField(primary_key=True, serialize=False)),\n            ('author', models.ForeignKey(on_delete=models.CASCADE, to=settings.AUTH_USER_MODEL)),\n        ]),\n        migrations.RunSQL(make_sql()),\n    ]\n",
+    );
+    let (schema, _) = load(r);
+    for t in [
+        "auth_user",
+        "auth_user_groups",
+        "django_admin_log",
+        "django_content_type",
+    ] {
+        assert!(
+            schema.tables.contains_key(t),
+            "{t}: {:?}",
+            schema.tables.keys()
+        );
+    }
+    let note = &schema.tables["notes_note"];
+    assert_eq!(note.columns[1].data_type, "integer");
+    assert_eq!(note.foreign_keys[0].ref_table, "auth_user");
+    // md5("notes_note" "author_id")[:8] = e9645357, as Django's names_digest computes it.
+    assert_eq!(
+        note.foreign_keys[0].name,
+        "notes_note_author_id_e9645357_fk_auth_user_id"
+    );
+    assert!(
+        schema
+            .notes
+            .iter()
+            .any(|n| n.contains("computed in Python")),
+        "{:?}",
+        schema.notes
+    );
+}
