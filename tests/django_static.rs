@@ -122,7 +122,11 @@ fn trimmed_real_wagtail_embeds_reads_as_django_builds_it() {
         ]
     );
     assert!(t.columns[0].identity.is_some());
-    let uniques: Vec<&str> = t.unique_constraints.iter().map(|u| u.name.as_str()).collect();
+    let uniques: Vec<&str> = t
+        .unique_constraints
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
     assert_eq!(uniques, ["wagtailembeds_embed_hash_c9bd8c9a_uniq"]);
     let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(
