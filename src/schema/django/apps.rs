@@ -31,7 +31,6 @@ const SKIP: &[&str] = &[
     "docs",
     "static",
     "templates",
-    "frontend",
     "tests",
     "test",
     "testing",
