@@ -2,9 +2,10 @@
 //! dump: the SQL-file frameworks' migrations replayed in the order their tool applies them
 //! (Flyway, golang-migrate, sqlx, raw SQL, dbmate and goose up sections, diesel, Prisma), a
 //! Prisma `schema.prisma` (`prisma_schema`) when it has no migrations, and Rails'
-//! `db/structure.sql` or `db/schema.rb` (`rails_schema`). Code frameworks (Django, Sequelize,
-//! TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not run: they get
-//! an error that says to pass `--database-url` or `--schema`. Read-only.
+//! `db/structure.sql` or `db/schema.rb` (`rails_schema`), and Django's migration files read
+//! statically across every app of the project (`django`). The other code frameworks
+//! (Sequelize, TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not
+//! run: they get an error that says to pass `--database-url` or `--schema`. Read-only.
 
 use super::sql::{Interpreter, LoadError};
 use super::Schema;
@@ -28,6 +29,9 @@ pub enum Replay {
     Prisma,
     /// `db/structure.sql`, else `db/schema.rb`.
     Rails,
+    /// Every app's migration files under the directory of `manage.py`, read statically in
+    /// Django's dependency order.
+    Django,
     /// No way to read the schema from the files.
     NeedsDatabase,
 }
@@ -43,6 +47,7 @@ impl Replay {
             "diesel" => Replay::Diesel,
             "prisma" => Replay::Prisma,
             "rails" => Replay::Rails,
+            "django" => Replay::Django,
             _ => Replay::NeedsDatabase,
         }
     }
@@ -257,6 +262,10 @@ pub fn replay(
             s.notes.extend(others);
             return Ok((s, used));
         }
+        Replay::Django => {
+            let root = super::django::project_root(project_dir, migrations_dir);
+            return Ok(super::django::load(&root));
+        }
         Replay::NeedsDatabase => {
             return Err(LoadError {
                 origin: migrations_dir.display().to_string(),
@@ -286,7 +295,7 @@ mod test {
     #[test]
     fn code_frameworks_ask_for_a_database() {
         let dir = tempfile::tempdir().unwrap();
-        let e = replay(Replay::NeedsDatabase, dir.path(), Path::new("m"), "django").unwrap_err();
+        let e = replay(Replay::NeedsDatabase, dir.path(), Path::new("m"), "knex").unwrap_err();
         assert!(e.message.contains("--database-url"), "{e}");
         assert!(e.message.contains("--schema"), "{e}");
     }

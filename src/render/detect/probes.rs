@@ -251,38 +251,34 @@ fn prisma(r: &Root) -> Option<Found> {
 }
 
 fn django(r: &Root) -> Option<Found> {
+    use crate::schema::django::apps;
     if !r.exists("manage.py") {
         return None;
     }
-    let apps: Vec<String> = r
-        .list("")
-        .into_iter()
-        .filter(|app| {
-            r.list(&format!("{app}/migrations"))
-                .iter()
-                .any(|n| n.starts_with("0001_") && n.ends_with(".py"))
-        })
-        .collect();
+    // Apps at any depth: `blog/migrations/`, `<pkg>/<app>/migrations/`, `src/<pkg>/…`.
+    let found = apps::find_apps(&r.abs);
+    let app = found.first()?;
     let mut ev = vec![r.show("manage.py")];
-    let app = apps.first()?;
-    ev.extend(apps.iter().map(|a| r.show(&format!("{a}/migrations/"))));
-    let settings = r
-        .list("")
-        .into_iter()
-        .map(|d| format!("{d}/settings.py"))
-        .find(|p| r.exists(p));
-    let dialect = settings.as_ref().and_then(|s| {
-        r.read(s).and_then(|t| {
-            t.lines()
-                .find(|l| l.contains("ENGINE"))
-                .and_then(dialect_in)
-        })
+    ev.extend(
+        found
+            .iter()
+            .map(|a| r.show(&format!("{}/", a.migrations_dir.to_string_lossy()))),
+    );
+    // The settings module manage.py names (a `settings/` package's `base.py`… too), else any
+    // `settings.py`; the first line naming a database ENGINE (or a database URL) says which.
+    let settings = apps::settings_files(&r.abs);
+    let dialect = settings.iter().find_map(|s| {
+        let text = r.read(&s.to_string_lossy())?;
+        let line = text
+            .lines()
+            .find(|l| l.contains("ENGINE"))
+            .or_else(|| text.lines().find(|l| l.contains("://")))?;
+        Some((dialect_in(line)?, s.to_string_lossy().into_owned()))
     });
-    let dir = format!("{app}/migrations");
-    let dialect = settings.and_then(|s| r.dialect(dialect, &s));
+    let dialect = dialect.and_then(|(d, s)| r.dialect(Some(d), &s));
     Some(Found {
         evidence: ev,
-        migrations_dir: PathBuf::from(dir),
+        migrations_dir: app.migrations_dir.clone(),
         dialect,
     })
 }

@@ -196,3 +196,43 @@ fn rails_database_from_erb_url_sample_copy_or_gemfile() {
         assert_eq!(got, want, "{yml:?} {sample:?} {gemfile:?}");
     }
 }
+
+/// Regression: a project with `manage.py` at the root and its apps inside a package
+/// (`<pkg>/<app>/migrations/`, settings in `<pkg>/settings/base.py`) was not seen as Django.
+#[test]
+fn django_apps_inside_a_package_are_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    let write = |p: &str, t: &str| {
+        let p = r.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    write(
+        "manage.py",
+        "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings.dev\")\n",
+    );
+    write("proj/settings/__init__.py", "");
+    write("proj/settings/dev.py", "from .base import *\n");
+    write(
+        "proj/settings/base.py",
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
+    );
+    write(
+        "proj/shop/migrations/0001_initial.py",
+        "from django.db import migrations\n",
+    );
+    let d = detect(r, None, KNOWN, |n| PathBuf::from(n)).unwrap();
+    assert_eq!(d.framework, "django");
+    assert_eq!(d.migrations_dir, PathBuf::from("proj/shop/migrations"));
+    let dialect = d.dialect.unwrap();
+    assert_eq!(
+        (dialect.name, dialect.source.as_str()),
+        ("postgresql", "proj/settings/base.py")
+    );
+    assert!(
+        d.evidence.contains(&"proj/shop/migrations/".to_string()),
+        "{:?}",
+        d.evidence
+    );
+}
