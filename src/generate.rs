@@ -372,9 +372,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         })
         .unwrap_or_default();
     lap("load schema");
-    let intents = intent::parse(&opts.description)?;
+    let table_names: Vec<String> = schema.tables.values().map(|t| t.name.clone()).collect();
+    let reading = intent::interpret(&opts.description, &table_names)?;
+    let intents = reading.intents;
     lap("parse");
-    let resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
+    let mut resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
                 table,
@@ -383,6 +385,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         }
         other => other.into(),
     })?;
+    resolved.decisions.splice(0..0, reading.notes);
     lap("resolve");
     let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);
     lap("plan");

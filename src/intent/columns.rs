@@ -35,9 +35,86 @@ pub(super) fn at_modifier(c: &Cursor) -> bool {
         || (c.kw(0, "primary") && c.kw(1, "key"))
 }
 
+/// `add a, b and c to t` (several columns, each with its own type and modifiers), or one
+/// column as [`add_column`] reads it. The list is cut at top-level `,`/`and` before the last
+/// top-level `to`/`into`.
+pub(super) fn add_columns(c: &mut Cursor) -> PResult<Vec<Intent>> {
+    let intros = c.top_level(c.pos, c.end, |t| t.is_kw("to") || t.is_kw("into"));
+    if let Some(&k) = intros.last() {
+        let seps = c.top_level(c.pos, k, |t| t.is_punct(",") || t.is_kw("and"));
+        if !seps.is_empty() && k + 1 < c.end {
+            let mut tail = c.sub(k + 1..c.end);
+            let table = tail.table()?;
+            tail.done()?;
+            let mut out = Vec::new();
+            let mut from = c.pos;
+            for to in seps.into_iter().chain([k]) {
+                if to == from {
+                    return Err(c.fail("a column is missing between separators"));
+                }
+                let mut item = c.sub(from..to);
+                out.push(add_column_in(&mut item, Some(table.clone()))?);
+                item.done()?;
+                from = to + 1;
+            }
+            c.pos = c.end;
+            return Ok(out);
+        }
+    }
+    add_column(c).map(|i| vec![i])
+}
+
+/// `remove a, b and c [columns] from t` / `drop a and b`: when every item is one name, one
+/// `DropColumn` each; `None` when the clause is not such a list.
+pub(super) fn drop_columns(c: &mut Cursor) -> Option<PResult<Vec<Intent>>> {
+    let intro_at = |t: &super::lexer::Token| super::cursor::COLUMN_INTRO.iter().any(|k| t.is_kw(k));
+    let intro = c.top_level(c.pos, c.end, intro_at).last().copied();
+    let stop = intro.unwrap_or(c.end);
+    let seps = c.top_level(c.pos, stop, |t| t.is_punct(",") || t.is_kw("and"));
+    if seps.is_empty() {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut from = c.pos;
+    for to in seps.into_iter().chain([stop]) {
+        let mut item = c.sub(from..to);
+        item.skip_filler();
+        let name = item.bare_name("a column name").ok()?;
+        item.eat_column_word();
+        if !item.at_end() {
+            return None;
+        }
+        names.push(name);
+        from = to + 1;
+    }
+    let table = match intro {
+        Some(k) => {
+            let mut tail = c.sub(k + 1..c.end);
+            match tail.table().and_then(|t| tail.done().map(|_| t)) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        None => super::ANY_TABLE.to_string(),
+    };
+    c.pos = c.end;
+    Some(Ok(names
+        .into_iter()
+        .map(|column| Intent::DropColumn {
+            table: table.clone(),
+            column,
+        })
+        .collect()))
+}
+
 /// `add [nullable|required|unique] <column> [:type] [modifiers] to <table> [modifiers]`, or
 /// `add table.column …`.
 pub(super) fn add_column(c: &mut Cursor) -> PResult<Intent> {
+    add_column_in(c, None)
+}
+
+/// [`add_column`], with the table already known when `known` is given (one item of a list).
+fn add_column_in(c: &mut Cursor, known: Option<String>) -> PResult<Intent> {
     let mut col = ColumnSpec::default();
     c.skip_filler();
     // Modifiers before the name: `add a nullable last_login_at timestamp to users`.
@@ -54,6 +131,12 @@ pub(super) fn add_column(c: &mut Cursor) -> PResult<Intent> {
         c.skip_filler();
     }
     let (mut table, name) = c.col_ref()?;
+    if known.is_some() {
+        if table.is_some() {
+            return Err(c.fail("name the table once, after `to`"));
+        }
+        table = known;
+    }
     col.name = name;
     if c.eat_punct(":") {
         rails_type(c, &mut col)?;

@@ -116,6 +116,14 @@ pub enum PlanError {
     },
     #[error("nothing to do: {0}")]
     NoOp(String),
+    /// A name the schema fits in several ways: never guessed, the choices are listed.
+    #[error("{what} is ambiguous: {}; say which, e.g. {}", .candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), .example)]
+    Ambiguous {
+        what: String,
+        candidates: Vec<String>,
+        /// A rephrasing that names one candidate.
+        example: String,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -130,6 +138,7 @@ impl PlanError {
             PlanError::UnknownObject { .. } => "unknown_object",
             PlanError::AlreadyExists { .. } => "already_exists",
             PlanError::NoOp(_) => "no_op",
+            PlanError::Ambiguous { .. } => "ambiguous",
             PlanError::Invalid(_) => "invalid",
         }
     }
@@ -141,6 +150,7 @@ impl PlanError {
             | PlanError::UnknownColumn { suggestions, .. }
             | PlanError::UnknownIndex { suggestions, .. }
             | PlanError::UnknownObject { suggestions, .. } => suggestions,
+            PlanError::Ambiguous { candidates, .. } => candidates,
             _ => &[],
         }
     }

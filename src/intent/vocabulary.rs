@@ -1,0 +1,729 @@
+//! The vocabulary layer: free English, Rails/Django words and migration names, read as the
+//! canonical phrasings of `grammar` — before the grammar sees them, and said back to the user.
+//!
+//! `interpret` rewrites each clause that is not in a canonical form into one that is (and
+//! records "read … as …" in its notes, which the report lists under "Decided on your behalf"),
+//! then parses the result with [`super::parse`]. So every free form becomes exactly the
+//! operations of its canonical phrasing. Forms read here:
+//! - migration names, CamelCase or snake_case: `AddDueOnToProjects`, `add_x_and_y_to_t`,
+//!   `RemoveXFromY`, `AddIndexToTasksState`, `AddXIndexToY`, `CreateJoinTableUsersProjects`,
+//!   `CreateWidgets`, `DropWidgets`, `RenameXToYInT`, optionally followed by Rails' generator
+//!   arguments (`AddDueOnToProjects due_on:date`);
+//! - verb synonyms: `get rid of`, `eliminate`, `ditch`, `discard` (drop); `introduce`, `put`,
+//!   `include` (add); `store … on <table>` (add, with the type word found among the words);
+//! - sentences about a table or column: `<t> need(s)/should have/gets [a column called] <c>
+//!   [, <type>]`, `<t.c> should default to <v>`, `<t.c> should have no default`,
+//!   `<t.c> is required/optional/nullable/unique` (and `not required`, `no longer optional`,
+//!   `can be null`, `cannot be null`, `must not be null`), `<t> belongs to <u>`,
+//!   `<t> has many <u>`;
+//! - enums in one go: `add kind enum to tasks with values bug, feature`;
+//! - join tables: `create a join table between users and projects`.
+//!
+//! Pure: the only knowledge of the schema is an optional list of table names, used solely to
+//! cut a migration name's words into table and columns (`AddIndexToUserProfilesEmail`).
+
+use super::lexer::{self, Kind, Token};
+use super::{suggest, Intent, ParseError};
+use crate::plan::resolve::names::{plural, singular};
+
+/// The intents a description stands for, and how free forms were read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interpretation {
+    pub intents: Vec<Intent>,
+    /// "read … as …", one per rewritten clause, in order.
+    pub notes: Vec<String>,
+}
+
+/// Read `description` (free English, framework words or a migration name) into intents.
+/// `tables` are the schema's table names (may be empty).
+pub fn interpret(description: &str, tables: &[String]) -> Result<Interpretation, ParseError> {
+    let toks = lexer::lex(description).map_err(|e| ParseError {
+        fragment: description[e.span].trim().to_string(),
+        hint: Some(e.message),
+        suggestions: suggest::for_topic("general"),
+    })?;
+    let mut notes = Vec::new();
+    if let Some(canonical) = migration_name(description, &toks, tables) {
+        notes.push(format!(
+            "read the migration name `{}` as \"{canonical}\"",
+            description.trim()
+        ));
+        let intents = super::parse(&canonical)?;
+        return Ok(Interpretation { intents, notes });
+    }
+    let mut intents = Vec::new();
+    let mut toks = toks;
+    if toks.last().is_some_and(|t| t.is_punct(".")) {
+        toks.pop();
+    }
+    let clauses = lexer::split_clauses(&toks);
+    if clauses.is_empty() {
+        return super::parse(description).map(|intents| Interpretation { intents, notes });
+    }
+    for range in clauses {
+        let clause = Clause {
+            src: description,
+            toks: &toks[range],
+        };
+        let text = clause.text(0, clause.toks.len());
+        match rewrite(&clause, tables) {
+            Some(canonical) => {
+                notes.push(format!("read \"{text}\" as \"{canonical}\""));
+                intents.extend(super::parse(&canonical)?);
+            }
+            None => intents.extend(super::parse(&text)?),
+        }
+    }
+    Ok(Interpretation { intents, notes })
+}
+
+/// The tokens of one clause.
+struct Clause<'a> {
+    src: &'a str,
+    toks: &'a [Token],
+}
+
+impl Clause<'_> {
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// Word `i`, lower case ("" for anything that is not an unquoted word).
+    fn w(&self, i: usize) -> String {
+        self.toks
+            .get(i)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.text.to_lowercase())
+            .unwrap_or_default()
+    }
+
+    fn is(&self, i: usize, set: &[&str]) -> bool {
+        set.contains(&self.w(i).as_str())
+    }
+
+    fn seq(&self, i: usize, words: &[&str]) -> bool {
+        words.iter().enumerate().all(|(n, w)| self.w(i + n) == *w)
+    }
+
+    fn punct(&self, i: usize, p: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.is_punct(p))
+    }
+
+    fn is_name(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+    }
+
+    /// Source text of tokens `i..j`, trimmed.
+    fn text(&self, i: usize, j: usize) -> String {
+        if j <= i || i >= self.len() {
+            return String::new();
+        }
+        let j = j.min(self.len());
+        self.src[self.toks[i].span.start..self.toks[j - 1].span.end]
+            .trim()
+            .to_string()
+    }
+
+    /// Length of a table or column reference at `i`: `name`, `a.b`, `a.b.c`.
+    fn dotted_len(&self, i: usize) -> usize {
+        if !self.is_name(i) {
+            return 0;
+        }
+        let mut n = 1;
+        while self.punct(i + n, ".") && self.is_name(i + n + 1) {
+            n += 2;
+        }
+        n
+    }
+}
+
+/// Leading words that are filler in a sentence about a table (`each task belongs to …`).
+const ARTICLES: &[&str] = &["a", "an", "the", "each", "every", "one", "another", "new", "extra"];
+
+/// One clause in canonical form, when it is written in one of the free forms.
+fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
+    let rules: &[fn(&Clause, &[String]) -> Option<String>] = &[
+        synonym_verb,
+        store,
+        enum_column,
+        join_table,
+        needs_column,
+        should_default,
+        nullability_sentence,
+        belongs_to,
+    ];
+    rules.iter().find_map(|rule| rule(c, tables))
+}
+
+/// `get rid of …` → `drop …`; `introduce …` → `add …`.
+fn synonym_verb(c: &Clause, _: &[String]) -> Option<String> {
+    let (n, verb) = if c.seq(0, &["get", "rid", "of"]) {
+        (3, "drop")
+    } else if c.seq(0, &["do", "away", "with"]) {
+        (3, "drop")
+    } else if c.is(0, &["eliminate", "ditch", "discard"]) {
+        (1, "drop")
+    } else if c.is(0, &["introduce", "put", "include"]) {
+        (1, "add")
+    } else {
+        return None;
+    };
+    (c.len() > n).then(|| format!("{verb} {}", c.text(n, c.len())))
+}
+
+/// `store [a|an] [json] <name> [as json] on|in <table>`: add a column, the type word found
+/// among the words (`store a json blob of settings on accounts`).
+fn store(c: &Clause, _: &[String]) -> Option<String> {
+    if !c.is(0, &["store", "keep", "record", "save"]) {
+        return None;
+    }
+    let k = (1..c.len()).rev().find(|&i| c.is(i, &["on", "in", "for"]))?;
+    let table = c.text(k + 1, c.len());
+    if c.dotted_len(k + 1) != c.len() - k - 1 {
+        return None;
+    }
+    const SKIP: &[&str] = &[
+        "a", "an", "the", "some", "column", "field", "blob", "document", "value", "values", "of",
+        "as", "called", "named",
+    ];
+    let words: Vec<usize> = (1..k).filter(|&i| !c.is(i, SKIP)).collect();
+    if words.iter().any(|&i| !c.is_name(i)) {
+        return None;
+    }
+    let is_type = |i: usize| super::infer::sql_type(&c.w(i)).is_ok();
+    let (names, types): (Vec<usize>, Vec<usize>) = words.iter().partition(|&&i| !is_type(i));
+    match (names.as_slice(), types.as_slice()) {
+        ([n], []) => Some(format!("add {} to {table}", c.text(*n, n + 1))),
+        ([n], [t]) => Some(format!("add {} {} to {table}", c.text(*n, n + 1), c.w(*t))),
+        ([], [n, t]) => Some(format!("add {} {} to {table}", c.text(*t, t + 1), c.w(*n))),
+        _ => None,
+    }
+}
+
+/// Sentences about a table start with a table (or column) name, not a verb.
+fn starts_with_subject(c: &Clause) -> Option<usize> {
+    let mut i = 0;
+    while c.is(i, ARTICLES) && c.is_name(i + 1) {
+        i += 1;
+    }
+    (c.is_name(i) && !c.is(i, lexer::VERBS)).then_some(i)
+}
+
+/// `<t> need(s)/should have/gets [a new column called] <c> [, <type>|of type <type>] …` →
+/// `add <c> <type> … to <t>`.
+fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
+    let s = starts_with_subject(c)?;
+    let n = c.dotted_len(s);
+    let k = s + n;
+    let verb_len = if c.is(k, &["need", "needs", "gets", "wants", "want", "requires"]) {
+        1
+    } else if c.is(k, &["should", "must", "will", "shall"]) && c.is(k + 1, &["have", "get"]) {
+        2
+    } else if c.is(k, &["has", "have"]) && !c.is(k + 1, &["many", "no", "to"]) {
+        1
+    } else {
+        return None;
+    };
+    let table = c.text(s, k);
+    let mut i = k + verb_len;
+    while c.is(i, ARTICLES) || c.is(i, &["column", "field", "columns", "fields"]) {
+        i += 1;
+    }
+    if c.is(i, &["called", "named"]) {
+        i += 1;
+    }
+    if !c.is_name(i) {
+        return None;
+    }
+    let name = c.text(i, i + 1);
+    let mut j = i + 1;
+    if c.punct(j, ",") && c.is_name(j + 1) && super::infer::sql_type(&c.w(j + 1)).is_ok() {
+        j += 1;
+    }
+    if c.seq(j, &["of", "type"]) || c.seq(j, &["with", "type"]) {
+        j += 2;
+    } else if c.is(j, &["type"]) {
+        j += 1;
+    }
+    let rest = c.text(j, c.len());
+    Some(
+        [format!("add {name}"), rest, format!("to {table}")]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Where a column reference ends and a sentence's verb begins: the first word in `verbs`.
+fn subject_end(c: &Clause, verbs: &[&str]) -> Option<usize> {
+    let s = starts_with_subject(c)?;
+    (s + 1..c.len()).find(|&k| c.is(k, verbs)).map(|k| (s, k)).map(|(_, k)| k)
+}
+
+/// `<t.c> should default to <v>`, `<t.c> defaults to <v>`, `<t.c> should have no default`.
+fn should_default(c: &Clause, _: &[String]) -> Option<String> {
+    let k = subject_end(c, &["should", "must", "will", "shall", "defaults", "default"])?;
+    let s = starts_with_subject(c)?;
+    let column = c.text(s, k);
+    let value_at = if c.is(k, &["defaults"]) && c.is(k + 1, &["to", "as"]) {
+        k + 2
+    } else if c.is(k + 1, &["default"]) && c.is(k + 2, &["to", "as"]) {
+        k + 3
+    } else if c.seq(k + 1, &["have", "no", "default"])
+        || c.seq(k + 1, &["not", "have", "a", "default"])
+    {
+        return (k + 4 >= c.len() || c.is(k + 3, &["default"]))
+            .then(|| format!("remove default from {column}"));
+    } else {
+        return None;
+    };
+    (value_at < c.len()).then(|| format!("set default of {column} to {}", c.text(value_at, c.len())))
+}
+
+/// `<t.c> is required / optional / unique`, `… should be nullable`, `… is no longer required`,
+/// `… can be null`, `… cannot be null`, `… must not be null` → `make <t.c> …`.
+fn nullability_sentence(c: &Clause, _: &[String]) -> Option<String> {
+    let k = subject_end(
+        c,
+        &[
+            "is", "should", "must", "will", "needs", "has", "can", "may", "cannot", "becomes",
+        ],
+    )?;
+    let s = starts_with_subject(c)?;
+    let column = c.text(s, k);
+    let mut i = k + 1;
+    let mut negated = false;
+    let can = c.is(k, &["can", "may"]);
+    let cannot = c.is(k, &["cannot"]);
+    if c.is(k, &["needs", "has"]) {
+        if !c.seq(i, &["to", "be"]) {
+            return None;
+        }
+        i += 2;
+    } else if c.is(k, &["should", "must", "will", "can", "may", "cannot"]) {
+        if c.is(i, &["not", "never"]) {
+            negated = true;
+            i += 1;
+        }
+        if !c.is(i, &["be"]) {
+            return None;
+        }
+        i += 1;
+    } else if c.is(k, &["is"]) {
+        if c.is(i, &["not"]) && !c.is(i + 1, &["null"]) {
+            negated = true;
+            i += 1;
+        } else if c.seq(i, &["no", "longer"]) {
+            negated = true;
+            i += 2;
+        }
+    }
+    if i + 1 != c.len() && !c.seq(i, &["not", "null"]) && !c.seq(i, &["allowed", "to", "be"]) {
+        return None;
+    }
+    let state = if c.seq(i, &["not", "null"]) {
+        Some(true)
+    } else if c.seq(i, &["allowed", "to", "be"]) && c.is(i + 3, &["null", "empty"]) {
+        Some(false)
+    } else if c.is(i, &["required", "mandatory"]) {
+        Some(true)
+    } else if c.is(i, &["optional", "nullable"]) {
+        Some(false)
+    } else if c.is(i, &["null", "empty", "blank", "missing"]) && (can || cannot || negated) {
+        Some(cannot || negated)
+    } else if c.is(i, &["unique"]) && !negated && !can && !cannot {
+        return Some(format!("make {column} unique"));
+    } else {
+        return None;
+    };
+    let is_null_word = c.is(i, &["null", "empty", "blank", "missing"]);
+    let not_null = match state {
+        Some(v) if is_null_word => v,
+        Some(v) => v != negated,
+        None => return None,
+    };
+    Some(format!(
+        "make {column} {}",
+        if not_null { "not null" } else { "nullable" }
+    ))
+}
+
+/// `<t> belongs to [a] <u> [on delete …]` → `add reference to <u> on <t> …`; `<t> has many <u>`
+/// → `add reference to <t> on <u>`.
+fn belongs_to(c: &Clause, _: &[String]) -> Option<String> {
+    let s = starts_with_subject(c)?;
+    let k = s + c.dotted_len(s);
+    let table = c.text(s, k);
+    let (many, mut i) = if c.is(k, &["belongs", "belong"]) && c.is(k + 1, &["to"]) {
+        (false, k + 2)
+    } else if c.is(k, &["has", "have"]) && c.is(k + 1, &["many"]) {
+        (true, k + 2)
+    } else {
+        return None;
+    };
+    while c.is(i, ARTICLES) && c.is_name(i + 1) {
+        i += 1;
+    }
+    let n = c.dotted_len(i);
+    if n == 0 {
+        return None;
+    }
+    let other = c.text(i, i + n);
+    let rest = c.text(i + n, c.len());
+    let canonical = if many {
+        format!("add reference to {table} on {other}")
+    } else {
+        format!("add reference to {other} on {table}")
+    };
+    Some(if rest.is_empty() {
+        canonical
+    } else {
+        format!("{canonical} {rest}")
+    })
+}
+
+/// `add <c> enum [type] to|on <t> with [the] values a, b` (also `add [an] enum [column] <c> …`
+/// and the values before the table) → `create enum <singular t>_<c> with a, b and add <c>
+/// <that enum> to <t>`.
+fn enum_column(c: &Clause, _: &[String]) -> Option<String> {
+    if !c.is(0, &["add"]) {
+        return None;
+    }
+    let mut i = 1;
+    while c.is(i, &["a", "an", "the", "new"]) {
+        i += 1;
+    }
+    let name_at = if c.is_name(i) && c.is(i + 1, &["enum"]) && !c.is(i, &["enum"]) {
+        i
+    } else if c.is(i, &["enum"]) && c.is(i + 1, &["column", "field"]) && c.is_name(i + 2) {
+        i + 2
+    } else if c.is(i, &["enum"]) && c.is_name(i + 1) && c.is(i + 2, &["to", "on", "in"]) {
+        i + 1
+    } else {
+        return None;
+    };
+    let column = c.w(name_at);
+    if column.is_empty() {
+        return None;
+    }
+    let to = (name_at + 1..c.len()).find(|&k| c.is(k, &["to", "on", "in"]))?;
+    let table_len = c.dotted_len(to + 1);
+    if table_len == 0 {
+        return None;
+    }
+    let table = c.text(to + 1, to + 1 + table_len);
+    let values_at = (name_at + 1..c.len())
+        .find(|&k| c.is(k, &["with", "of", "values"]) && k != to)?;
+    let mut v = values_at + 1;
+    if c.is(values_at, &["with", "of"]) {
+        while c.is(v, &["the", "values", "labels", "value"]) {
+            v += 1;
+        }
+    }
+    let values_end = if values_at < to { to } else { c.len() };
+    if values_at < to && to + 1 + table_len != c.len() {
+        return None;
+    }
+    if values_at > to && values_at != to + 1 + table_len {
+        return None;
+    }
+    let values = c.text(v, values_end);
+    if values.is_empty() {
+        return None;
+    }
+    let bare = table.rsplit('.').next().unwrap_or(&table);
+    let enum_name = format!("{}_{column}", singular(bare));
+    Some(format!(
+        "create enum {enum_name} with {values} and add {column} {enum_name} to {table}"
+    ))
+}
+
+/// `create [a] join table [for|between|of] <a> and <b>`.
+fn join_table(c: &Clause, tables: &[String]) -> Option<String> {
+    if !c.is(0, &["create"]) {
+        return None;
+    }
+    let mut i = 1;
+    while c.is(i, &["a", "an", "the", "new"]) {
+        i += 1;
+    }
+    if !c.seq(i, &["join", "table"]) {
+        return None;
+    }
+    i += 2;
+    if c.is(i, &["for", "between", "of", "linking"]) {
+        i += 1;
+    }
+    let (a, b) = if c.is(i + 1, &["and"]) || c.punct(i + 1, ",") {
+        (c.w(i), c.w(i + 2))
+    } else {
+        (c.w(i), c.w(i + 1))
+    };
+    if a.is_empty() || b.is_empty() || i + 3 < c.len() && !c.is(i + 1, &["and"]) {
+        return None;
+    }
+    Some(join_table_text(&a, &b, tables))
+}
+
+/// The canonical `create table` of a join table between tables `a` and `b`: named as Rails'
+/// `create_join_table` names it (both names in lexical order), one reference per table, and
+/// the pair as its primary key.
+fn join_table_text(a: &str, b: &str, tables: &[String]) -> String {
+    let known = |t: &str| {
+        if tables.iter().any(|k| k == t) || tables.is_empty() {
+            t.to_string()
+        } else if tables.iter().any(|k| *k == plural(t)) {
+            plural(t)
+        } else {
+            t.to_string()
+        }
+    };
+    let (mut a, mut b) = (known(a), known(b));
+    if b < a {
+        std::mem::swap(&mut a, &mut b);
+    }
+    format!(
+        "create table {a}_{b} ({sa}_id bigint not null primary key references {a}, \
+         {sb}_id bigint not null primary key references {b})",
+        sa = singular(&a),
+        sb = singular(&b)
+    )
+}
+
+/// The words of a migration name: `AddDueOnToProjects` / `add_due_on_to_projects` →
+/// `add due on to projects`. `None` when `word` is not in either spelling.
+fn name_words(word: &str) -> Option<Vec<String>> {
+    let words: Vec<String> = if word.contains('_') {
+        word.split('_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    } else {
+        let chars: Vec<char> = word.chars().collect();
+        if !chars.first()?.is_uppercase() || chars.iter().skip(1).all(|c| !c.is_uppercase()) {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, &ch) in chars.iter().enumerate() {
+            let boundary = i > 0
+                && ch.is_uppercase()
+                && (!chars[i - 1].is_uppercase()
+                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+            if i == 0 || boundary {
+                out.push(String::new());
+            }
+            out.last_mut()?.extend(ch.to_lowercase());
+        }
+        out
+    };
+    const VERBS: &[&str] = &["add", "remove", "drop", "delete", "create", "rename"];
+    (words.len() >= 2 && VERBS.contains(&words[0].as_str())).then_some(words)
+}
+
+/// Words joined as one identifier, columns split at `and`: `[due, on, and, title]` →
+/// `["due_on", "title"]`.
+fn columns_of(words: &[String]) -> Vec<String> {
+    words
+        .split(|w| w == "and")
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join("_"))
+        .collect()
+}
+
+/// Table and columns from words that hold both (`users email`, `tasks on project id`): at
+/// `on`, else after the longest prefix that names a known table (singular or plural), else
+/// after the first word.
+fn table_and_columns(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
+    if let Some(k) = words.iter().position(|w| w == "on" || w == "by") {
+        return Some((words[..k].join("_"), columns_of(&words[k + 1..])));
+    }
+    let known = |t: &str| tables.iter().any(|k| k == t || *k == plural(t));
+    let k = (1..words.len())
+        .rev()
+        .find(|&k| known(&words[..k].join("_")))
+        .unwrap_or(1);
+    (k < words.len()).then(|| (words[..k].join("_"), columns_of(&words[k..])))
+}
+
+/// A description that is a migration name (one word), optionally followed by Rails generator
+/// arguments (`name:type` pieces), in canonical form.
+fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Option<String> {
+    let first = toks.first().filter(|t| t.kind == Kind::Word)?;
+    let rest = description[first.span.end..].trim();
+    let specs: Vec<&str> = rest.split_whitespace().collect();
+    if specs.iter().any(|s| !s.contains(':')) {
+        return None;
+    }
+    let words = name_words(&first.text)?;
+    let find = |w: &str| words.iter().rposition(|x| x == w).filter(|&i| i >= 1);
+    let specs_or = |cols: Vec<String>| {
+        if specs.is_empty() {
+            cols.join(" and ")
+        } else {
+            specs.join(" and ")
+        }
+    };
+    match words[0].as_str() {
+        "add" => {
+            let i = find("to")?;
+            let (cols, table) = (&words[1..i], &words[i + 1..]);
+            if table.is_empty() || (cols.is_empty() && specs.is_empty()) {
+                return None;
+            }
+            let unique = cols.first().is_some_and(|w| w == "unique");
+            let cols = &cols[usize::from(unique)..];
+            let unique = if unique { "unique " } else { "" };
+            if cols.first().is_some_and(|w| w == "index") {
+                let after: Vec<String> = cols[1..]
+                    .iter()
+                    .skip_while(|w| *w == "on" || *w == "for")
+                    .cloned()
+                    .collect();
+                let (table, columns) = if after.is_empty() {
+                    table_and_columns(table, tables)?
+                } else {
+                    (table.join("_"), columns_of(&after))
+                };
+                return Some(format!(
+                    "add {unique}index on {table}({})",
+                    columns.join(", ")
+                ));
+            }
+            let table = table.join("_");
+            if cols.last().is_some_and(|w| w == "index") {
+                let columns = columns_of(&cols[..cols.len() - 1]);
+                return Some(format!(
+                    "add {unique}index on {table}({})",
+                    columns.join(", ")
+                ));
+            }
+            if cols.last().is_some_and(|w| ["reference", "ref", "references"].contains(&w.as_str())) {
+                return Some(format!(
+                    "add {} reference to {table}",
+                    cols[..cols.len() - 1].join("_")
+                ));
+            }
+            if cols == ["timestamps"] {
+                return Some(format!("add timestamps to {table}"));
+            }
+            Some(format!("add {} to {table}", specs_or(columns_of(cols))))
+        }
+        "remove" | "drop" | "delete" => match find("from") {
+            Some(i) => {
+                let (cols, table) = (&words[1..i], &words[i + 1..]);
+                if cols.is_empty() || table.is_empty() {
+                    return None;
+                }
+                let table = table.join("_");
+                if cols.first().is_some_and(|w| w == "index") {
+                    return Some(format!(
+                        "remove index on {table}({})",
+                        columns_of(&cols[1..]).join(", ")
+                    ));
+                }
+                Some(format!("remove {} from {table}", specs_or(columns_of(cols))))
+            }
+            None if specs.is_empty() => {
+                let mut t = &words[1..];
+                if t.last().is_some_and(|w| w == "table") {
+                    t = &t[..t.len() - 1];
+                }
+                (!t.is_empty()).then(|| format!("drop table {}", t.join("_")))
+            }
+            None => None,
+        },
+        "create" => {
+            let mut t = &words[1..];
+            if t.starts_with(&["join".to_string(), "table".to_string()]) {
+                let t = &t[2..];
+                let (a, b) = match t {
+                    [a, b] => (a.clone(), b.clone()),
+                    _ => {
+                        let k = (1..t.len()).find(|&k| {
+                            let known = |s: &str| tables.iter().any(|x| x == s || *x == plural(s));
+                            known(&t[..k].join("_")) && known(&t[k..].join("_"))
+                        })?;
+                        (t[..k].join("_"), t[k..].join("_"))
+                    }
+                };
+                return Some(join_table_text(&a, &b, tables));
+            }
+            if t.last().is_some_and(|w| w == "table") {
+                t = &t[..t.len() - 1];
+            }
+            if t.is_empty() {
+                return None;
+            }
+            let table = t.join("_");
+            Some(if specs.is_empty() {
+                format!("create table {table}")
+            } else {
+                format!("create table {table} with {}", specs.join(" "))
+            })
+        }
+        "rename" => {
+            let i = words.iter().position(|w| w == "to")?;
+            let from = words[1..i].join("_");
+            let after = &words[i + 1..];
+            if from.is_empty() || after.is_empty() || !specs.is_empty() {
+                return None;
+            }
+            match after.iter().position(|w| w == "in" || w == "on") {
+                Some(k) if k > 0 && k + 1 < after.len() => Some(format!(
+                    "rename column {from} to {} in {}",
+                    after[..k].join("_"),
+                    after[k + 1..].join("_")
+                )),
+                Some(_) => None,
+                None => Some(format!("rename table {from} to {}", after.join("_"))),
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+
+    fn canonical(name: &str, tables: &[&str]) -> Option<String> {
+        let tables: Vec<String> = tables.iter().map(|t| t.to_string()).collect();
+        let toks = lexer::lex(name).unwrap();
+        migration_name(name, &toks, &tables)
+    }
+
+    #[test]
+    fn migration_names() {
+        let t = &["users", "user_profiles", "tasks", "projects"];
+        for (name, want) in [
+            ("AddDueOnToProjects", "add due_on to projects"),
+            ("add_last_seen_at_to_members", "add last_seen_at to members"),
+            ("add_reply_to_id_to_comments", "add reply_to_id to comments"),
+            ("AddStartedAtAndFinishedAtToTasks", "add started_at and finished_at to tasks"),
+            ("RemoveEmailFromUsers", "remove email from users"),
+            ("AddIndexToUsersEmail", "add index on users(email)"),
+            ("AddIndexToUserProfilesEmail", "add index on user_profiles(email)"),
+            ("AddIndexToTasksOnProjectIdAndState", "add index on tasks(project_id, state)"),
+            ("AddEmailIndexToUsers", "add index on users(email)"),
+            ("AddUniqueIndexOnEmailToUsers", "add unique index on users(email)"),
+            ("AddTimestampsToTasks", "add timestamps to tasks"),
+            ("AddUserRefToTasks", "add user reference to tasks"),
+            ("CreateWidgets", "create table widgets"),
+            ("DropWidgetsTable", "drop table widgets"),
+            ("RenameTitleToNameInProjects", "rename column title to name in projects"),
+            ("AddURLToUsers", "add url to users"),
+            ("AddDueOnToProjects due_on:date", "add due_on:date to projects"),
+        ] {
+            assert_eq!(canonical(name, t).as_deref(), Some(want), "{name}");
+        }
+        assert!(canonical("CreateJoinTableUsersProjects", t)
+            .unwrap()
+            .starts_with("create table projects_users (project_id"));
+        for not_a_name in ["users", "Users", "frobnicate", "add", "AddStuff", "add x to users"] {
+            assert_eq!(canonical(not_a_name, t), None, "{not_a_name}");
+        }
+    }
+}
