@@ -376,15 +376,16 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     let reading = intent::interpret(&opts.description, &table_names)?;
     let intents = reading.intents;
     lap("parse");
-    let mut resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
-        PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
-            GenerateError::EmptySchema {
-                table,
-                source_text: schema_source.clone(),
+    let mut resolved =
+        plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
+            PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
+                GenerateError::EmptySchema {
+                    table,
+                    source_text: schema_source.clone(),
+                }
             }
-        }
-        other => other.into(),
-    })?;
+            other => other.into(),
+        })?;
     resolved.decisions.splice(0..0, reading.notes);
     lap("resolve");
     let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);

@@ -124,7 +124,9 @@ fn plain_columns(c: &mut Cursor, parts: &[String]) -> Option<PResult<Vec<String>
 
 /// `a, b and c` or `a b` (after optional `the`), up to `using`/`named`/`index`/the end.
 fn name_list(c: &mut Cursor) -> PResult<Vec<String>> {
-    const STOP: &[&str] = &["using", "named", "called", "index", "indexes", "unique", "by", "for"];
+    const STOP: &[&str] = &[
+        "using", "named", "called", "index", "indexes", "unique", "by", "for",
+    ];
     let mut out = vec![c.name("a column name")?];
     c.eat_column_word();
     loop {
@@ -222,9 +224,10 @@ pub(super) fn index_verb(c: &mut Cursor) -> PResult<Intent> {
 /// column `<name>_id` (+ index and foreign key), referencing `<ref>` or the table `<name>`
 /// names. `None` when the clause is not of that shape.
 pub(super) fn named_reference(c: &mut Cursor) -> Option<PResult<Intent>> {
-    if !(c.is_name_at(0) && c.kw_in(1, &["reference", "references", "ref"]))
-        || !c.kw_in(2, &["to", "on", "in", "for"])
-    {
+    let shape = c.is_name_at(0)
+        && c.kw_in(1, &["reference", "references", "ref"])
+        && c.kw_in(2, &["to", "on", "in", "for"]);
+    if !shape {
         return None;
     }
     c.topic = "add reference";

@@ -194,7 +194,9 @@ fn sentence_starts(toks: &[Token], mut i: usize) -> bool {
     }
     kw(
         i,
-        &["should", "must", "needs", "need", "belongs", "belong", "defaults"],
+        &[
+            "should", "must", "needs", "need", "belongs", "belong", "defaults",
+        ],
     ) || (kw(i, &["is"])
         && kw(
             i + 1,

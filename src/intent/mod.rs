@@ -181,11 +181,20 @@ pub enum IndexTarget {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintTarget {
-    Name { table: String, name: String },
-    Columns { table: String, columns: Vec<String> },
+    Name {
+        table: String,
+        name: String,
+    },
+    Columns {
+        table: String,
+        columns: Vec<String>,
+    },
     /// `remove the foreign key from tasks to members`: the one foreign key of `table` that
     /// references `ref_table`.
-    References { table: String, ref_table: String },
+    References {
+        table: String,
+        ref_table: String,
+    },
 }
 
 /// A description the grammar could not read.

@@ -140,11 +140,16 @@ impl Clause<'_> {
 }
 
 /// Leading words that are filler in a sentence about a table (`each task belongs to …`).
-const ARTICLES: &[&str] = &["a", "an", "the", "each", "every", "one", "another", "new", "extra"];
+const ARTICLES: &[&str] = &[
+    "a", "an", "the", "each", "every", "one", "another", "new", "extra",
+];
+
+/// A rewrite: the clause in canonical form, or `None` when it is not this rule's form.
+type Rule = fn(&Clause, &[String]) -> Option<String>;
 
 /// One clause in canonical form, when it is written in one of the free forms.
 fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
-    let rules: &[fn(&Clause, &[String]) -> Option<String>] = &[
+    let rules: &[Rule] = &[
         synonym_verb,
         store,
         enum_column,
@@ -159,9 +164,7 @@ fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
 
 /// `get rid of …` → `drop …`; `introduce …` → `add …`.
 fn synonym_verb(c: &Clause, _: &[String]) -> Option<String> {
-    let (n, verb) = if c.seq(0, &["get", "rid", "of"]) {
-        (3, "drop")
-    } else if c.seq(0, &["do", "away", "with"]) {
+    let (n, verb) = if c.seq(0, &["get", "rid", "of"]) || c.seq(0, &["do", "away", "with"]) {
         (3, "drop")
     } else if c.is(0, &["eliminate", "ditch", "discard"]) {
         (1, "drop")
@@ -179,7 +182,9 @@ fn store(c: &Clause, _: &[String]) -> Option<String> {
     if !c.is(0, &["store", "keep", "record", "save"]) {
         return None;
     }
-    let k = (1..c.len()).rev().find(|&i| c.is(i, &["on", "in", "for"]))?;
+    let k = (1..c.len())
+        .rev()
+        .find(|&i| c.is(i, &["on", "in", "for"]))?;
     let table = c.text(k + 1, c.len());
     if c.dotted_len(k + 1) != c.len() - k - 1 {
         return None;
@@ -260,12 +265,18 @@ fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
 /// Where a column reference ends and a sentence's verb begins: the first word in `verbs`.
 fn subject_end(c: &Clause, verbs: &[&str]) -> Option<usize> {
     let s = starts_with_subject(c)?;
-    (s + 1..c.len()).find(|&k| c.is(k, verbs)).map(|k| (s, k)).map(|(_, k)| k)
+    (s + 1..c.len())
+        .find(|&k| c.is(k, verbs))
+        .map(|k| (s, k))
+        .map(|(_, k)| k)
 }
 
 /// `<t.c> should default to <v>`, `<t.c> defaults to <v>`, `<t.c> should have no default`.
 fn should_default(c: &Clause, _: &[String]) -> Option<String> {
-    let k = subject_end(c, &["should", "must", "will", "shall", "defaults", "default"])?;
+    let k = subject_end(
+        c,
+        &["should", "must", "will", "shall", "defaults", "default"],
+    )?;
     let s = starts_with_subject(c)?;
     let column = c.text(s, k);
     let value_at = if c.is(k, &["defaults"]) && c.is(k + 1, &["to", "as"]) {
@@ -280,7 +291,8 @@ fn should_default(c: &Clause, _: &[String]) -> Option<String> {
     } else {
         return None;
     };
-    (value_at < c.len()).then(|| format!("set default of {column} to {}", c.text(value_at, c.len())))
+    (value_at < c.len())
+        .then(|| format!("set default of {column} to {}", c.text(value_at, c.len())))
 }
 
 /// `<t.c> is required / optional / unique`, `… should be nullable`, `… is no longer required`,
@@ -415,8 +427,8 @@ fn enum_column(c: &Clause, _: &[String]) -> Option<String> {
         return None;
     }
     let table = c.text(to + 1, to + 1 + table_len);
-    let values_at = (name_at + 1..c.len())
-        .find(|&k| c.is(k, &["with", "of", "values"]) && k != to)?;
+    let values_at =
+        (name_at + 1..c.len()).find(|&k| c.is(k, &["with", "of", "values"]) && k != to)?;
     let mut v = values_at + 1;
     if c.is(values_at, &["with", "of"]) {
         while c.is(v, &["the", "values", "labels", "value"]) {
@@ -600,7 +612,10 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                     columns.join(", ")
                 ));
             }
-            if cols.last().is_some_and(|w| ["reference", "ref", "references"].contains(&w.as_str())) {
+            if cols
+                .last()
+                .is_some_and(|w| ["reference", "ref", "references"].contains(&w.as_str()))
+            {
                 return Some(format!(
                     "add {} reference to {table}",
                     cols[..cols.len() - 1].join("_")
@@ -624,7 +639,10 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                         columns_of(&cols[1..]).join(", ")
                     ));
                 }
-                Some(format!("remove {} from {table}", specs_or(columns_of(cols))))
+                Some(format!(
+                    "remove {} from {table}",
+                    specs_or(columns_of(cols))
+                ))
             }
             None if specs.is_empty() => {
                 let mut t = &words[1..];
@@ -702,27 +720,52 @@ mod test {
             ("AddDueOnToProjects", "add due_on to projects"),
             ("add_last_seen_at_to_members", "add last_seen_at to members"),
             ("add_reply_to_id_to_comments", "add reply_to_id to comments"),
-            ("AddStartedAtAndFinishedAtToTasks", "add started_at and finished_at to tasks"),
+            (
+                "AddStartedAtAndFinishedAtToTasks",
+                "add started_at and finished_at to tasks",
+            ),
             ("RemoveEmailFromUsers", "remove email from users"),
             ("AddIndexToUsersEmail", "add index on users(email)"),
-            ("AddIndexToUserProfilesEmail", "add index on user_profiles(email)"),
-            ("AddIndexToTasksOnProjectIdAndState", "add index on tasks(project_id, state)"),
+            (
+                "AddIndexToUserProfilesEmail",
+                "add index on user_profiles(email)",
+            ),
+            (
+                "AddIndexToTasksOnProjectIdAndState",
+                "add index on tasks(project_id, state)",
+            ),
             ("AddEmailIndexToUsers", "add index on users(email)"),
-            ("AddUniqueIndexOnEmailToUsers", "add unique index on users(email)"),
+            (
+                "AddUniqueIndexOnEmailToUsers",
+                "add unique index on users(email)",
+            ),
             ("AddTimestampsToTasks", "add timestamps to tasks"),
             ("AddUserRefToTasks", "add user reference to tasks"),
             ("CreateWidgets", "create table widgets"),
             ("DropWidgetsTable", "drop table widgets"),
-            ("RenameTitleToNameInProjects", "rename column title to name in projects"),
+            (
+                "RenameTitleToNameInProjects",
+                "rename column title to name in projects",
+            ),
             ("AddURLToUsers", "add url to users"),
-            ("AddDueOnToProjects due_on:date", "add due_on:date to projects"),
+            (
+                "AddDueOnToProjects due_on:date",
+                "add due_on:date to projects",
+            ),
         ] {
             assert_eq!(canonical(name, t).as_deref(), Some(want), "{name}");
         }
         assert!(canonical("CreateJoinTableUsersProjects", t)
             .unwrap()
             .starts_with("create table projects_users (project_id"));
-        for not_a_name in ["users", "Users", "frobnicate", "add", "AddStuff", "add x to users"] {
+        for not_a_name in [
+            "users",
+            "Users",
+            "frobnicate",
+            "add",
+            "AddStuff",
+            "add x to users",
+        ] {
             assert_eq!(canonical(not_a_name, t), None, "{not_a_name}");
         }
     }

@@ -338,12 +338,7 @@ impl Context {
                 let t = self.table(table)?;
                 let ref_key = self.table(ref_table)?.key();
                 let describe = |f: &ForeignKey| {
-                    format!(
-                        "{} ({}) → {}",
-                        f.name,
-                        f.columns.join(", "),
-                        f.ref_table
-                    )
+                    format!("{} ({}) → {}", f.name, f.columns.join(", "), f.ref_table)
                 };
                 let fits: Vec<&ForeignKey> = t
                     .foreign_keys

@@ -147,6 +147,12 @@ impl Context {
                 let (current, identity) = (col.data_type.clone(), col.identity.is_some());
                 if let Some(from) = from_type {
                     let from = resolve_type(&self.schema, from)?;
+                    if from == resolve_type(&self.schema, to_type)? {
+                        return Err(PlanError::Invalid(format!(
+                            "`{from_type}` and `{to_type}` are both read as {from} (framework type words map to the PostgreSQL type to prefer), so `change {table}.{column} from {from_type} to {to_type}` changes nothing",
+                            from_type = from_type.as_deref().unwrap_or_default()
+                        )));
+                    }
                     if from != current {
                         return Err(PlanError::Invalid(format!(
                             "`{table}.{column}` is {current}, not {from}: check the schema, or leave out `from {from}`"

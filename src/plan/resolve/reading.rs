@@ -31,7 +31,9 @@ impl Context {
             | Intent::DropTable { table }
             | Intent::AddCheckConstraint { table, .. }
             | Intent::DropConstraint { table, .. }
-            | Intent::DropForeignKey(ConstraintTarget::Name { table, .. }) => self.read_table(table),
+            | Intent::DropForeignKey(ConstraintTarget::Name { table, .. }) => {
+                self.read_table(table)
+            }
             Intent::DropColumn { table, column }
             | Intent::RenameColumn {
                 table,
@@ -160,10 +162,8 @@ impl Context {
                     .iter()
                     .flat_map(|(k, t)| t.columns.iter().map(move |c| format!("{k}.{}", c.name)))
                     .collect();
-                let bare: Vec<(&str, &str)> = all
-                    .iter()
-                    .filter_map(|q| q.rsplit_once('.'))
-                    .collect();
+                let bare: Vec<(&str, &str)> =
+                    all.iter().filter_map(|q| q.rsplit_once('.')).collect();
                 let close = did_you_mean(column, bare.iter().map(|(_, c)| *c));
                 let suggestions = bare
                     .iter()
