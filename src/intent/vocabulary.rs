@@ -154,8 +154,8 @@ fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
         store,
         enum_column,
         join_table,
-        needs_column,
         should_default,
+        needs_column,
         nullability_sentence,
         belongs_to,
     ];
@@ -197,7 +197,7 @@ fn store(c: &Clause, _: &[String]) -> Option<String> {
     if words.iter().any(|&i| !c.is_name(i)) {
         return None;
     }
-    let is_type = |i: usize| super::infer::sql_type(&c.w(i)).is_ok();
+    let is_type = |i: usize| TYPE_WORDS.contains(&c.w(i).as_str());
     let (names, types): (Vec<usize>, Vec<usize>) = words.iter().partition(|&&i| !is_type(i));
     match (names.as_slice(), types.as_slice()) {
         ([n], []) => Some(format!("add {} to {table}", c.text(*n, n + 1))),
@@ -206,6 +206,38 @@ fn store(c: &Clause, _: &[String]) -> Option<String> {
         _ => None,
     }
 }
+
+/// Type words recognised among the words of a `store …` sentence.
+const TYPE_WORDS: &[&str] = &[
+    "json",
+    "jsonb",
+    "text",
+    "string",
+    "integer",
+    "int",
+    "bigint",
+    "smallint",
+    "boolean",
+    "bool",
+    "date",
+    "datetime",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "interval",
+    "uuid",
+    "numeric",
+    "decimal",
+    "float",
+    "real",
+    "binary",
+    "bytea",
+    "inet",
+    "citext",
+    "xml",
+    "varchar",
+    "money",
+];
 
 /// Sentences about a table start with a table (or column) name, not a verb.
 fn starts_with_subject(c: &Clause) -> Option<usize> {

@@ -117,8 +117,9 @@ pub enum PlanError {
     #[error("nothing to do: {0}")]
     NoOp(String),
     /// A name the schema fits in several ways: never guessed, the choices are listed.
-    #[error("{what} is ambiguous: {}; say which, e.g. {}", .candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), .example)]
+    #[error("{what}: {}; say which, e.g. {}", .candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), .example)]
     Ambiguous {
+        /// What fits several ways and why ("no table was named for `title`, and 2 tables have it").
         what: String,
         candidates: Vec<String>,
         /// A rephrasing that names one candidate.

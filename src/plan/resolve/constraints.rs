@@ -366,7 +366,7 @@ impl Context {
                     many => {
                         return Err(PlanError::Ambiguous {
                             what: format!(
-                                "the foreign key from `{table}` to `{ref_table}` ({} of them)",
+                                "`{table}` has {} foreign keys to `{ref_table}`",
                                 many.len()
                             ),
                             candidates: many.iter().map(|f| describe(f)).collect(),

@@ -182,7 +182,10 @@ impl Context {
                 })
             }
             many => Err(PlanError::Ambiguous {
-                what: format!("`{column}` (no table named; {} tables have it)", many.len()),
+                what: format!(
+                    "no table was named for `{column}`, and {} tables have it",
+                    many.len()
+                ),
                 candidates: many.iter().map(|t| format!("{t}.{column}")).collect(),
                 example: format!("`{}.{column}`", many[0]),
             }),
