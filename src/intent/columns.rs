@@ -52,7 +52,14 @@ pub(super) fn add_columns(c: &mut Cursor) -> PResult<Vec<Intent>> {
                 if to == from {
                     return Err(c.fail("a column is missing between separators"));
                 }
-                let mut item = c.sub(from..to);
+                // `… and points integer columns to t`: the plural `columns` ends the list.
+                let last = c.sub(to - 1..to);
+                let end = if to - 1 > from && last.kw_in(0, &["columns", "fields"]) {
+                    to - 1
+                } else {
+                    to
+                };
+                let mut item = c.sub(from..end);
                 out.push(add_column_in(&mut item, Some(table.clone()))?);
                 item.done()?;
                 from = to + 1;
