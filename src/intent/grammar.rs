@@ -202,7 +202,11 @@ fn rename(c: &mut Cursor) -> PResult<Intent> {
     match table {
         Some(table) => Ok(Intent::RenameColumn { table, from, to }),
         None if !column_said => Ok(Intent::RenameTable { from, to }),
-        None => Err(c.expected("the table: `in <table>` or `table.column`")),
+        None => Ok(Intent::RenameColumn {
+            table: super::ANY_TABLE.to_string(),
+            from,
+            to,
+        }),
     }
 }
 

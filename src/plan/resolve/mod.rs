@@ -404,12 +404,12 @@ impl Context {
                 .join(" and ")
         };
         let mut decision = format!(
-            "`timestamps` on `{table}`: {} as `timestamptz NOT NULL DEFAULT now()` — NOT NULL like Rails' `t.timestamps` and Django's `auto_now_add`/`auto_now`, with time zone (as Django and Rails' `timestamptz` setting), and a `now()` default so existing rows get a value",
+            "`timestamps` on `{table}`: {} `timestamptz NOT NULL DEFAULT now()` (NOT NULL as Rails' `t.timestamps` and Django's `auto_now_add`/`auto_now`; with time zone; `now()` so existing rows get a value)",
             listed(&missing)
         );
         if !present.is_empty() {
             decision.push_str(&format!(
-                "; `{table}` already has {}, which is kept as it is",
+                "; `{table}` already has {}, which is kept",
                 listed(&present)
             ));
         }
