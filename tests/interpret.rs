@@ -123,6 +123,22 @@ const SAME: &[(&str, &str)] = &[
     ),
     ("remove the foreign key from tasks to members", "remove foreign key tasks.assignee_id"),
     ("drop the fk from members to account", "remove foreign key members.account_id"),
+    ("please add an index on tasks for state", "add index on tasks(state)"),
+    ("we need an index on tasks.due_on", "add index on tasks(due_on)"),
+    ("tasks need an index on state", "add index on tasks(state)"),
+    ("the members table needs a column called avatar_url", "add avatar_url to members"),
+    (
+        "tasks need a points column, integer, default 0, not null",
+        "add points integer default 0 not null to tasks",
+    ),
+    ("make tasks.state default to 'todo'", "set default of tasks.state to 'todo'"),
+    ("remove tasks.priority, tasks.due_on", "drop tasks.priority and drop tasks.due_on"),
+    ("delete the invited_at and role columns from members", "drop members.invited_at and drop members.role"),
+    ("Tasks.Priority is required", "make tasks.priority not null"),
+    ("RemoveIndexFromTasksProjectId", "remove index on tasks(project_id)"),
+    ("add_index_to_members_email", "add index on members(email)"),
+    ("AddProjectRefToEvents", "add reference to projects on events"),
+    ("Add Column Nickname To Members", "add nickname to members"),
     // Mixed with canonical clauses
     (
         "add x to tasks and tasks.state should default to 'todo'",

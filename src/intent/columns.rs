@@ -86,12 +86,13 @@ pub(super) fn drop_columns(c: &mut Cursor) -> Option<PResult<Vec<Intent>>> {
     for to in seps.into_iter().chain([stop]) {
         let mut item = c.sub(from..to);
         item.skip_filler();
-        let name = item.bare_name("a column name").ok()?;
+        let mut parts = item.dotted("a column name").ok()?;
         item.eat_column_word();
-        if !item.at_end() {
+        if !item.at_end() || parts.len() > 2 || (intro.is_some() && parts.len() > 1) {
             return None;
         }
-        names.push(name);
+        let column = parts.pop()?;
+        names.push((parts.pop(), column));
         from = to + 1;
     }
     let table = match intro {
@@ -107,8 +108,8 @@ pub(super) fn drop_columns(c: &mut Cursor) -> Option<PResult<Vec<Intent>>> {
     c.pos = c.end;
     Some(Ok(names
         .into_iter()
-        .map(|column| Intent::DropColumn {
-            table: table.clone(),
+        .map(|(own, column)| Intent::DropColumn {
+            table: own.unwrap_or_else(|| table.clone()),
             column,
         })
         .collect()))

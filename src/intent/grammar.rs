@@ -321,7 +321,7 @@ fn alter_table(c: &mut Cursor) -> PResult<Intent> {
     change_rest(c, Some(table), column)
 }
 
-/// `make <column> not null|required|nullable|optional|unique`.
+/// `make <column> not null|required|nullable|optional|unique|default <value>`.
 fn make(c: &mut Cursor) -> PResult<Intent> {
     c.skip_filler();
     let (table, column) = c.col_ref()?;
@@ -337,7 +337,19 @@ fn make(c: &mut Cursor) -> PResult<Intent> {
             name: None,
         });
     }
-    Err(c.expected("`not null`, `nullable` or `unique`"))
+    if c.eat("default") {
+        c.topic = "default";
+        if !c.eat_in(&["to", "as"]) {
+            c.eat_punct("=");
+        }
+        let default = c.expr("a default value", &|_| false)?;
+        return Ok(Intent::SetDefault {
+            table,
+            column,
+            default,
+        });
+    }
+    Err(c.expected("`not null`, `nullable`, `unique` or `default <value>`"))
 }
 
 /// `allow null[s] in <column>`, `allow <column> to be null`; `disallow …` sets `not null`.

@@ -305,7 +305,16 @@ fn errors() {
     error("drop foreign key fk");
     error("add index on users(email) using wat");
     error("add x to users and frobnicate y");
-    error("rename column a to b");
+    error("rename column a to");
+    // A column without its table is left to the schema (`plan::resolve` finds the one table).
+    assert_eq!(
+        parse("rename column a to b").unwrap(),
+        [Intent::RenameColumn {
+            table: s(""),
+            from: s("a"),
+            to: s("b")
+        }]
+    );
 }
 
 /// Words the grammar reads as keywords somewhere; generated names among them are quoted.

@@ -111,7 +111,7 @@ fn plain_columns(c: &mut Cursor, parts: &[String]) -> Option<PResult<Vec<String>
     if parts.len() > 2 || c.punct(0, "(") || c.punct(0, ".") {
         return None;
     }
-    let by = c.kw_in(0, &["on", "by", "over"]) && c.is_name_at(1);
+    let by = c.kw_in(0, &["on", "by", "over", "for"]) && c.is_name_at(1);
     let bare = c.is_name_at(0) && !c.kw_in(0, &["using", "named", "called", "as"]);
     if !by && !bare {
         return None;

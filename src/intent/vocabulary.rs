@@ -248,12 +248,31 @@ fn starts_with_subject(c: &Clause) -> Option<usize> {
     (c.is_name(i) && !c.is(i, lexer::VERBS)).then_some(i)
 }
 
-/// `<t> need(s)/should have/gets [a new column called] <c> [, <type>|of type <type>] …` →
-/// `add <c> <type> … to <t>`.
-fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
+/// The subject of a sentence about a table: its start, its end, and where the verb starts
+/// (after an optional `table`: `the members table needs …`).
+fn table_subject(c: &Clause) -> Option<(usize, usize, usize)> {
     let s = starts_with_subject(c)?;
-    let n = c.dotted_len(s);
-    let k = s + n;
+    let end = s + c.dotted_len(s);
+    Some((s, end, end + usize::from(c.is(end, &["table"]))))
+}
+
+/// Words that begin a column modifier; a `,` before one is only punctuation.
+const MODIFIER_WORDS: &[&str] = &[
+    "default",
+    "not",
+    "null",
+    "nullable",
+    "optional",
+    "required",
+    "unique",
+    "references",
+];
+
+/// `<t> need(s)/should have/gets [a new column called] <c> [, <type>|of type <type>] …` →
+/// `add <c> <type> … to <t>`; `<t> needs an index on <c>` → `add index to <t> on <c>`;
+/// `we need …` → `add …`.
+fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
+    let (s, n_end, k) = table_subject(c)?;
     let verb_len = if c.is(k, &["need", "needs", "gets", "wants", "want", "requires"]) {
         1
     } else if c.is(k, &["should", "must", "will", "shall"]) && c.is(k + 1, &["have", "get"]) {
@@ -263,10 +282,22 @@ fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
     } else {
         return None;
     };
-    let table = c.text(s, k);
+    let table = c.text(s, n_end);
     let mut i = k + verb_len;
+    if c.is(s, &["we", "i", "you", "they"]) && n_end == s + 1 {
+        return (i < c.len()).then(|| format!("add {}", c.text(i, c.len())));
+    }
     while c.is(i, ARTICLES) || c.is(i, &["column", "field", "columns", "fields"]) {
         i += 1;
+    }
+    if c.is(i, &["index"]) || c.seq(i, &["unique", "index"]) {
+        let unique = if c.is(i, &["unique"]) { "unique " } else { "" };
+        let at = i + 1 + unique.len().min(1);
+        return Some(
+            format!("add {unique}index to {table} {}", c.text(at, c.len()))
+                .trim_end()
+                .to_string(),
+        );
     }
     if c.is(i, &["called", "named"]) {
         i += 1;
@@ -276,6 +307,9 @@ fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
     }
     let name = c.text(i, i + 1);
     let mut j = i + 1;
+    if c.is(j, &["column", "field"]) {
+        j += 1;
+    }
     if c.punct(j, ",") && c.is_name(j + 1) && super::infer::sql_type(&c.w(j + 1)).is_ok() {
         j += 1;
     }
@@ -284,7 +318,21 @@ fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
     } else if c.is(j, &["type"]) {
         j += 1;
     }
-    let rest = c.text(j, c.len());
+    // `…, integer, default 0, not null`: commas before a modifier are punctuation.
+    let mut parts = Vec::new();
+    let mut from = j;
+    for p in j..c.len() {
+        if c.punct(p, ",") && c.is(p + 1, MODIFIER_WORDS) {
+            parts.push(c.text(from, p));
+            from = p + 1;
+        }
+    }
+    parts.push(c.text(from, c.len()));
+    let rest = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     Some(
         [format!("add {name}"), rest, format!("to {table}")]
             .into_iter()
@@ -398,9 +446,8 @@ fn nullability_sentence(c: &Clause, _: &[String]) -> Option<String> {
 /// `<t> belongs to [a] <u> [on delete …]` → `add reference to <u> on <t> …`; `<t> has many <u>`
 /// → `add reference to <t> on <u>`.
 fn belongs_to(c: &Clause, _: &[String]) -> Option<String> {
-    let s = starts_with_subject(c)?;
-    let k = s + c.dotted_len(s);
-    let table = c.text(s, k);
+    let (s, end, k) = table_subject(c)?;
+    let table = c.text(s, end);
     let (many, mut i) = if c.is(k, &["belongs", "belong"]) && c.is(k + 1, &["to"]) {
         (false, k + 2)
     } else if c.is(k, &["has", "have"]) && c.is(k + 1, &["many"]) {
@@ -664,13 +711,15 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                 if cols.is_empty() || table.is_empty() {
                     return None;
                 }
-                let table = table.join("_");
                 if cols.first().is_some_and(|w| w == "index") {
-                    return Some(format!(
-                        "remove index on {table}({})",
-                        columns_of(&cols[1..]).join(", ")
-                    ));
+                    let (table, columns) = if cols.len() == 1 {
+                        table_and_columns(table, tables)?
+                    } else {
+                        (table.join("_"), columns_of(&cols[1..]))
+                    };
+                    return Some(format!("remove index on {table}({})", columns.join(", ")));
                 }
+                let table = table.join("_");
                 Some(format!(
                     "remove {} from {table}",
                     specs_or(columns_of(cols))
