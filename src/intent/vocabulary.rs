@@ -657,7 +657,40 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
             specs.join(" and ")
         }
     };
+    // Words that end what is not a column (`add_null_constraint_to_x`, `add_foo_fk_to_y`): the
+    // name alone does not say the change.
+    const NOT_A_COLUMN: &[&str] = &[
+        "constraint",
+        "constraints",
+        "collation",
+        "default",
+        "defaults",
+        "trigger",
+        "check",
+        "limit",
+        "key",
+        "keys",
+        "fk",
+        "fks",
+        "indexes",
+        "indices",
+        "cache",
+        "caches",
+    ];
+    let vague = |cols: &[String]| {
+        cols.last()
+            .is_some_and(|w| NOT_A_COLUMN.contains(&w.as_str()))
+    };
     match words[0].as_str() {
+        "add" if find("to").is_none() && words.get(1).is_some_and(|w| w == "index") => {
+            // `AddIndexOnMentionsStatusId`: table and columns after `on`.
+            let on = words.iter().position(|w| w == "on" || w == "for")?;
+            if on != 2 {
+                return None;
+            }
+            let (table, columns) = table_and_columns(&words[3..], tables)?;
+            Some(format!("add index on {table}({})", columns.join(", ")))
+        }
         "add" => {
             let i = find("to")?;
             let (cols, table) = (&words[1..i], &words[i + 1..]);
@@ -682,6 +715,13 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                     "add {unique}index on {table}({})",
                     columns.join(", ")
                 ));
+            }
+            if vague(cols) {
+                return None;
+            }
+            let mut cols = cols;
+            if cols.last().is_some_and(|w| w == "column" || w == "columns") {
+                cols = &cols[..cols.len() - 1];
             }
             let table = table.join("_");
             if cols.last().is_some_and(|w| w == "index") {
@@ -725,7 +765,7 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                     specs_or(columns_of(cols))
                 ))
             }
-            None if specs.is_empty() => {
+            None if specs.is_empty() && words[0] == "drop" => {
                 let mut t = &words[1..];
                 if t.last().is_some_and(|w| w == "table") {
                     t = &t[..t.len() - 1];
@@ -750,10 +790,18 @@ fn migration_name(description: &str, toks: &[Token], tables: &[String]) -> Optio
                 };
                 return Some(join_table_text(&a, &b, tables));
             }
+            if t.ends_with(&["join".to_string(), "table".to_string()]) {
+                // `create_statuses_tags_join_table`
+                let (a, b) = match &t[..t.len() - 2] {
+                    [a, b] => (a.clone(), b.clone()),
+                    _ => return None,
+                };
+                return Some(join_table_text(&a, &b, tables));
+            }
             if t.last().is_some_and(|w| w == "table") {
                 t = &t[..t.len() - 1];
             }
-            if t.is_empty() {
+            if t.is_empty() || t[0] == "index" || vague(t) {
                 return None;
             }
             let table = t.join("_");
@@ -830,6 +878,14 @@ mod test {
             ),
             ("AddURLToUsers", "add url to users"),
             (
+                "AddIndexOnMentionsStatusId",
+                "add index on mentions(status_id)",
+            ),
+            (
+                "add_public_email_column_to_users",
+                "add public_email to users",
+            ),
+            (
                 "AddDueOnToProjects due_on:date",
                 "add due_on:date to projects",
             ),
@@ -839,6 +895,9 @@ mod test {
         assert!(canonical("CreateJoinTableUsersProjects", t)
             .unwrap()
             .starts_with("create table projects_users (project_id"));
+        assert!(canonical("create_statuses_tags_join_table", t)
+            .unwrap()
+            .starts_with("create table statuses_tags ("));
         for not_a_name in [
             "users",
             "Users",
@@ -846,6 +905,10 @@ mod test {
             "add",
             "AddStuff",
             "add x to users",
+            "remove_empty_pod",
+            "add_null_constraint_to_keystores_id",
+            "add_reblog_of_id_foreign_key_to_statuses",
+            "create_index_good_jobs_for_lookup",
         ] {
             assert_eq!(canonical(not_a_name, t), None, "{not_a_name}");
         }
