@@ -14,6 +14,7 @@ mod grammar_tests;
 pub mod infer;
 mod keys;
 mod lexer;
+mod migration_names;
 mod suggest;
 mod vocabulary;
 
