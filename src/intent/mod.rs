@@ -11,6 +11,7 @@ mod grammar;
 mod grammar_edge_tests;
 #[cfg(test)]
 mod grammar_tests;
+mod index_forms;
 pub mod infer;
 mod keys;
 mod lexer;
