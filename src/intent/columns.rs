@@ -29,6 +29,7 @@ pub(super) fn at_modifier(c: &Cursor) -> bool {
                 "mandatory",
                 "unique",
                 "references",
+                "referencing",
                 "default",
             ],
         )
@@ -184,8 +185,24 @@ pub(super) fn column_tail(
             return Ok(());
         }
         let untyped = col.data_type.is_none() && col.references.is_none();
+        let refers = c.eat_seq(&["as", "a", "reference", "to"])
+            || c.eat_seq(&["as", "reference", "to"])
+            || c.eat_seq(&["pointing", "to"])
+            || (c.kw(0, "referencing") && c.is_name_at(1) && c.eat("referencing"));
+        if refers {
+            if col.references.is_some() {
+                return Err(c.fail(format!("`{}` references two tables", col.name)));
+            }
+            col.references = Some(c.table()?);
+            continue;
+        }
         if untyped && c.kw(0, "as") && c.is_name_at(1) {
             c.pos += 1; // `add x as integer to t`
+        }
+        // `add a description text column to t`: the word `column` after the type.
+        if c.kw_in(0, &["column", "field"]) && (c.at_end() || stop(&c.sub(c.pos + 1..c.end))) {
+            c.pos += 1;
+            continue;
         }
         if let Some(nullable) = c.nullability() {
             set_nullable(c, col, nullable)?;
@@ -205,7 +222,11 @@ pub(super) fn column_tail(
             }
             col.references = Some(c.table()?);
         } else if col.data_type.is_none() && col.references.is_none() && c.is_name_at(0) {
-            let ty = c.ty(&|c| at_modifier(c) || stop(c))?;
+            let column_word = |c: &Cursor| {
+                c.kw_in(0, &["column", "field"])
+                    && (c.at(1).is_none() || stop(&c.sub(c.pos + 1..c.end)))
+            };
+            let ty = c.ty(&|c| at_modifier(c) || stop(c) || column_word(c))?;
             if is_reference_word(&ty) {
                 reference_column(col);
             } else {

@@ -120,6 +120,16 @@ fn add(c: &mut Cursor) -> PResult<Vec<Intent>> {
 /// (otherwise) one or more columns (`remove a and b from t`).
 fn drop(c: &mut Cursor) -> PResult<Vec<Intent>> {
     c.skip_filler();
+    if c.kw(0, "timestamps") && c.kw_in(1, &["from", "on", "in", "of"]) && c.is_name_at(2) {
+        c.pos += 2;
+        let table = c.table()?;
+        return Ok(["created_at", "updated_at"]
+            .map(|column| Intent::DropColumn {
+                table: table.clone(),
+                column: column.to_string(),
+            })
+            .to_vec());
+    }
     if let Some(r) = columns::drop_columns(c) {
         return r;
     }

@@ -91,9 +91,15 @@ fn add_index(c: &mut Cursor) -> PResult<Intent> {
     if c.eat("using") {
         set_method(c, &mut method)?;
     }
-    let (table, columns) = match index_forms::plain_columns(c, &parts) {
-        Some(columns) => (parts.join("."), columns?),
-        None => c.target_rest(parts)?,
+    let (table, columns) = if parts.len() == 1 && c.kw(0, "to") && c.is_name_at(1) {
+        // `add index on state to tasks`
+        c.pos += 1;
+        (c.table()?, parts)
+    } else {
+        match index_forms::plain_columns(c, &parts) {
+            Some(columns) => (parts.join("."), columns?),
+            None => c.target_rest(parts)?,
+        }
     };
     index_forms::index_tail(c, &mut name, &mut method)?;
     Ok(Intent::AddIndex {

@@ -150,7 +150,11 @@ type Rule = fn(&Clause, &[String]) -> Option<String>;
 /// One clause in canonical form, when it is written in one of the free forms.
 fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
     let rules: &[Rule] = &[
+        wants_to,
         synonym_verb,
+        make_list,
+        should_reference,
+        should_be_type,
         store,
         enum_column,
         join_table,
@@ -160,6 +164,112 @@ fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
         belongs_to,
     ];
     rules.iter().find_map(|rule| rule(c, tables))
+}
+
+/// `I want to drop …`, `we need to add …` → `drop …`, `add …`.
+fn wants_to(c: &Clause, _: &[String]) -> Option<String> {
+    let pronoun = c.is(0, &["i", "we", "you", "they", "let's", "lets"]);
+    let mut i = 1;
+    if !pronoun {
+        return None;
+    }
+    if c.is(
+        i,
+        &["want", "need", "would", "'d", "have", "must", "should"],
+    ) {
+        i += 1;
+    }
+    if c.is(i, &["like", "to"]) {
+        i += 1;
+    }
+    if c.is(i, &["to"]) {
+        i += 1;
+    }
+    (i > 1 && c.is(i, lexer::VERBS) || c.seq(i, &["get", "rid", "of"])).then(|| c.text(i, c.len()))
+}
+
+/// `make t.a and t.b required` → `make t.a not null and make t.b not null`.
+fn make_list(c: &Clause, _: &[String]) -> Option<String> {
+    if !c.is(0, &["make"]) {
+        return None;
+    }
+    let state_at = (1..c.len()).find(|&k| {
+        c.is(
+            k,
+            &["required", "mandatory", "optional", "nullable", "unique"],
+        ) || c.seq(k, &["not", "null"])
+    })?;
+    let mut refs = Vec::new();
+    let mut i = 1;
+    while i < state_at {
+        let n = c.dotted_len(i);
+        if n == 0 {
+            return None;
+        }
+        refs.push(c.text(i, i + n));
+        i += n;
+        if i < state_at && (c.is(i, &["and"]) || c.punct(i, ",")) {
+            i += 1;
+        } else if i < state_at {
+            return None;
+        }
+    }
+    if refs.len() < 2 {
+        return None;
+    }
+    let state = c.text(state_at, c.len());
+    Some(
+        refs.iter()
+            .map(|r| format!("make {r} {state}"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    )
+}
+
+/// `tasks should reference members` → `add reference to members on tasks`;
+/// `tasks.assignee_id should reference members` → `add foreign key from tasks.assignee_id to
+/// members`.
+fn should_reference(c: &Clause, _: &[String]) -> Option<String> {
+    let (s, end, k) = table_subject(c)?;
+    let verb = if c.is(k, &["should", "must", "will"]) && c.is(k + 1, &["reference", "point"]) {
+        k + 2
+    } else if c.is(k, &["references", "points"]) {
+        k + 1
+    } else {
+        return None;
+    };
+    let at = verb + usize::from(c.is(verb, &["to", "at"]));
+    let n = c.dotted_len(at);
+    if n == 0 {
+        return None;
+    }
+    let (subject, target, rest) = (c.text(s, end), c.text(at, at + n), c.text(at + n, c.len()));
+    let canonical = if end - s >= 3 {
+        format!("add foreign key from {subject} to {target}")
+    } else {
+        format!("add reference to {target} on {subject}")
+    };
+    Some(format!("{canonical} {rest}").trim_end().to_string())
+}
+
+/// `events.data should be text` → `change events.data to text` (a type word after `be`).
+fn should_be_type(c: &Clause, _: &[String]) -> Option<String> {
+    let (s, end, k) = table_subject(c)?;
+    if end - s < 3 {
+        return None;
+    }
+    let at = if c.is(k, &["should", "must"]) && c.is(k + 1, &["be", "become"]) {
+        k + 2
+    } else if c.is(k, &["becomes"]) {
+        k + 1
+    } else {
+        return None;
+    };
+    let at = at + usize::from(c.is(at, &["a", "an"]));
+    let word = c.w(at);
+    let head = word.split('(').next().unwrap_or("");
+    (TYPE_WORDS.contains(&head) && at < c.len())
+        .then(|| format!("change {} to {}", c.text(s, end), c.text(at, c.len())))
 }
 
 /// `get rid of …` → `drop …`; `introduce …` → `add …`.
