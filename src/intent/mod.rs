@@ -16,6 +16,7 @@ pub mod infer;
 mod keys;
 mod lexer;
 mod migration_names;
+mod sentences;
 mod suggest;
 mod vocabulary;
 
