@@ -153,6 +153,7 @@ const SAME: &[(&str, &str)] = &[
     ("add a description text column to accounts", "add description text to accounts"),
     ("remove timestamps from tasks", "remove created_at and updated_at from tasks"),
     ("add index on state to tasks", "add index on tasks(state)"),
+    ("add a foreign key from events to accounts", "add foreign key from events.account_id to accounts"),
     // Mixed with canonical clauses
     (
         "add x to tasks and tasks.state should default to 'todo'",
@@ -285,6 +286,12 @@ fn ambiguity_is_an_error_listing_the_candidates() {
     assert_eq!(e.suggestions().len(), 2, "{e}");
     assert!(e.to_string().contains("loans_lender_id_fkey"), "{e}");
     assert!(e.to_string().contains("loans_borrower_id_fkey"), "{e}");
+    let (ops, _) = read(&two, "add a foreign key from loans to items").unwrap();
+    assert_eq!(ops[0]["columns"], serde_json::json!(["item_id"]), "{ops}");
+    // A foreign key with no column named: `account_id` names `accounts`, so it is not taken for
+    // a key to `members`.
+    let e = read(&schema, "add a foreign key from events to members").unwrap_err();
+    assert!(e.to_string().contains("say which"), "{e}");
     let e = read(&two, "note is optional").unwrap_err();
     assert_eq!(e.suggestions(), ["items.note", "loans.note"]);
     // No fit at all keeps the usual errors.

@@ -211,7 +211,13 @@ fn add_foreign_key(c: &mut Cursor) -> PResult<Intent> {
         c.eat_seq(&["foreign", "key"]);
     }
     c.eat_in(&["from", "on", "for"]);
-    let (table, columns) = c.target()?;
+    // `add a foreign key from tasks to members`: no column named, the schema decides.
+    let bare_table = c.is_name_at(0) && c.kw_in(1, &["to", "references", "referencing"]);
+    let (table, columns) = if bare_table {
+        (c.table()?, Vec::new())
+    } else {
+        c.target()?
+    };
     c.expect_in(
         &["to", "references", "referencing"],
         "`to <table>` or `references <table>`",
@@ -228,7 +234,7 @@ fn add_foreign_key(c: &mut Cursor) -> PResult<Intent> {
         let (t, col) = c.target_rest(parts)?;
         (t, col)
     };
-    if !ref_columns.is_empty() && ref_columns.len() != columns.len() {
+    if !ref_columns.is_empty() && !columns.is_empty() && ref_columns.len() != columns.len() {
         return Err(c.fail(format!(
             "{} column(s) cannot reference {} column(s)",
             columns.len(),

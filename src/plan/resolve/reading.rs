@@ -81,6 +81,9 @@ impl Context {
             } => {
                 self.read_table(table);
                 self.read_table(ref_table);
+                if columns.is_empty() {
+                    *columns = vec![self.reference_column(table, ref_table)?];
+                }
                 self.read_key_columns(table, columns);
             }
             Intent::AddReference {
@@ -190,6 +193,55 @@ impl Context {
                 example: format!("`{}.{column}`", many[0]),
             }),
         }
+    }
+
+    /// The column of `table` a foreign key to `ref_table` goes on, when none was named:
+    /// `<singular ref_table>_id`, else the one `*_id` column without a foreign key.
+    fn reference_column(&mut self, table: &str, ref_table: &str) -> Result<String, PlanError> {
+        let Some(t) = self.schema.table(table) else {
+            return Err(crate::plan::ops::lookup::unknown_table(&self.schema, table));
+        };
+        let bare = ref_table.rsplit('.').next().unwrap_or(ref_table);
+        let conventional = format!("{}_id", singular(bare));
+        let (column, why) = if t.column(&conventional).is_some() {
+            (conventional, "named after it")
+        } else {
+            let loose: Vec<String> = t
+                .columns
+                .iter()
+                .filter(|c| c.name.ends_with("_id"))
+                .filter(|c| !t.foreign_keys.iter().any(|f| f.columns == [c.name.clone()]))
+                // `account_id` names `accounts`: not a column for a key to another table.
+                .filter(|c| {
+                    let stem = c.name.trim_end_matches("_id");
+                    super::names::referenced_table(&self.schema, stem)
+                        .is_none_or(|named| named == ref_table)
+                })
+                .map(|c| c.name.clone())
+                .collect();
+            match loose.as_slice() {
+                [one] => (one.clone(), "the only `*_id` column without a foreign key that names no other table"),
+                [] => {
+                    return Err(PlanError::Invalid(format!(
+                        "`{table}` has no column `{conventional}` and no other `*_id` column without a foreign key that names no other table: say which, e.g. \"add foreign key from {table}.<column> to {ref_table}\""
+                    )))
+                }
+                many => {
+                    return Err(PlanError::Ambiguous {
+                        what: format!(
+                            "no column was named for the foreign key from `{table}` to `{ref_table}`, and {} columns could hold it",
+                            many.len()
+                        ),
+                        candidates: many.iter().map(|c| format!("{table}.{c}")).collect(),
+                        example: format!("\"add foreign key from {table}.{} to {ref_table}\"", many[0]),
+                    })
+                }
+            }
+        };
+        self.decisions.push(format!(
+            "no column was named for the foreign key from `{table}` to `{ref_table}`: read as `{table}.{column}`, {why}"
+        ));
+        Ok(column)
     }
 
     /// Columns of an index or key that do not exist, read as `<name>_id` when that exists.
