@@ -197,6 +197,9 @@ cases! {
     interpret_belongs_to: "each product belongs to a user" => ["add_column", "add_index", "add_foreign_key"];
     interpret_sentences: "products.sku should default to 'none' and users.bio is required" => ["set_default", "set_not_null"] on Empty;
     interpret_change_from: "change users.old_name from varchar(100) to text" => ["change_column_type"];
+    interpret_fk_column_from_schema: "add a foreign key from comments to posts" => ["add_foreign_key"];
+    interpret_drop_list: "remove bio and age from users" => ["drop_column", "drop_column"];
+    interpret_django_types: "add nickname CharField(max_length=40) and is_public BooleanField default false not null to users" => ["add_column", "add_column"];
 }
 
 /// Once a NOT NULL column or a referenced table is dropped from tables that hold rows, its
