@@ -426,7 +426,7 @@ proptest! {
 }
 
 /// Pieces a random description is made of: keywords, names, SQL bits, punctuation.
-fn piece() -> impl Strategy<Value = String> {
+pub(super) fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::sample::select(KEYWORDS).prop_map(str::to_string),
         "[a-z_][a-z0-9_]{0,6}",

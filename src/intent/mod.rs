@@ -13,6 +13,8 @@ mod grammar_edge_tests;
 mod grammar_tests;
 mod index_forms;
 pub mod infer;
+#[cfg(test)]
+mod interpret_tests;
 mod keys;
 mod lexer;
 mod migration_names;
