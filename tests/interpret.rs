@@ -154,6 +154,7 @@ const SAME: &[(&str, &str)] = &[
     ("remove timestamps from tasks", "remove created_at and updated_at from tasks"),
     ("add index on state to tasks", "add index on tasks(state)"),
     ("add a foreign key from events to accounts", "add foreign key from events.account_id to accounts"),
+    ("drop the projects archived column", "drop projects.archived"),
     // Mixed with canonical clauses
     (
         "add x to tasks and tasks.state should default to 'todo'",
@@ -286,6 +287,14 @@ fn ambiguity_is_an_error_listing_the_candidates() {
     assert_eq!(e.suggestions().len(), 2, "{e}");
     assert!(e.to_string().contains("loans_lender_id_fkey"), "{e}");
     assert!(e.to_string().contains("loans_borrower_id_fkey"), "{e}");
+    let twins = load_str(
+        "CREATE TABLE status (id int PRIMARY KEY); CREATE TABLE statuses (id int PRIMARY KEY);",
+        "twins",
+    )
+    .unwrap();
+    let e = read(&twins, "add x to \"Status\"").unwrap_err();
+    assert_eq!(e.kind(), "ambiguous");
+    assert_eq!(e.suggestions(), ["status", "statuses"], "{e}");
     let (ops, _) = read(&two, "add a foreign key from loans to items").unwrap();
     assert_eq!(ops[0]["columns"], serde_json::json!(["item_id"]), "{ops}");
     // A foreign key with no column named: `account_id` names `accounts`, so it is not taken for

@@ -153,6 +153,7 @@ fn rewrite(c: &Clause, tables: &[String]) -> Option<String> {
     let rules: &[Rule] = &[
         wants_to,
         synonym_verb,
+        drop_table_column,
         make_list,
         should_reference,
         should_be_type,
@@ -225,6 +226,17 @@ fn make_list(c: &Clause, _: &[String]) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" and "),
     )
+}
+
+/// `drop the projects archived column` → `drop projects.archived`.
+fn drop_table_column(c: &Clause, _: &[String]) -> Option<String> {
+    if !c.is(0, &["drop", "remove", "delete"]) {
+        return None;
+    }
+    let i = 1 + usize::from(c.is(1, &["the"]));
+    let named = c.is_name(i) && c.is_name(i + 1) && c.is(i + 2, &["column", "field"]);
+    (named && i + 3 == c.len() && !c.is(i, &["table", "index", "column", "default"]))
+        .then(|| format!("drop {}.{}", c.text(i, i + 1), c.text(i + 1, i + 2)))
 }
 
 /// `get rid of …` → `drop …`; `introduce …` → `add …`.

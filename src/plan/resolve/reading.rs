@@ -22,9 +22,9 @@ impl Context {
         let mut intent = intent.clone();
         match &mut intent {
             Intent::AddColumn { table, column } => {
-                self.read_table(table);
+                self.read_table(table)?;
                 if let Some(r) = column.references.as_mut() {
-                    self.read_table(r);
+                    self.read_table(r)?;
                 }
             }
             Intent::AddTimestamps { table }
@@ -32,7 +32,7 @@ impl Context {
             | Intent::AddCheckConstraint { table, .. }
             | Intent::DropConstraint { table, .. }
             | Intent::DropForeignKey(ConstraintTarget::Name { table, .. }) => {
-                self.read_table(table)
+                self.read_table(table)?
             }
             Intent::DropColumn { table, column }
             | Intent::RenameColumn {
@@ -47,7 +47,7 @@ impl Context {
             | Intent::DropDefault { table, column }
             | Intent::Backfill { table, column, .. } => self.read_column(table, column)?,
             Intent::RenameTable { from, to } => {
-                self.read_table(from);
+                self.read_table(from)?;
                 if self.schema.table(from).is_none() {
                     let owners = self.owners(from);
                     if !owners.is_empty() {
@@ -63,14 +63,14 @@ impl Context {
             }
             Intent::CreateTable { columns, .. } => {
                 for r in columns.iter_mut().filter_map(|c| c.references.as_mut()) {
-                    self.read_table(r);
+                    self.read_table(r)?;
                 }
             }
             Intent::AddIndex { table, columns, .. }
             | Intent::AddUniqueConstraint { table, columns, .. }
             | Intent::DropIndex(IndexTarget::Columns { table, columns })
             | Intent::DropForeignKey(ConstraintTarget::Columns { table, columns }) => {
-                self.read_table(table);
+                self.read_table(table)?;
                 self.read_key_columns(table, columns);
             }
             Intent::AddForeignKey {
@@ -79,8 +79,8 @@ impl Context {
                 ref_table,
                 ..
             } => {
-                self.read_table(table);
-                self.read_table(ref_table);
+                self.read_table(table)?;
+                self.read_table(ref_table)?;
                 if columns.is_empty() {
                     *columns = vec![self.reference_column(table, ref_table)?];
                 }
@@ -90,8 +90,8 @@ impl Context {
                 table, ref_table, ..
             }
             | Intent::DropForeignKey(ConstraintTarget::References { table, ref_table }) => {
-                self.read_table(table);
-                self.read_table(ref_table);
+                self.read_table(table)?;
+                self.read_table(ref_table)?;
             }
             Intent::DropIndex(IndexTarget::Name(_))
             | Intent::CreateEnum { .. }
@@ -102,9 +102,9 @@ impl Context {
 
     /// A table that does not exist, read as the one singular/plural/lower-case variant that
     /// does; otherwise left as written.
-    fn read_table(&mut self, table: &mut String) {
+    fn read_table(&mut self, table: &mut String) -> Result<(), PlanError> {
         if table.as_str() == ANY_TABLE || self.schema.table(table).is_some() {
-            return;
+            return Ok(());
         }
         let (prefix, bare) = match table.rsplit_once('.') {
             Some((s, t)) => (format!("{s}."), t.to_string()),
@@ -124,11 +124,23 @@ impl Context {
         .collect();
         fits.sort();
         fits.dedup();
-        if let [fit] = fits.as_slice() {
-            self.decisions.push(format!(
-                "there is no table `{table}`: read as `{fit}`, the only table by that name in singular, plural or lower case"
-            ));
-            *table = fit.clone();
+        match fits.as_slice() {
+            [] => Ok(()),
+            [fit] => {
+                self.decisions.push(format!(
+                    "there is no table `{table}`: read as `{fit}`, the only table by that name in singular, plural or lower case"
+                ));
+                *table = fit.clone();
+                Ok(())
+            }
+            many => Err(PlanError::Ambiguous {
+                what: format!(
+                    "there is no table `{table}`, and {} tables have that name in singular, plural or lower case",
+                    many.len()
+                ),
+                example: format!("`{}`", many[0]),
+                candidates: many.to_vec(),
+            }),
         }
     }
 
@@ -146,7 +158,7 @@ impl Context {
     /// written, the one table that has the column.
     fn read_column(&mut self, table: &mut String, column: &mut String) -> Result<(), PlanError> {
         if table.as_str() != ANY_TABLE {
-            self.read_table(table);
+            self.read_table(table)?;
             return Ok(());
         }
         let owners = self.owners(column);
