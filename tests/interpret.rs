@@ -329,6 +329,17 @@ fn ambiguity_is_an_error_listing_the_candidates() {
 }
 
 #[test]
+fn an_error_in_a_free_form_quotes_it_and_says_how_it_was_read() {
+    let e = intent::interpret("tasks.state should default to (1", &[]).unwrap_err();
+    assert_eq!(e.fragment, "tasks.state should default to (1");
+    let hint = e.hint.unwrap();
+    assert!(
+        hint.starts_with("read as \"set default of tasks.state to (1\", which fails:"),
+        "{hint}"
+    );
+}
+
+#[test]
 fn nonsense_still_gets_the_clear_error() {
     for nonsense in [
         "frobnicate the members",

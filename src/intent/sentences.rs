@@ -69,7 +69,7 @@ pub(super) fn needs_column(c: &Clause, _: &[String]) -> Option<String> {
     if c.is(i, &["called", "named"]) {
         i += 1;
     }
-    if !c.is_name(i) {
+    if !c.is_name(i) || c.is(i, &["to", "be", "not", "no"]) {
         return None;
     }
     let name = c.text(i, i + 1);

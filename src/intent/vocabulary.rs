@@ -69,7 +69,16 @@ pub fn interpret(description: &str, tables: &[String]) -> Result<Interpretation,
         match rewrite(&clause, tables) {
             Some(canonical) => {
                 notes.push(format!("read \"{text}\" as \"{canonical}\""));
-                intents.extend(super::parse(&canonical)?);
+                // An error quotes what the user wrote, and says how it was read.
+                let read = super::parse(&canonical).map_err(|e| ParseError {
+                    fragment: text.clone(),
+                    hint: Some(format!(
+                        "read as \"{canonical}\", which fails: {}",
+                        e.hint.as_deref().unwrap_or("not understood")
+                    )),
+                    suggestions: e.suggestions,
+                })?;
+                intents.extend(read);
             }
             None => intents.extend(super::parse(&text)?),
         }

@@ -187,7 +187,7 @@ impl Context {
                     .collect();
                 if self.schema.table(column).is_some() {
                     return Err(PlanError::Invalid(format!(
-                        "`{column}` is a table, not a column of one: say `drop table {column}` or `rename table {column} to …`, or name the column as `table.column`"
+                        "`{column}` is a table, not a column: name the column as `table.column` (e.g. `{column}.<column>`); for the table itself say e.g. `drop table {column}`"
                     )));
                 }
                 Err(PlanError::UnknownObject {
