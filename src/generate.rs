@@ -404,6 +404,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         .unwrap_or_default();
     lap("load schema");
     let mut description = opts.description.clone();
+    let mut notes = vec![];
     let resolved = match &opts.operations {
         Some(value) => {
             let (inputs, given) = plan::resolve::parse_operations(value)?;
@@ -418,12 +419,14 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
             resolved
         }
         None => {
-            let intents = intent::parse(&opts.description)?;
+            let table_names: Vec<String> = schema.tables.values().map(|t| t.name.clone()).collect();
+            let reading = intent::interpret(&opts.description, &table_names)?;
+            notes = reading.notes;
             lap("parse");
-            plan::resolve_with(&intents, &schema, opts.resolve)
+            plan::resolve_with(&reading.intents, &schema, opts.resolve)
         }
     };
-    let resolved = resolved.map_err(|e| match e {
+    let mut resolved = resolved.map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
                 table,
@@ -432,6 +435,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         }
         other => other.into(),
     })?;
+    resolved.decisions.splice(0..0, notes);
     lap("resolve");
     let plan = plan::build_with(&description, &schema, resolved, &strategy);
     lap("plan");

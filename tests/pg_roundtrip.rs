@@ -187,6 +187,19 @@ cases! {
     backfill: "backfill users.email_verified with true where confirmed_at is not null" => ["backfill"];
     create_enum: "create enum mood with happy, sad" => ["create_enum"];
     add_enum_value: "add value archived to enum post_status" => ["add_enum_value"];
+    // Free phrasings (docs/phrasings.md, "Free English and framework vocabulary").
+    interpret_timestamps: "add timestamps to comments" => ["add_column", "add_column"];
+    interpret_column_list: "add started_at and finished_at to product" => ["add_column", "add_column"];
+    interpret_migration_name: "AddIndexToUsersAge" => ["add_index"];
+    interpret_enum_with_values: "add kind enum to products with values physical, digital" => ["create_enum", "add_column"];
+    interpret_fk_between_tables: "remove the foreign key from comments to users" => ["drop_foreign_key"];
+    interpret_join_table: "CreateJoinTableUsersProducts" => ["create_table"];
+    interpret_belongs_to: "each product belongs to a user" => ["add_column", "add_index", "add_foreign_key"];
+    interpret_sentences: "products.sku should default to 'none' and users.bio is required" => ["set_default", "set_not_null"] on Empty;
+    interpret_change_from: "change users.old_name from varchar(100) to text" => ["change_column_type"];
+    interpret_fk_column_from_schema: "add a foreign key from comments to posts" => ["add_foreign_key"];
+    interpret_drop_list: "remove bio and age from users" => ["drop_column", "drop_column"];
+    interpret_django_types: "add nickname CharField(max_length=40) and is_public BooleanField default false not null to users" => ["add_column", "add_column"];
 }
 
 /// Once a NOT NULL column or a referenced table is dropped from tables that hold rows, its

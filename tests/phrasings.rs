@@ -385,10 +385,11 @@ fn plan_error(schema_sql: &str, description: &str) -> PlanError {
 
 #[test]
 fn errors_say_what_is_wrong_and_what_was_meant() {
-    let e = plan_error(USERS, "add bio to user");
+    // (`user` is read as `users`: see tests/interpret.rs.)
+    let e = plan_error(USERS, "add bio to usres");
     assert_eq!(
         e.to_string(),
-        "table `user` does not exist (did you mean `users`?)"
+        "table `usres` does not exist (did you mean `users`?)"
     );
     let e = plan_error(USERS, "remove emial from users");
     assert_eq!(e.suggestions(), ["email"]);

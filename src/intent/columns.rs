@@ -29,15 +29,101 @@ pub(super) fn at_modifier(c: &Cursor) -> bool {
                 "mandatory",
                 "unique",
                 "references",
+                "referencing",
                 "default",
             ],
         )
         || (c.kw(0, "primary") && c.kw(1, "key"))
 }
 
+/// `add a, b and c to t` (several columns, each with its own type and modifiers), or one
+/// column as [`add_column`] reads it. The list is cut at top-level `,`/`and` before the last
+/// top-level `to`/`into`.
+pub(super) fn add_columns(c: &mut Cursor) -> PResult<Vec<Intent>> {
+    let intros = c.top_level(c.pos, c.end, |t| t.is_kw("to") || t.is_kw("into"));
+    if let Some(&k) = intros.last() {
+        let seps = c.top_level(c.pos, k, |t| t.is_punct(",") || t.is_kw("and"));
+        if !seps.is_empty() && k + 1 < c.end {
+            let mut tail = c.sub(k + 1..c.end);
+            let table = tail.table()?;
+            tail.done()?;
+            let mut out = Vec::new();
+            let mut from = c.pos;
+            for to in seps.into_iter().chain([k]) {
+                if to == from {
+                    return Err(c.fail("a column is missing between separators"));
+                }
+                // `… and points integer columns to t`: the plural `columns` ends the list.
+                let last = c.sub(to - 1..to);
+                let end = if to - 1 > from && last.kw_in(0, &["columns", "fields"]) {
+                    to - 1
+                } else {
+                    to
+                };
+                let mut item = c.sub(from..end);
+                out.push(add_column_in(&mut item, Some(table.clone()))?);
+                item.done()?;
+                from = to + 1;
+            }
+            c.pos = c.end;
+            return Ok(out);
+        }
+    }
+    add_column(c).map(|i| vec![i])
+}
+
+/// `remove a, b and c [columns] from t` / `drop a and b`: when every item is one name, one
+/// `DropColumn` each; `None` when the clause is not such a list.
+pub(super) fn drop_columns(c: &mut Cursor) -> Option<PResult<Vec<Intent>>> {
+    let intro_at = |t: &super::lexer::Token| super::cursor::COLUMN_INTRO.iter().any(|k| t.is_kw(k));
+    let intro = c.top_level(c.pos, c.end, intro_at).last().copied();
+    let stop = intro.unwrap_or(c.end);
+    let seps = c.top_level(c.pos, stop, |t| t.is_punct(",") || t.is_kw("and"));
+    if seps.is_empty() {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut from = c.pos;
+    for to in seps.into_iter().chain([stop]) {
+        let mut item = c.sub(from..to);
+        item.skip_filler();
+        let mut parts = item.dotted("a column name").ok()?;
+        item.eat_column_word();
+        if !item.at_end() || parts.len() > 2 || (intro.is_some() && parts.len() > 1) {
+            return None;
+        }
+        let column = parts.pop()?;
+        names.push((parts.pop(), column));
+        from = to + 1;
+    }
+    let table = match intro {
+        Some(k) => {
+            let mut tail = c.sub(k + 1..c.end);
+            match tail.table().and_then(|t| tail.done().map(|_| t)) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        None => super::ANY_TABLE.to_string(),
+    };
+    c.pos = c.end;
+    Some(Ok(names
+        .into_iter()
+        .map(|(own, column)| Intent::DropColumn {
+            table: own.unwrap_or_else(|| table.clone()),
+            column,
+        })
+        .collect()))
+}
+
 /// `add [nullable|required|unique] <column> [:type] [modifiers] to <table> [modifiers]`, or
 /// `add table.column …`.
 pub(super) fn add_column(c: &mut Cursor) -> PResult<Intent> {
+    add_column_in(c, None)
+}
+
+/// [`add_column`], with the table already known when `known` is given (one item of a list).
+fn add_column_in(c: &mut Cursor, known: Option<String>) -> PResult<Intent> {
     let mut col = ColumnSpec::default();
     c.skip_filler();
     // Modifiers before the name: `add a nullable last_login_at timestamp to users`.
@@ -54,6 +140,12 @@ pub(super) fn add_column(c: &mut Cursor) -> PResult<Intent> {
         c.skip_filler();
     }
     let (mut table, name) = c.col_ref()?;
+    if known.is_some() {
+        if table.is_some() {
+            return Err(c.fail("name the table once, after `to`"));
+        }
+        table = known;
+    }
     col.name = name;
     if c.eat_punct(":") {
         rails_type(c, &mut col)?;
@@ -93,8 +185,24 @@ pub(super) fn column_tail(
             return Ok(());
         }
         let untyped = col.data_type.is_none() && col.references.is_none();
+        let refers = c.eat_seq(&["as", "a", "reference", "to"])
+            || c.eat_seq(&["as", "reference", "to"])
+            || c.eat_seq(&["pointing", "to"])
+            || (c.kw(0, "referencing") && c.is_name_at(1) && c.eat("referencing"));
+        if refers {
+            if col.references.is_some() {
+                return Err(c.fail(format!("`{}` references two tables", col.name)));
+            }
+            col.references = Some(c.table()?);
+            continue;
+        }
         if untyped && c.kw(0, "as") && c.is_name_at(1) {
             c.pos += 1; // `add x as integer to t`
+        }
+        // `add a description text column to t`: the word `column` after the type.
+        if c.kw_in(0, &["column", "field"]) && (c.at_end() || stop(&c.sub(c.pos + 1..c.end))) {
+            c.pos += 1;
+            continue;
         }
         if let Some(nullable) = c.nullability() {
             set_nullable(c, col, nullable)?;
@@ -114,7 +222,11 @@ pub(super) fn column_tail(
             }
             col.references = Some(c.table()?);
         } else if col.data_type.is_none() && col.references.is_none() && c.is_name_at(0) {
-            let ty = c.ty(&|c| at_modifier(c) || stop(c))?;
+            let column_word = |c: &Cursor| {
+                c.kw_in(0, &["column", "field"])
+                    && (c.at(1).is_none() || stop(&c.sub(c.pos + 1..c.end)))
+            };
+            let ty = c.ty(&|c| at_modifier(c) || stop(c) || column_word(c))?;
             if is_reference_word(&ty) {
                 reference_column(col);
             } else {

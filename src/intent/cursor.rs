@@ -8,7 +8,7 @@
 //! (`to the users table`, `to table users`).
 
 use super::lexer::{Kind, Token};
-use super::{suggest, ParseError};
+use super::{suggest, ParseError, ANY_TABLE};
 use crate::dialect::postgres::parse_expr;
 use crate::intent::infer::sql_type;
 use std::ops::Range;
@@ -310,8 +310,8 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skip a `column`/`field` word standing after a column name (`the email column from t`).
-    fn eat_column_word(&mut self) {
-        if self.kw_in(0, &["column", "field"]) && !self.is_name_at(1) {
+    pub fn eat_column_word(&mut self) {
+        if self.kw_in(0, &["column", "field", "columns", "fields"]) && !self.is_name_at(1) {
             self.pos += 1;
         }
     }
@@ -369,7 +369,8 @@ impl<'a> Cursor<'a> {
         Ok(((!parts.is_empty()).then(|| parts.join(".")), column))
     }
 
-    /// The table when `col_ref` gave none: `… in <table>` must follow.
+    /// The table when `col_ref` gave none: `… in <table>`, else [`ANY_TABLE`] (the schema
+    /// decides, see `plan::resolve`).
     pub fn need_table(&mut self, table: Option<String>) -> PResult<String> {
         match table {
             Some(t) => Ok(t),
@@ -377,7 +378,7 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 self.table()
             }
-            None => Err(self.expected("the table: `in <table>` or `table.column`")),
+            None => Ok(ANY_TABLE.to_string()),
         }
     }
 
@@ -421,9 +422,11 @@ impl<'a> Cursor<'a> {
             (Some(table), column) => Ok((table, vec![column])),
             (None, column) => {
                 self.eat_column_word();
-                let table = self.need_table(None).map_err(|_| {
-                    self.expected("columns: `table(a, b)`, `table.column` or `column in table`")
-                })?;
+                if !(self.kw_in(0, COLUMN_INTRO) && self.is_name_at(1)) {
+                    return Err(self
+                        .expected("columns: `table(a, b)`, `table.column` or `column in table`"));
+                }
+                let table = self.need_table(None)?;
                 Ok((table, vec![column]))
             }
         }

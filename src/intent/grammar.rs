@@ -44,14 +44,15 @@ pub fn parse(description: &str) -> Result<Vec<Intent>, ParseError> {
             suggestions: suggest::for_topic("general"),
         });
     }
-    clauses
-        .into_iter()
-        .map(|range| clause(&mut Cursor::new(description, &toks, range)))
-        .collect()
+    let mut out = Vec::new();
+    for range in clauses {
+        out.extend(clause(&mut Cursor::new(description, &toks, range))?);
+    }
+    Ok(out)
 }
 
-/// One clause, by its verb.
-fn clause(c: &mut Cursor) -> PResult<Intent> {
+/// One clause, by its verb (most clauses are one change; `add a and b to t` is several).
+fn clause(c: &mut Cursor) -> PResult<Vec<Intent>> {
     let first = c.peek().expect("clauses are not empty");
     let verb = match first.kind {
         Kind::Word => first.text.to_lowercase(),
@@ -59,18 +60,20 @@ fn clause(c: &mut Cursor) -> PResult<Intent> {
     };
     c.topic = suggest::topic_of(&verb);
     c.pos += 1;
-    let intent = match verb.as_str() {
+    let one = |r: PResult<Intent>| r.map(|i| vec![i]);
+    let intents = match verb.as_str() {
         "add" => add(c),
-        "create" => columns::create(c),
+        "index" => one(keys::index_verb(c)),
+        "create" => one(columns::create(c)),
         "remove" | "drop" | "delete" => drop(c),
-        "rename" => rename(c),
-        "change" | "alter" | "modify" => change(c),
-        "make" => make(c),
-        "allow" => allow(c, true),
-        "disallow" => allow(c, false),
-        "set" => set(c),
-        "backfill" => backfill(c, false),
-        "update" => backfill(c, true),
+        "rename" => one(rename(c)),
+        "change" | "alter" | "modify" => one(change(c)),
+        "make" => one(make(c)),
+        "allow" => one(allow(c, true)),
+        "disallow" => one(allow(c, false)),
+        "set" => one(set(c)),
+        "backfill" => one(backfill(c, false)),
+        "update" => one(backfill(c, true)),
         _ => {
             let (close, suggestions) = suggest::unknown_verb(&first.text);
             let mut hint = format!(
@@ -87,24 +90,53 @@ fn clause(c: &mut Cursor) -> PResult<Intent> {
         }
     }?;
     c.done()?;
-    Ok(intent)
+    Ok(intents)
 }
 
-/// `add …`: an index, constraint, foreign key, reference, enum value, or (otherwise) a column.
-fn add(c: &mut Cursor) -> PResult<Intent> {
+/// `add …`: timestamps, an index, constraint, foreign key, reference, enum value, or
+/// (otherwise) one or more columns.
+fn add(c: &mut Cursor) -> PResult<Vec<Intent>> {
     c.skip_filler();
+    if c.kw(0, "timestamps") && c.kw_in(1, &["to", "on", "in", "into"]) && c.is_name_at(2) {
+        c.pos += 2;
+        return Ok(vec![Intent::AddTimestamps { table: c.table()? }]);
+    }
     if let Some(r) = keys::keyed(c) {
-        return r;
+        return r.map(|i| vec![i]);
     }
     if keys::enum_value_ahead(c) {
-        return keys::add_enum_value(c);
+        return keys::add_enum_value(c).map(|i| vec![i]);
     }
-    columns::add_column(c)
+    if let Some(r) = keys::trailing_index(c) {
+        return r.map(|i| vec![i]);
+    }
+    if let Some(r) = keys::named_reference(c) {
+        return r.map(|i| vec![i]);
+    }
+    columns::add_columns(c)
 }
 
 /// `remove`/`drop`/`delete`: a table, index, foreign key, constraint, default, `not null`, or
-/// (otherwise) a column.
-fn drop(c: &mut Cursor) -> PResult<Intent> {
+/// (otherwise) one or more columns (`remove a and b from t`).
+fn drop(c: &mut Cursor) -> PResult<Vec<Intent>> {
+    c.skip_filler();
+    if c.kw(0, "timestamps") && c.kw_in(1, &["from", "on", "in", "of"]) && c.is_name_at(2) {
+        c.pos += 2;
+        let table = c.table()?;
+        return Ok(["created_at", "updated_at"]
+            .map(|column| Intent::DropColumn {
+                table: table.clone(),
+                column: column.to_string(),
+            })
+            .to_vec());
+    }
+    if let Some(r) = columns::drop_columns(c) {
+        return r;
+    }
+    drop_one(c).map(|i| vec![i])
+}
+
+fn drop_one(c: &mut Cursor) -> PResult<Intent> {
     c.skip_filler();
     if c.kw(0, "table") && c.is_name_at(1) {
         c.pos += 1;
@@ -180,7 +212,11 @@ fn rename(c: &mut Cursor) -> PResult<Intent> {
     match table {
         Some(table) => Ok(Intent::RenameColumn { table, from, to }),
         None if !column_said => Ok(Intent::RenameTable { from, to }),
-        None => Err(c.expected("the table: `in <table>` or `table.column`")),
+        None => Ok(Intent::RenameColumn {
+            table: super::ANY_TABLE.to_string(),
+            from,
+            to,
+        }),
     }
 }
 
@@ -215,8 +251,14 @@ fn change(c: &mut Cursor) -> PResult<Intent> {
     change_rest(c, table, column)
 }
 
-/// After the column of a `change`: the new type (or nullability), table, `using`.
+/// After the column of a `change`: `from <type>` (when the table is known), the new type (or
+/// nullability), table, `using`.
 fn change_rest(c: &mut Cursor, table: Option<String>, column: String) -> PResult<Intent> {
+    let from_type = if table.is_some() && c.eat("from") {
+        Some(c.ty(&|c| c.kw(0, "to"))?)
+    } else {
+        None
+    };
     let linked = c.eat_seq(&["set", "data", "type"])
         || c.eat_seq(&["set", "type"])
         || c.eat_seq(&["data", "type"])
@@ -247,6 +289,7 @@ fn change_rest(c: &mut Cursor, table: Option<String>, column: String) -> PResult
         column,
         to_type,
         using,
+        from_type,
     })
 }
 
@@ -288,7 +331,7 @@ fn alter_table(c: &mut Cursor) -> PResult<Intent> {
     change_rest(c, Some(table), column)
 }
 
-/// `make <column> not null|required|nullable|optional|unique`.
+/// `make <column> not null|required|nullable|optional|unique|default <value>`.
 fn make(c: &mut Cursor) -> PResult<Intent> {
     c.skip_filler();
     let (table, column) = c.col_ref()?;
@@ -304,7 +347,19 @@ fn make(c: &mut Cursor) -> PResult<Intent> {
             name: None,
         });
     }
-    Err(c.expected("`not null`, `nullable` or `unique`"))
+    if c.eat("default") {
+        c.topic = "default";
+        if !c.eat_in(&["to", "as"]) {
+            c.eat_punct("=");
+        }
+        let default = c.expr("a default value", &|_| false)?;
+        return Ok(Intent::SetDefault {
+            table,
+            column,
+            default,
+        });
+    }
+    Err(c.expected("`not null`, `nullable`, `unique` or `default <value>`"))
 }
 
 /// `allow null[s] in <column>`, `allow <column> to be null`; `disallow …` sets `not null`.

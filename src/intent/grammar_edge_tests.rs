@@ -1,7 +1,7 @@
 //! Tests of the description grammar: index, foreign key and constraint forms, several
 //! clauses, quoted names, errors, and properties (plain names survive intact; nothing panics).
 
-use super::grammar_tests::{add, col, s, same, strs, typed};
+use super::grammar_tests::{add, col, one, s, same, strs, typed};
 use super::{parse, ConstraintTarget, FkActionSpec, IndexTarget, Intent};
 use proptest::prelude::*;
 
@@ -305,7 +305,16 @@ fn errors() {
     error("drop foreign key fk");
     error("add index on users(email) using wat");
     error("add x to users and frobnicate y");
-    error("rename column a to b");
+    error("rename column a to");
+    // A column without its table is left to the schema (`plan::resolve` finds the one table).
+    assert_eq!(
+        parse("rename column a to b").unwrap(),
+        [Intent::RenameColumn {
+            table: s(""),
+            from: s("a"),
+            to: s("b")
+        }]
+    );
 }
 
 /// Words the grammar reads as keywords somewhere; generated names among them are quoted.
@@ -417,7 +426,7 @@ proptest! {
 }
 
 /// Pieces a random description is made of: keywords, names, SQL bits, punctuation.
-fn piece() -> impl Strategy<Value = String> {
+pub(super) fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::sample::select(KEYWORDS).prop_map(str::to_string),
         "[a-z_][a-z0-9_]{0,6}",
@@ -461,4 +470,105 @@ proptest! {
             prop_assert!(src.contains(&e.fragment), "{src}: {e:?}");
         }
     }
+}
+
+/// Issue 13 §1 at the grammar level: lists, timestamps, index and reference forms, `from` types,
+/// foreign keys between tables, and columns whose table is left to the schema.
+#[test]
+fn free_grammar_forms() {
+    let all = |src: &str| parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    assert_eq!(
+        all("add started_at and finished_at timestamp to tasks"),
+        [
+            add("tasks", col("started_at")),
+            add("tasks", typed("finished_at", "timestamp"))
+        ]
+    );
+    assert_eq!(
+        all("add a, b and c to t"),
+        [add("t", col("a")), add("t", col("b")), add("t", col("c"))]
+    );
+    // A verb after `and` still starts a new change.
+    assert_eq!(
+        all("add x to a and add y to b"),
+        [add("a", col("x")), add("b", col("y"))]
+    );
+    let drop = |t: &str, c: &str| Intent::DropColumn {
+        table: s(t),
+        column: s(c),
+    };
+    assert_eq!(
+        all("remove a and b from t"),
+        [drop("t", "a"), drop("t", "b")]
+    );
+    assert_eq!(all("drop x"), [drop("", "x")]);
+    assert_eq!(
+        all("add timestamps to posts"),
+        [Intent::AddTimestamps { table: s("posts") }]
+    );
+    let index = |t: &str, cols: &[&str], unique: bool| Intent::AddIndex {
+        table: s(t),
+        columns: strs(cols),
+        unique,
+        name: None,
+        method: None,
+    };
+    same(
+        &[
+            "add index to tasks state",
+            "add index on tasks by state",
+            "index tasks by state",
+            "add state index to tasks",
+            "add tasks state index",
+        ],
+        match one("add index to tasks state") {
+            i @ Intent::AddIndex { .. } => i,
+            other => panic!("{other:?}"),
+        },
+    );
+    assert_eq!(
+        one("add task state index"),
+        index("task", &["state"], false)
+    );
+    assert_eq!(
+        one("add unique email index to users"),
+        index("users", &["email"], true)
+    );
+    assert_eq!(
+        one("add index to tasks on state and priority"),
+        index("tasks", &["state", "priority"], false)
+    );
+    assert_eq!(
+        one("add reviewer reference to tasks referencing members"),
+        Intent::AddReference {
+            table: s("tasks"),
+            ref_table: s("members"),
+            column: Some(s("reviewer_id")),
+            on_delete: None,
+        }
+    );
+    assert_eq!(
+        one("change events.data from jsonb to text"),
+        Intent::ChangeColumnType {
+            table: s("events"),
+            column: s("data"),
+            to_type: s("text"),
+            using: None,
+            from_type: Some(s("jsonb")),
+        }
+    );
+    assert_eq!(
+        one("remove the foreign key from tasks to members"),
+        Intent::DropForeignKey(ConstraintTarget::References {
+            table: s("tasks"),
+            ref_table: s("members"),
+        })
+    );
+    assert_eq!(
+        one("make display_name required"),
+        Intent::SetNotNull {
+            table: s(""),
+            column: s("display_name"),
+        }
+    );
 }

@@ -230,6 +230,7 @@ fn change_type_and_nullability() {
         column: s("age"),
         to_type: s(to),
         using: using.map(s),
+        from_type: None,
     };
     same(
         &[

@@ -270,18 +270,56 @@ pub fn sql_type(word: &str) -> Result<String, SpellingError> {
         "int" | "integer" | "int32" => Some("integer".into()),
         "long" | "int64" | "bigint" | "biginteger" => Some("bigint".into()),
         "binary" | "blob" | "bytes" => Some("bytea".into()),
-        "references" | "reference" | "belongs_to" => Some("bigint".into()),
-        _ => None,
+        "references" | "reference" | "belongs_to" | "foreignkey" => Some("bigint".into()),
+        _ => django_field(head, args),
     };
     let candidate = mapped.unwrap_or_else(|| trimmed.to_string());
     canonical_type(&candidate).map_err(|_| SpellingError::Type(trimmed.to_string()))
 }
 
-/// Whether a type word means "a reference to another table" (`user:references`).
+/// Django model fields (`CharField(max_length=80)`, `BooleanField`, `JSONField`…) → the type
+/// Django's PostgreSQL backend creates for them.
+fn django_field(head: &str, args: &str) -> Option<String> {
+    let arg = |key: &str| {
+        args.trim_matches(|c| c == '(' || c == ')')
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    Some(match head {
+        "charfield" | "emailfield" | "urlfield" | "slugfield" => match arg("max_length") {
+            Some(n) => format!("varchar({n})"),
+            None => "text".into(),
+        },
+        "textfield" => "text".into(),
+        "booleanfield" | "nullbooleanfield" => "boolean".into(),
+        "integerfield" | "positiveintegerfield" => "integer".into(),
+        "smallintegerfield" | "positivesmallintegerfield" => "smallint".into(),
+        "bigintegerfield" | "positivebigintegerfield" => "bigint".into(),
+        "floatfield" => "double precision".into(),
+        "decimalfield" => match (arg("max_digits"), arg("decimal_places")) {
+            (Some(p), Some(s)) => format!("numeric({p},{s})"),
+            _ => "numeric".into(),
+        },
+        "datetimefield" => "timestamptz".into(),
+        "datefield" => "date".into(),
+        "timefield" => "time".into(),
+        "durationfield" => "interval".into(),
+        "uuidfield" => "uuid".into(),
+        "jsonfield" => "jsonb".into(),
+        "binaryfield" => "bytea".into(),
+        "genericipaddressfield" | "ipaddressfield" => "inet".into(),
+        _ => return None,
+    })
+}
+
+/// Whether a type word means "a reference to another table" (`user:references`,
+/// Django's `ForeignKey`).
 pub fn is_reference_word(word: &str) -> bool {
     matches!(
         word.trim().to_lowercase().as_str(),
-        "references" | "reference" | "belongs_to"
+        "references" | "reference" | "belongs_to" | "foreignkey"
     )
 }
 
@@ -334,6 +372,14 @@ mod test {
             ("bool", "boolean"),
             ("decimal(10,2)", "numeric(10,2)"),
             ("json", "jsonb"),
+            ("CharField(max_length=80)", "varchar(80)"),
+            ("BooleanField", "boolean"),
+            (
+                "DecimalField(max_digits=10, decimal_places=2)",
+                "numeric(10,2)",
+            ),
+            ("JSONField", "jsonb"),
+            ("DateTimeField", "timestamptz"),
             ("float", "double precision"),
             ("varchar(20)", "varchar(20)"),
             ("VARCHAR(20)", "varchar(20)"),

@@ -15,10 +15,11 @@
 
 use super::cursor::{Cursor, PResult};
 use super::lexer::Kind;
-use super::{ConstraintTarget, FkActionSpec, IndexTarget, Intent};
+use super::{index_forms, ConstraintTarget, FkActionSpec, IndexTarget, Intent};
+pub(super) use index_forms::{index_verb, trailing_index};
 
 /// Index methods accepted in `add gin index …` / `using gin`.
-const METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
+pub(super) const METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
 
 /// Whether the cursor stands on `[unique] [method] index`.
 pub(super) fn index_ahead(c: &Cursor) -> bool {
@@ -50,7 +51,7 @@ pub(super) fn keyed(c: &mut Cursor) -> Option<PResult<Intent>> {
     })
 }
 
-fn set_method(c: &mut Cursor, method: &mut Option<String>) -> PResult<()> {
+pub(super) fn set_method(c: &mut Cursor, method: &mut Option<String>) -> PResult<()> {
     let m = c.bare_name("an index method")?;
     if !METHODS.contains(&m.as_str()) {
         return Err(c.fail(format!(
@@ -64,7 +65,7 @@ fn set_method(c: &mut Cursor, method: &mut Option<String>) -> PResult<()> {
     Ok(())
 }
 
-fn set_name(c: &mut Cursor, name: &mut Option<String>, what: &str) -> PResult<()> {
+pub(super) fn set_name(c: &mut Cursor, name: &mut Option<String>, what: &str) -> PResult<()> {
     if name.is_some() {
         return Err(c.fail(format!("the {what} is named twice")));
     }
@@ -90,16 +91,17 @@ fn add_index(c: &mut Cursor) -> PResult<Intent> {
     if c.eat("using") {
         set_method(c, &mut method)?;
     }
-    let (table, columns) = c.target_rest(parts)?;
-    loop {
-        if c.eat("using") {
-            set_method(c, &mut method)?;
-        } else if c.eat_in(&["named", "called", "as"]) {
-            set_name(c, &mut name, "index")?;
-        } else {
-            break;
+    let (table, columns) = if parts.len() == 1 && c.kw(0, "to") && c.is_name_at(1) {
+        // `add index on state to tasks`
+        c.pos += 1;
+        (c.table()?, parts)
+    } else {
+        match index_forms::plain_columns(c, &parts) {
+            Some(columns) => (parts.join("."), columns?),
+            None => c.target_rest(parts)?,
         }
-    }
+    };
+    index_forms::index_tail(c, &mut name, &mut method)?;
     Ok(Intent::AddIndex {
         table,
         columns,
@@ -107,6 +109,44 @@ fn add_index(c: &mut Cursor) -> PResult<Intent> {
         name,
         method,
     })
+}
+
+/// `add <name> reference[s] [to|on|in] <table> [referencing|pointing to|pointing at <ref>]`:
+/// column `<name>_id` (+ index and foreign key), referencing `<ref>` or the table `<name>`
+/// names. `None` when the clause is not of that shape.
+pub(super) fn named_reference(c: &mut Cursor) -> Option<PResult<Intent>> {
+    let shape = c.is_name_at(0)
+        && c.kw_in(1, &["reference", "references", "ref"])
+        && c.kw_in(2, &["to", "on", "in", "for"]);
+    if !shape {
+        return None;
+    }
+    c.topic = "add reference";
+    let name = c.bare_name("a reference name").ok()?;
+    c.pos += 2;
+    Some((|| {
+        let table = c.table()?;
+        let ref_table = if c.eat_in(&["referencing", "references"])
+            || c.eat_seq(&["pointing", "to"])
+            || c.eat_seq(&["pointing", "at"])
+        {
+            Some(c.table()?)
+        } else {
+            None
+        };
+        let (_, on_delete) = fk_actions(c)?;
+        let column = match name.strip_suffix("_id") {
+            Some(_) => name.clone(),
+            None => format!("{name}_id"),
+        };
+        let base = column.trim_end_matches("_id").to_string();
+        Ok(Intent::AddReference {
+            table,
+            ref_table: ref_table.unwrap_or(base),
+            column: Some(column),
+            on_delete,
+        })
+    })())
 }
 
 /// `drop index <name> [on <table>]`, `drop index on <target>`, `drop index t.c`.
@@ -171,7 +211,13 @@ fn add_foreign_key(c: &mut Cursor) -> PResult<Intent> {
         c.eat_seq(&["foreign", "key"]);
     }
     c.eat_in(&["from", "on", "for"]);
-    let (table, columns) = c.target()?;
+    // `add a foreign key from tasks to members`: no column named, the schema decides.
+    let bare_table = c.is_name_at(0) && c.kw_in(1, &["to", "references", "referencing"]);
+    let (table, columns) = if bare_table {
+        (c.table()?, Vec::new())
+    } else {
+        c.target()?
+    };
     c.expect_in(
         &["to", "references", "referencing"],
         "`to <table>` or `references <table>`",
@@ -188,7 +234,7 @@ fn add_foreign_key(c: &mut Cursor) -> PResult<Intent> {
         let (t, col) = c.target_rest(parts)?;
         (t, col)
     };
-    if !ref_columns.is_empty() && ref_columns.len() != columns.len() {
+    if !ref_columns.is_empty() && !columns.is_empty() && ref_columns.len() != columns.len() {
         return Err(c.fail(format!(
             "{} column(s) cannot reference {} column(s)",
             columns.len(),
@@ -371,6 +417,22 @@ pub(super) fn drop_foreign_key(c: &mut Cursor) -> PResult<Intent> {
     c.eat("constraint");
     let columns =
         |(table, columns)| Intent::DropForeignKey(ConstraintTarget::Columns { table, columns });
+    // `from tasks to members`: the foreign key of `tasks` that references `members`.
+    let to_ahead = |c: &Cursor, n: usize| {
+        c.kw_in(n, &["to", "referencing", "references"])
+            || (c.kw(n, "pointing") && c.kw_in(n + 1, &["to", "at"]))
+    };
+    if c.kw_in(0, &["from", "on", "of", "in"]) && c.is_name_at(1) && to_ahead(c, 2) {
+        c.pos += 1;
+        let table = c.table()?;
+        c.eat("pointing");
+        c.pos += 1;
+        let ref_table = c.table()?;
+        return Ok(Intent::DropForeignKey(ConstraintTarget::References {
+            table,
+            ref_table,
+        }));
+    }
     if c.eat_in(&["on", "from", "for", "of", "in"]) {
         return Ok(columns(c.target()?));
     }

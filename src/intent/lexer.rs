@@ -171,6 +171,37 @@ fn starts_clause(toks: &[Token], mut i: usize) -> bool {
     }
     toks.get(i)
         .is_some_and(|t| VERBS.iter().any(|v| t.is_kw(v)))
+        || sentence_starts(toks, i)
+}
+
+/// Whether a free-English clause (see `vocabulary`) starts at `i`: `get rid of …`, or
+/// `<name>[.<name>] should|must|needs|belongs|defaults …`, `<name> is required|optional|…`.
+fn sentence_starts(toks: &[Token], mut i: usize) -> bool {
+    let kw = |i: usize, set: &[&str]| toks.get(i).is_some_and(|t| set.iter().any(|k| t.is_kw(k)));
+    if kw(i, &["get"]) && kw(i + 1, &["rid"]) {
+        return true;
+    }
+    let name = |i: usize| {
+        toks.get(i)
+            .is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Quoted))
+    };
+    if !name(i) || kw(i, VERBS) {
+        return false;
+    }
+    i += 1;
+    while toks.get(i).is_some_and(|t| t.is_punct(".")) && name(i + 1) {
+        i += 2;
+    }
+    kw(
+        i,
+        &[
+            "should", "must", "needs", "need", "belongs", "belong", "defaults",
+        ],
+    ) || (kw(i, &["is"])
+        && kw(
+            i + 1,
+            &["required", "optional", "nullable", "unique", "mandatory"],
+        ))
 }
 
 /// Token ranges of the clauses, leaders stripped, empty clauses dropped.

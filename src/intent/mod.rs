@@ -11,12 +11,23 @@ mod grammar;
 mod grammar_edge_tests;
 #[cfg(test)]
 mod grammar_tests;
+mod index_forms;
 pub mod infer;
+#[cfg(test)]
+mod interpret_tests;
 mod keys;
 mod lexer;
+mod migration_names;
+mod sentences;
 mod suggest;
+mod vocabulary;
 
 pub use grammar::parse;
+pub use vocabulary::{interpret, Interpretation};
+
+/// The table of a column named without one (`make display_name required`): `plan::resolve`
+/// looks for the one table that has the column, and lists the candidates when several do.
+pub const ANY_TABLE: &str = "";
 
 use serde::Serialize;
 
@@ -42,6 +53,10 @@ pub enum Intent {
         to_type: String,
         /// `using <expr>` when the user gave one.
         using: Option<String>,
+        /// `change t.c from jsonb to json`: the type the user expects the column to have now
+        /// (checked against the schema).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from_type: Option<String>,
     },
     /// `make users.email not null`
     SetNotNull { table: String, column: String },
@@ -55,6 +70,9 @@ pub enum Intent {
     },
     /// `remove default from users.status`
     DropDefault { table: String, column: String },
+    /// `add timestamps to posts` (Rails `t.timestamps`, Django `auto_now_add`/`auto_now`):
+    /// `created_at` and `updated_at`, each unless the table has it already.
+    AddTimestamps { table: String },
     /// `create posts table`, `create table posts with title:string body:text user:references`,
     /// `create posts (title varchar(200) not null, body text)`. Empty `columns` means "the
     /// default shape" (id + timestamps); resolve adds `id`/timestamps when absent.
@@ -168,8 +186,20 @@ pub enum IndexTarget {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConstraintTarget {
-    Name { table: String, name: String },
-    Columns { table: String, columns: Vec<String> },
+    Name {
+        table: String,
+        name: String,
+    },
+    Columns {
+        table: String,
+        columns: Vec<String>,
+    },
+    /// `remove the foreign key from tasks to members`: the one foreign key of `table` that
+    /// references `ref_table`.
+    References {
+        table: String,
+        ref_table: String,
+    },
 }
 
 /// A description the grammar could not read.

@@ -116,6 +116,15 @@ pub enum PlanError {
     },
     #[error("nothing to do: {0}")]
     NoOp(String),
+    /// A name the schema fits in several ways: never guessed, the choices are listed.
+    #[error("{what}: {}; say which, e.g. {}", .candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), .example)]
+    Ambiguous {
+        /// What fits several ways and why ("no table was named for `title`, and 2 tables have it").
+        what: String,
+        candidates: Vec<String>,
+        /// A rephrasing that names one candidate.
+        example: String,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -130,6 +139,7 @@ impl PlanError {
             PlanError::UnknownObject { .. } => "unknown_object",
             PlanError::AlreadyExists { .. } => "already_exists",
             PlanError::NoOp(_) => "no_op",
+            PlanError::Ambiguous { .. } => "ambiguous",
             PlanError::Invalid(_) => "invalid",
         }
     }
@@ -141,6 +151,7 @@ impl PlanError {
             | PlanError::UnknownColumn { suggestions, .. }
             | PlanError::UnknownIndex { suggestions, .. }
             | PlanError::UnknownObject { suggestions, .. } => suggestions,
+            PlanError::Ambiguous { candidates, .. } => candidates,
             _ => &[],
         }
     }

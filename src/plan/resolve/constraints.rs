@@ -334,6 +334,50 @@ impl Context {
                     })?;
                 (table.clone(), fk.clone())
             }
+            ConstraintTarget::References { table, ref_table } => {
+                let t = self.table(table)?;
+                let ref_key = self.table(ref_table)?.key();
+                let describe = |f: &ForeignKey| {
+                    format!("{} ({}) → {}", f.name, f.columns.join(", "), f.ref_table)
+                };
+                let fits: Vec<&ForeignKey> = t
+                    .foreign_keys
+                    .iter()
+                    .filter(|f| f.ref_table == ref_key)
+                    .collect();
+                match fits.as_slice() {
+                    [fk] => {
+                        let fk = (*fk).clone();
+                        self.decisions.push(format!(
+                            "the foreign key from `{table}` to `{ref_table}` is `{}` (`{table}`({}) → `{}`), the only one",
+                            fk.name,
+                            fk.columns.join(", "),
+                            fk.ref_table
+                        ));
+                        (table.clone(), fk)
+                    }
+                    [] => {
+                        return Err(PlanError::UnknownObject {
+                            what: "foreign key",
+                            name: format!("from {table} to {ref_table}"),
+                            suggestions: t.foreign_keys.iter().map(describe).collect(),
+                        })
+                    }
+                    many => {
+                        return Err(PlanError::Ambiguous {
+                            what: format!(
+                                "`{table}` has {} foreign keys to `{ref_table}`",
+                                many.len()
+                            ),
+                            candidates: many.iter().map(|f| describe(f)).collect(),
+                            example: format!(
+                                "\"remove foreign key {table}.{}\"",
+                                many[0].columns.join(", ")
+                            ),
+                        })
+                    }
+                }
+            }
         };
         self.push(DropForeignKey {
             table,

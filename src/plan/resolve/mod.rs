@@ -11,6 +11,7 @@ mod enums;
 mod indexes;
 pub mod names;
 mod operations;
+mod reading;
 mod tables;
 
 use crate::intent::{ColumnSpec, Intent};
@@ -142,7 +143,9 @@ impl Context {
     }
 
     fn intent(&mut self, intent: &Intent) -> Result<(), PlanError> {
+        let intent = &self.read_names(intent)?;
         match intent {
+            Intent::AddTimestamps { table } => self.add_timestamps(table),
             Intent::AddColumn { table, column } => self.add_column(table, column),
             Intent::DropColumn { table, column } => self.drop_column(table, column),
             Intent::RenameColumn { table, from, to } => {
@@ -161,9 +164,24 @@ impl Context {
                 column,
                 to_type,
                 using,
+                from_type,
             } => {
                 let col = lookup::column(self.table(table)?, column)?;
                 let (current, identity) = (col.data_type.clone(), col.identity.is_some());
+                if let Some(from) = from_type {
+                    let from = resolve_type(&self.schema, from)?;
+                    if from == resolve_type(&self.schema, to_type)? {
+                        return Err(PlanError::Invalid(format!(
+                            "`{from_type}` and `{to_type}` are both read as {from} (framework type words map to the PostgreSQL type to prefer), so `change {table}.{column} from {from_type} to {to_type}` changes nothing",
+                            from_type = from_type.as_deref().unwrap_or_default()
+                        )));
+                    }
+                    if from != current {
+                        return Err(PlanError::Invalid(format!(
+                            "`{table}.{column}` is {current}, not {from}: check the schema, or leave out `from {from}`"
+                        )));
+                    }
+                }
                 let current_default = col.default.clone();
                 let to_type = resolve_type(&self.schema, to_type)?;
                 if identity && !["smallint", "integer", "bigint"].contains(&to_type.as_str()) {
@@ -387,6 +405,47 @@ impl Context {
             self.reference_parts(table, &name, &target, None)?;
         } else if resolved.unique {
             self.add_index(table, std::slice::from_ref(&name), true, None, None, false)?;
+        }
+        Ok(())
+    }
+
+    /// `add timestamps to t`: `created_at` and `updated_at`, each unless `t` has it.
+    fn add_timestamps(&mut self, table: &str) -> Result<(), PlanError> {
+        let t = self.table(table)?;
+        let (missing, present): (Vec<&str>, Vec<&str>) = ["created_at", "updated_at"]
+            .into_iter()
+            .partition(|c| t.column(c).is_none());
+        if missing.is_empty() {
+            return Err(PlanError::NoOp(format!(
+                "`{table}` already has `created_at` and `updated_at`"
+            )));
+        }
+        let listed = |cols: &[&str]| {
+            cols.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let mut decision = format!(
+            "`timestamps` on `{table}`: {} `timestamptz NOT NULL DEFAULT now()` (NOT NULL as Rails' `t.timestamps` and Django's `auto_now_add`/`auto_now`; with time zone; `now()` so existing rows get a value)",
+            listed(&missing)
+        );
+        if !present.is_empty() {
+            decision.push_str(&format!(
+                "; `{table}` already has {}, which is kept",
+                listed(&present)
+            ));
+        }
+        self.decisions.push(decision);
+        for name in missing {
+            let spec = ColumnSpec {
+                name: name.to_string(),
+                data_type: Some("timestamptz".into()),
+                nullable: Some(false),
+                default: Some("now()".into()),
+                ..ColumnSpec::default()
+            };
+            self.add_column(table, &spec)?;
         }
         Ok(())
     }

@@ -45,8 +45,15 @@ pub fn constraint_name(schema: &Schema, table_key: &str, columns: &[&str], label
     )
 }
 
-/// `users` → `user`, `categories` → `category`, `addresses` → `address`.
+/// `users` → `user`, `categories` → `category`, `addresses` → `address`, `statuses` → `status`.
 pub fn singular(word: &str) -> String {
+    // `statuses` → `status`, `campuses` → `campus` (but `causes` → `cause`, `houses` → `house`).
+    let latin_us = ["tuses", "nuses", "puses", "buses", "ruses"]
+        .iter()
+        .any(|e| word.ends_with(e));
+    if latin_us {
+        return word[..word.len() - 2].to_string();
+    }
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
     } else if word.ends_with("sses")
@@ -115,6 +122,8 @@ mod test {
             ("address", "addresses"),
             ("day", "days"),
             ("box", "boxes"),
+            ("status", "statuses"),
+            ("campus", "campuses"),
         ] {
             assert_eq!(plural(s), p);
             assert_eq!(singular(p), s);
