@@ -421,6 +421,7 @@ impl Context {
                     column,
                     to_type,
                     using,
+                    from_type: None,
                 })
             }
             I::SetNotNull { table, column } => self.intent(&Intent::SetNotNull { table, column }),
