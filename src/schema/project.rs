@@ -165,10 +165,24 @@ pub fn replay(
                 }
             }
             if replay == Replay::Prisma && used.is_empty() {
-                let p = dir.parent().unwrap_or(&dir).join("schema.prisma");
-                if p.is_file() {
-                    let schema = super::prisma_schema::load(&read(&p)?, &p.display().to_string())?;
-                    return Ok((schema, vec![p]));
+                // `schema.prisma` next to the migrations directory, or the `prismaSchemaFolder`
+                // layout: every `*.prisma` there and in its `schema/` folder, as one schema.
+                let parent = dir.parent().unwrap_or(&dir);
+                let mut files = vec![];
+                for d in [parent.to_path_buf(), parent.join("schema")] {
+                    files.extend(
+                        entries(&d)?
+                            .into_iter()
+                            .filter(|p| p.is_file() && name(p).ends_with(".prisma")),
+                    );
+                }
+                if !files.is_empty() {
+                    let mut texts = vec![];
+                    for p in &files {
+                        texts.push((read(p)?, p.display().to_string()));
+                    }
+                    let schema = super::prisma_schema::load_files(&texts)?;
+                    return Ok((schema, files));
                 }
             }
         }
@@ -260,5 +274,32 @@ mod test {
                 .collect();
             assert_eq!(columns, ["id", "email", "name"], "{framework}");
         }
+    }
+
+    /// A Prisma project without migrations in the `prismaSchemaFolder` layout reads every file.
+    #[test]
+    fn prisma_schema_folders_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("prisma/schema");
+        std::fs::create_dir_all(&schema).unwrap();
+        std::fs::write(
+            schema.join("a.prisma"),
+            "model A {\n  id Int @id\n  b B[]\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            schema.join("b.prisma"),
+            "model B {\n  id Int @id\n  aId Int\n  a A @relation(fields: [aId], references: [id])\n}\n",
+        )
+        .unwrap();
+        let (s, used) = replay(
+            Replay::Prisma,
+            dir.path(),
+            Path::new("prisma/migrations"),
+            "prisma",
+        )
+        .unwrap();
+        assert_eq!(used.len(), 2);
+        assert_eq!(s.tables["B"].foreign_keys[0].ref_table, "A");
     }
 }
