@@ -11,6 +11,7 @@
 //! [`crate::dialect::postgres::canonical_type`] and expressions in the canonical spelling of
 //! [`crate::dialect::postgres::canonical_expr`], so two loads of the same database compare equal.
 
+pub mod laravel_schema;
 pub mod live;
 pub mod prisma_schema;
 pub mod project;

@@ -2,8 +2,9 @@
 //! dump: the SQL-file frameworks' migrations replayed in the order their tool applies them
 //! (Flyway, golang-migrate, sqlx, raw SQL, dbmate and goose up sections, diesel, Prisma), a
 //! Prisma `schema.prisma` (`prisma_schema`) when it has no migrations, and Rails'
-//! `db/structure.sql` or `db/schema.rb` (`rails_schema`). Code frameworks (Django, Sequelize,
-//! TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not run: they get
+//! `db/structure.sql` or `db/schema.rb` (`rails_schema`), and Laravel's PHP migrations
+//! read statically (`laravel_schema`). Code frameworks (Django, Sequelize,
+//! TypeORM, Knex, Alembic) keep their schema in code migsmith does not run: they get
 //! an error that says to pass `--database-url` or `--schema`. Read-only.
 
 use super::sql::{Interpreter, LoadError};
@@ -28,6 +29,9 @@ pub enum Replay {
     Prisma,
     /// `db/structure.sql`, else `db/schema.rb`.
     Rails,
+    /// `database/migrations/*.php` read statically (`laravel_schema`), after
+    /// `database/schema/pgsql-schema.sql` when there is one.
+    Laravel,
     /// No way to read the schema from the files.
     NeedsDatabase,
 }
@@ -43,6 +47,7 @@ impl Replay {
             "diesel" => Replay::Diesel,
             "prisma" => Replay::Prisma,
             "rails" => Replay::Rails,
+            "laravel" => Replay::Laravel,
             _ => Replay::NeedsDatabase,
         }
     }
@@ -199,6 +204,7 @@ pub fn replay(
                 return Ok((s, vec![schema_rb]));
             }
         }
+        Replay::Laravel => return super::laravel_schema::replay_dir(&dir),
         Replay::NeedsDatabase => {
             return Err(LoadError {
                 origin: migrations_dir.display().to_string(),
