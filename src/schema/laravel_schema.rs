@@ -117,6 +117,137 @@ fn strip_comments(src: &str) -> String {
     out
 }
 
+/// Blank (keeping newlines) the branches a PostgreSQL connection does not take:
+/// `if (DB::getDriverName() === 'mysql') {…}` and the `else {…}` of a `=== 'pgsql'` test.
+fn other_drivers_blanked(code: &str) -> String {
+    let mut out = code.to_string();
+    let b = code.as_bytes();
+    let blank = |out: &mut String, from: usize, to: usize| {
+        let piece: String = code[from..to]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect();
+        out.replace_range(from..to, &piece);
+    };
+    let mut j = 0;
+    while j < b.len() {
+        if b[j] == b'\'' || b[j] == b'"' {
+            j = string_end(b, j);
+            continue;
+        }
+        let word_start = j == 0 || !(b[j - 1].is_ascii_alphanumeric() || b[j - 1] == b'_');
+        if !(word_start
+            && code[j..].starts_with("if")
+            && code[j + 2..].trim_start().starts_with('('))
+        {
+            j += 1;
+            continue;
+        }
+        let open = j + 2 + (code[j + 2..].len() - code[j + 2..].trim_start().len());
+        let Some(close) = closing(b, open) else { break };
+        let cond = &code[open + 1..close];
+        let taken = driver_test(cond);
+        let after = &code[close + 1..];
+        let block = close + 1 + (after.len() - after.trim_start().len());
+        j = close + 1;
+        let (Some(taken), Some(b'{')) = (taken, b.get(block)) else {
+            continue;
+        };
+        let Some(end) = closing(b, block) else { break };
+        if !taken {
+            blank(&mut out, block + 1, end);
+        }
+        let rest = &code[end + 1..];
+        let trimmed = rest.trim_start();
+        if let Some(e) = trimmed.strip_prefix("else") {
+            let eopen =
+                end + 1 + (rest.len() - trimmed.len()) + 4 + (e.len() - e.trim_start().len());
+            if b.get(eopen) == Some(&b'{') {
+                if let Some(eend) = closing(b, eopen) {
+                    if taken {
+                        blank(&mut out, eopen + 1, eend);
+                    }
+                }
+            }
+        }
+        j = block + 1;
+    }
+    out
+}
+
+/// Whether a condition that compares `DB::getDriverName()` (or `->getDriverName()`) with a
+/// literal holds on PostgreSQL; `None` for any other condition.
+fn driver_test(cond: &str) -> Option<bool> {
+    if !cond.contains("getDriverName()") || cond.contains("&&") || cond.contains("||") {
+        return None;
+    }
+    let (negated, rest) = ["!==", "!=", "===", "=="]
+        .iter()
+        .find_map(|op| cond.split_once(op).map(|(_, r)| (op.starts_with('!'), r)))?;
+    let driver = match lit(rest) {
+        Lit::Str(d) => d,
+        _ => lit(cond.split(['!', '=']).next().unwrap_or(""))
+            .str()?
+            .to_string(),
+    };
+    Some((driver == "pgsql") != negated)
+}
+
+/// Local variables holding a literal (`$t = 'pages';`, `$prefix = DB::getTablePrefix();`)
+/// put in place where a table name or an interpolation uses them.
+fn substitute_variables(code: &str) -> String {
+    let mut vars: Vec<(String, String)> = vec![];
+    for stmt in code.split(';') {
+        let t = stmt.rsplit(['{', '}']).next().unwrap_or("").trim();
+        let Some((lhs, rhs)) = t.split_once('=') else {
+            continue;
+        };
+        let lhs = lhs.trim();
+        if !lhs.starts_with('$')
+            || !lhs[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            continue;
+        }
+        let rhs = rhs.trim();
+        let value = if rhs == "DB::getTablePrefix()" {
+            String::new()
+        } else if let Lit::Str(v) = lit(rhs) {
+            if rhs.starts_with('"') && v.contains('$') {
+                continue;
+            }
+            v
+        } else {
+            continue;
+        };
+        vars.retain(|(n, _)| n != lhs);
+        vars.push((lhs.to_string(), value));
+    }
+    let mut out = code.replace("DB::getTablePrefix()", "''");
+    for (name, value) in &vars {
+        out = out.replace(&format!("{{{name}}}"), value);
+        for call in [
+            "create(",
+            "table(",
+            "drop(",
+            "dropIfExists(",
+            "rename(",
+            "hasTable(",
+        ] {
+            out = out.replace(
+                &format!("Schema::{call}{name},"),
+                &format!("Schema::{call}{},", sql_str(value)),
+            );
+            out = out.replace(
+                &format!("Schema::{call}{name})"),
+                &format!("Schema::{call}{})", sql_str(value)),
+            );
+        }
+    }
+    out
+}
+
 /// The index just past the string literal starting at `i`.
 fn string_end(b: &[u8], i: usize) -> usize {
     let q = b[i];
@@ -395,7 +526,7 @@ fn snake(s: &str) -> String {
 
 /// The translation of a migration file: (line, SQL statement) in order; notes through `note`.
 pub fn translate(src: &str, note: &mut dyn FnMut(usize, String)) -> Vec<(usize, String)> {
-    let code = strip_comments(src);
+    let code = substitute_variables(&other_drivers_blanked(&strip_comments(src)));
     let b = code.as_bytes();
     let line_at = |pos: usize| code[..pos.min(code.len())].matches('\n').count() + 1;
     // Only the `up()` method runs on `migrate`.
@@ -1081,8 +1212,9 @@ impl Blueprint {
                 }
                 self.statement(line, calls, note);
             }
-            "engine=" | "charset=" | "collation=" | "temporary" | "engine" | "charset"
-            | "collation" | "comment" => {}
+            "temporary" | "engine" | "charset" | "collation" | "comment" => {}
+            // A property (`$table->engine = 'InnoDB'`), not a call.
+            p if p.ends_with('=') => {}
             other => note(line, format!("$table->{other}() on {t}: not modelled")),
         }
     }

@@ -260,3 +260,39 @@ fn literals_and_plurals() {
     assert_eq!(plural("user"), "users");
     assert_eq!(plural("day"), "days");
 }
+
+/// Branches for other drivers are not read; literal variables fill table names and
+/// interpolations.
+#[test]
+fn driver_branches_and_literal_variables() {
+    let m = r#"<?php
+return new class extends Migration {
+    public function up(): void {
+        $t = 'users';
+        $prefix = DB::getTablePrefix();
+        Schema::table($t, function (Blueprint $table) {
+            if (DB::getDriverName() === 'mysql') {
+                $table->string('only_mysql');
+            } else {
+                $table->string('not_mysql')->nullable();
+            }
+            if (DB::getDriverName() !== 'sqlite') {
+                $table->string('not_sqlite')->nullable();
+            }
+        });
+        DB::statement("CREATE INDEX users_name_idx ON {$prefix}users (name)");
+    }
+};
+"#;
+    let s = load(&[
+        ("2014_10_12_000000_create_users_table.php", USERS),
+        ("2020_01_01_000000_drivers.php", m),
+    ]);
+    let u = &s.tables["users"];
+    assert!(u.column("only_mysql").is_none());
+    assert!(u.column("not_mysql").is_some() && u.column("not_sqlite").is_some());
+    assert!(u.index("users_name_idx").is_some(), "{:?}", s.notes);
+    assert_eq!(driver_test("DB::getDriverName() === 'pgsql'"), Some(true));
+    assert_eq!(driver_test("'sqlite' !== DB::getDriverName()"), Some(true));
+    assert_eq!(driver_test("$x === 1"), None);
+}
