@@ -112,6 +112,23 @@ fn check(app: &str, framework: &str, ddl: Vec<String>, description: &str, tables
         shape(&generated.plan.after),
         "{app}: after `{description}`"
     );
+
+    // migsmith's own Laravel migrations (`DB::unprepared('…')`) replay with the app's.
+    if framework == "laravel" {
+        migsmith::render::write_files(project.path(), &generated.files).unwrap();
+        let (again, _) = migsmith::generate::load_project_schema(
+            &SchemaSource::Migrations,
+            project.path(),
+            Path::new("database/migrations"),
+            framework,
+        )
+        .unwrap();
+        assert_eq!(
+            shape(&again),
+            shape(&generated.plan.after),
+            "{app}: replayed"
+        );
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
