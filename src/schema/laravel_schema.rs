@@ -870,7 +870,7 @@ impl Blueprint {
             _ => return,
         };
         let sql = match kind {
-            "index" => format!("DROP INDEX {}", q(&name)),
+            "index" | "fulltext" => format!("DROP INDEX {}", q(&name)),
             "primary" => format!(
                 "ALTER TABLE {t} DROP CONSTRAINT {}",
                 q(&format!("{}_pkey", self.table))
@@ -1120,7 +1120,34 @@ impl Blueprint {
                 }
             }
             "index" | "unique" | "primary" => self.index(line, m, &names0, name1),
-            "fullText" | "spatialIndex" | "rawIndex" => {
+            "fullText" => {
+                // The pgsql grammar: a GIN index on the columns' `to_tsvector` (`english`
+                // unless `->language(…)` says otherwise).
+                let language = mods
+                    .iter()
+                    .find(|c| c.name == "language")
+                    .and_then(|c| c.args.first())
+                    .and_then(Lit::str)
+                    .unwrap_or("english")
+                    .to_string();
+                let name = name1
+                    .map(str::to_string)
+                    .unwrap_or_else(|| index_name(&t, &names0, "fulltext"));
+                let vectors: Vec<String> = names0
+                    .iter()
+                    .map(|c| format!("to_tsvector({}, {})", sql_str(&language), q(c)))
+                    .collect();
+                self.commands.push((
+                    line,
+                    format!(
+                        "CREATE INDEX {} ON {} USING gin (({}))",
+                        q(&name),
+                        self.qt(),
+                        vectors.join(" || ")
+                    ),
+                ));
+            }
+            "spatialIndex" | "rawIndex" => {
                 note(line, format!("$table->{m}() on {t}: not modelled"))
             }
             "dropColumn" | "dropColumns" | "removeColumn" => {
@@ -1178,7 +1205,8 @@ impl Blueprint {
                     self.drop_columns(line, &[n]);
                 }
             }
-            "dropFullText" | "dropSpatialIndex" => {}
+            "dropFullText" => self.drop_index(line, "fulltext", a.first()),
+            "dropSpatialIndex" => {}
             "foreignIdFor" => {
                 let model = match a.first() {
                     Some(Lit::Code(c)) => c

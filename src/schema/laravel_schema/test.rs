@@ -159,10 +159,22 @@ fn foreign_ids_morphs_indexes_statements_and_notes() {
         assert!(idx.contains(&n), "{n}: {idx:?}");
     }
     assert_eq!(p.column("owner_id").unwrap().data_type, "bigint");
+    let ft = p
+        .index("posts_title_fulltext")
+        .expect("fullText is a GIN index");
+    assert_eq!(ft.method, "gin");
+    // A call migsmith does not know is a note naming the file and line.
+    let m = "<?php\nreturn new class extends Migration {\n    public function up() {\n        Schema::table('posts', function (Blueprint $t) {\n            $t->spatialIndex('title');\n        });\n    }\n};\n";
+    let s = load(&[
+        ("2014_10_12_000000_create_users_table.php", USERS),
+        ("2015_01_01_000000_create_categories.php", CATEGORIES),
+        ("2015_01_02_000000_create_posts.php", POSTS),
+        ("2015_01_03_000000_spatial.php", m),
+    ]);
     assert!(
         s.notes
             .iter()
-            .any(|n| n.contains("2015_01_02_000000_create_posts.php:14") && n.contains("fullText")),
+            .any(|n| n.contains("2015_01_03_000000_spatial.php:5") && n.contains("spatialIndex")),
         "{:?}",
         s.notes
     );
