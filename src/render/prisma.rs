@@ -62,13 +62,22 @@ impl Renderer for Prisma {
             .unwrap_or(std::path::Path::new(""));
         let path = dir.join("schema.prisma").to_string_lossy().into_owned();
         let Ok(text) = std::fs::read_to_string(cx.project_dir.join(&path)) else {
+            let folder = dir.join("schema");
+            let note = if cx.project_dir.join(&folder).is_dir() {
+                format!(
+                    "the multi-file schema in {}/ is not edited (only a single schema.prisma is): change the models by hand or run `npx prisma db pull` after migrating",
+                    folder.display()
+                )
+            } else {
+                format!(
+                    "{path} was not found, so its change cannot be shown; add the models by hand or run `npx prisma db pull` after migrating"
+                )
+            };
             return Some(SchemaFileChange::new(
                 path.clone(),
                 String::new(),
                 String::new(),
-                vec![format!(
-                    "{path} was not found, so its change cannot be shown; add the models by hand or run `npx prisma db pull` after migrating"
-                )],
+                vec![note],
             ));
         };
         let edited = super::schema_prisma::edit(&text, plan);

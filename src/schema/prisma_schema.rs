@@ -13,6 +13,25 @@ pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
     load_str(&to_sql(text), origin)
 }
 
+/// Load a multi-file schema (`prisma/schema/*.prisma`): models, enums and relations may refer
+/// across files. `files` are (text, origin) pairs.
+pub fn load_files(files: &[(String, String)]) -> Result<Schema, LoadError> {
+    let text: String = files.iter().map(|(t, _)| format!("{t}\n")).collect();
+    let origin = match files {
+        [(_, one)] => one.clone(),
+        _ => format!(
+            "{} ({} files)",
+            files
+                .first()
+                .and_then(|(_, o)| std::path::Path::new(o).parent())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            files.len()
+        ),
+    };
+    load(&text, &origin)
+}
+
 struct Block<'t> {
     kind: &'t str,
     name: &'t str,
@@ -287,7 +306,26 @@ pub fn to_sql(text: &str) -> String {
         };
         let mut defs = vec![];
         for f in &fields {
-            if f.ty.ends_with("[]") {
+            if let Some(elem) = f.ty.strip_suffix("[]") {
+                // A scalar list is an array column (nullable, as Prisma Migrate writes it); a
+                // list of models is the other side of a relation and has no column.
+                let elem = Field {
+                    ty: elem.to_string(),
+                    name: f.name.clone(),
+                    column: f.column.clone(),
+                    optional: true,
+                    line: f.line.clone(),
+                };
+                if models.iter().any(|(m, _)| *m == elem.ty) {
+                    continue;
+                }
+                if let Some(ty) = sql_type(&elem, &enums) {
+                    let mut def = format!("{} {ty}[]", q(&f.column));
+                    if attr(&f.line, "@default").is_some_and(|d| d.trim() == "[]") {
+                        def.push_str(&format!(" DEFAULT ARRAY[]::{ty}[]"));
+                    }
+                    defs.push(def);
+                }
                 continue;
             }
             if let Some(rel) = attr(&f.line, "@relation") {
@@ -466,5 +504,35 @@ model Post {
         assert_eq!(posts.foreign_keys[0].name, "Post_author_id_fkey");
         assert!(posts.indexes.iter().any(|i| i.name == "Post_author_id_idx"));
         assert!(s.enums.contains_key("Role"));
+    }
+
+    /// The `prismaSchemaFolder` layout: a relation and an enum used across files, scalar lists.
+    #[test]
+    fn multi_file_schemas_resolve_across_files() {
+        let files = [
+            (
+                "datasource db {\n  provider = \"postgresql\"\n}\nenum Plan {\n  FREE\n  PRO\n  @@map(\"plan\")\n}\n".to_string(),
+                "prisma/schema/schema.prisma".to_string(),
+            ),
+            (
+                "model Team {\n  id    String @id @default(cuid())\n  plan  Plan   @default(FREE)\n  tags  String[] @default([])\n  links Link[]\n  @@map(\"teams\")\n}\n".to_string(),
+                "prisma/schema/team.prisma".to_string(),
+            ),
+            (
+                "model Link {\n  id     Int    @id @default(autoincrement())\n  teamId String @map(\"team_id\")\n  team   Team   @relation(fields: [teamId], references: [id], onDelete: Cascade)\n  @@unique([teamId, id])\n}\n".to_string(),
+                "prisma/schema/link.prisma".to_string(),
+            ),
+        ];
+        let s = load_files(&files).unwrap();
+        let teams = &s.tables["teams"];
+        assert_eq!(teams.columns[1].data_type, "plan");
+        assert_eq!(teams.columns[2].data_type, "text[]");
+        assert!(teams.columns[2].nullable);
+        assert_eq!(teams.columns.len(), 3, "a list of models has no column");
+        let link = &s.tables["Link"];
+        assert_eq!(link.foreign_keys[0].name, "Link_team_id_fkey");
+        assert_eq!(link.foreign_keys[0].ref_table, "teams");
+        assert!(link.indexes.iter().any(|i| i.name == "Link_team_id_id_key"));
+        assert!(s.enums.contains_key("plan"));
     }
 }

@@ -2,10 +2,11 @@
 //! dump: the SQL-file frameworks' migrations replayed in the order their tool applies them
 //! (Flyway, golang-migrate, sqlx, raw SQL, dbmate and goose up sections, diesel, Prisma), a
 //! Prisma `schema.prisma` (`prisma_schema`) when it has no migrations, and Rails'
-//! `db/structure.sql` or `db/schema.rb` (`rails_schema`), and Django's migration files read
-//! statically across every app of the project (`django`). The other code frameworks
-//! (Sequelize, TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not
-//! run: they get an error that says to pass `--database-url` or `--schema`. Read-only.
+//! `db/structure.sql` or `db/schema.rb` (`rails_schema`), Django's migration files read
+//! statically across every app of the project (`django`), and Laravel's PHP migrations read
+//! statically (`laravel_schema`). The other code frameworks (Sequelize, TypeORM, Knex,
+//! Alembic) keep their schema in code migsmith does not run: they get an error that says to
+//! pass `--database-url` or `--schema`. Read-only.
 
 use super::sql::{Interpreter, LoadError};
 use super::Schema;
@@ -32,6 +33,9 @@ pub enum Replay {
     /// Every app's migration files under the directory of `manage.py`, read statically in
     /// Django's dependency order.
     Django,
+    /// `database/migrations/*.php` read statically (`laravel_schema`), after
+    /// `database/schema/pgsql-schema.sql` when there is one.
+    Laravel,
     /// No way to read the schema from the files.
     NeedsDatabase,
 }
@@ -48,6 +52,7 @@ impl Replay {
             "prisma" => Replay::Prisma,
             "rails" => Replay::Rails,
             "django" => Replay::Django,
+            "laravel" => Replay::Laravel,
             _ => Replay::NeedsDatabase,
         }
     }
@@ -223,10 +228,24 @@ pub fn replay(
                 }
             }
             if replay == Replay::Prisma && used.is_empty() {
-                let p = dir.parent().unwrap_or(&dir).join("schema.prisma");
-                if p.is_file() {
-                    let schema = super::prisma_schema::load(&read(&p)?, &p.display().to_string())?;
-                    return Ok((schema, vec![p]));
+                // `schema.prisma` next to the migrations directory, or the `prismaSchemaFolder`
+                // layout: every `*.prisma` there and in its `schema/` folder, as one schema.
+                let parent = dir.parent().unwrap_or(&dir);
+                let mut files = vec![];
+                for d in [parent.to_path_buf(), parent.join("schema")] {
+                    files.extend(
+                        entries(&d)?
+                            .into_iter()
+                            .filter(|p| p.is_file() && name(p).ends_with(".prisma")),
+                    );
+                }
+                if !files.is_empty() {
+                    let mut texts = vec![];
+                    for p in &files {
+                        texts.push((read(p)?, p.display().to_string()));
+                    }
+                    let schema = super::prisma_schema::load_files(&texts)?;
+                    return Ok((schema, files));
                 }
             }
         }
@@ -266,6 +285,7 @@ pub fn replay(
             let root = super::django::project_root(project_dir, migrations_dir);
             return Ok(super::django::load(&root));
         }
+        Replay::Laravel => return super::laravel_schema::replay_dir(&dir),
         Replay::NeedsDatabase => {
             return Err(LoadError {
                 origin: migrations_dir.display().to_string(),
@@ -390,5 +410,32 @@ mod test {
                 .collect();
             assert_eq!(columns, ["id", "email", "name"], "{framework}");
         }
+    }
+
+    /// A Prisma project without migrations in the `prismaSchemaFolder` layout reads every file.
+    #[test]
+    fn prisma_schema_folders_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("prisma/schema");
+        std::fs::create_dir_all(&schema).unwrap();
+        std::fs::write(
+            schema.join("a.prisma"),
+            "model A {\n  id Int @id\n  b B[]\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            schema.join("b.prisma"),
+            "model B {\n  id Int @id\n  aId Int\n  a A @relation(fields: [aId], references: [id])\n}\n",
+        )
+        .unwrap();
+        let (s, used) = replay(
+            Replay::Prisma,
+            dir.path(),
+            Path::new("prisma/migrations"),
+            "prisma",
+        )
+        .unwrap();
+        assert_eq!(used.len(), 2);
+        assert_eq!(s.tables["B"].foreign_keys[0].ref_table, "A");
     }
 }

@@ -233,13 +233,85 @@ fn typeorm(r: &Root) -> Option<Found> {
     found(ev, dir, source.and_then(|s| r.dialect(dialect, s)))
 }
 
-fn prisma(r: &Root) -> Option<Found> {
-    let schema = r.first_existing(&["prisma/schema.prisma", "schema.prisma"])?;
-    let mut ev = vec![r.show(schema)];
-    if r.is_dir("prisma/migrations") {
-        ev.push(r.show("prisma/migrations/"));
+/// The schema path a Prisma project configures: `"prisma": {"schema": …}` in package.json, or
+/// a string literal `schema: "…"` in prisma.config.ts.
+fn prisma_configured(r: &Root) -> Option<(String, String)> {
+    if let Some(t) = r.read("package.json") {
+        let block = &t[t.find("\"prisma\": {").or_else(|| t.find("\"prisma\":{"))?..];
+        let block = &block[..block.find('}').unwrap_or(block.len())];
+        if let Some(v) = setting(block, "\"schema\"") {
+            return Some((v.trim_matches('"').to_string(), r.show("package.json")));
+        }
     }
-    let dialect = r.read(schema).and_then(|t| {
+    let t = r.read("prisma.config.ts")?;
+    let v = setting(&t, "schema")?;
+    let v = v
+        .strip_prefix(['"', '\'', '`'])?
+        .trim_end_matches(['"', '\'', '`', ',']);
+    (!v.is_empty()).then(|| (v.to_string(), r.show("prisma.config.ts")))
+}
+
+fn prisma(r: &Root) -> Option<Found> {
+    let configured = prisma_configured(r);
+    let folder_file = |dir: &str| {
+        r.list(dir)
+            .into_iter()
+            .find(|n| n.ends_with(".prisma"))
+            .map(|n| format!("{dir}/{n}"))
+    };
+    // The file that names the datasource, and the directory its migrations live in.
+    let (schema, migrations, mut ev) = match &configured {
+        Some((path, from)) if r.is_dir(path) => {
+            let dir = path.trim_end_matches('/').to_string();
+            let file = r
+                .file_containing(&dir, |n| n.ends_with(".prisma"), "datasource")
+                .or_else(|| folder_file(&dir))?;
+            let ev = vec![format!("{from} (schema {dir}/)"), r.show(&file)];
+            (file, format!("{dir}/migrations"), ev)
+        }
+        Some((path, from)) if r.exists(path) => {
+            let parent = Path::new(path).parent().unwrap_or(Path::new(""));
+            let ev = vec![format!("{from} (schema {path})"), r.show(path)];
+            (
+                path.clone(),
+                parent.join("migrations").display().to_string(),
+                ev,
+            )
+        }
+        _ => {
+            if let Some(s) = r.first_existing(&["prisma/schema.prisma", "schema.prisma"]) {
+                (
+                    s.to_string(),
+                    "prisma/migrations".to_string(),
+                    vec![r.show(s)],
+                )
+            } else {
+                // The `prismaSchemaFolder` layout: prisma/schema/*.prisma.
+                let file = r
+                    .file_containing("prisma/schema", |n| n.ends_with(".prisma"), "datasource")
+                    .or_else(|| folder_file("prisma/schema"))?;
+                let ev = vec![r.show(&file), r.show("prisma/schema/")];
+                (file, "prisma/migrations".to_string(), ev)
+            }
+        }
+    };
+    // Migrations sit next to the datasource file in the folder layout (Prisma 6.6+).
+    let migrations = [
+        migrations.clone(),
+        Path::new(&schema)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("migrations")
+            .display()
+            .to_string(),
+    ]
+    .into_iter()
+    .find(|d| r.is_dir(d))
+    .unwrap_or(migrations);
+    if r.is_dir(&migrations) {
+        ev.push(r.show(&format!("{migrations}/")));
+    }
+    let dialect = r.read(&schema).and_then(|t| {
         let block = &t[t.find("datasource")?..];
         setting(
             block.lines().find(|l| l.trim().starts_with("provider"))?,
@@ -247,7 +319,7 @@ fn prisma(r: &Root) -> Option<Found> {
         )
         .and_then(dialect_in)
     });
-    found(ev, "prisma/migrations", r.dialect(dialect, schema))
+    found(ev, &migrations, r.dialect(dialect, &schema))
 }
 
 fn django(r: &Root) -> Option<Found> {

@@ -236,3 +236,45 @@ fn django_apps_inside_a_package_are_detected() {
         d.evidence
     );
 }
+
+/// The `prismaSchemaFolder` layout (no `prisma/schema.prisma`), and a schema path configured in
+/// package.json, are found once each, with the datasource's provider.
+#[test]
+fn prisma_schema_folders_and_configured_paths_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("prisma/schema");
+    std::fs::create_dir_all(&schema).unwrap();
+    std::fs::write(schema.join("a.prisma"), "model A {\n  id Int @id\n}\n").unwrap();
+    std::fs::write(
+        schema.join("main.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n}\n",
+    )
+    .unwrap();
+    let d = detect(dir.path(), None, KNOWN, |n| PathBuf::from(n)).unwrap();
+    assert_eq!(d.framework, "prisma");
+    assert_eq!(
+        d.reason(),
+        "detected from prisma/schema/main.prisma, prisma/schema/"
+    );
+    assert_eq!(d.dialect.as_ref().map(|d| d.name), Some("postgresql"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("db/migrations")).unwrap();
+    std::fs::write(
+        dir.path().join("db/app.prisma"),
+        "datasource db {\n  provider = \"postgresql\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{\n  \"prisma\": {\n    \"schema\": \"db/app.prisma\"\n  }\n}\n",
+    )
+    .unwrap();
+    let d = detect(dir.path(), None, KNOWN, |n| PathBuf::from(n)).unwrap();
+    assert_eq!(d.migrations_dir, PathBuf::from("db/migrations"));
+    assert!(
+        d.reason().contains("package.json (schema db/app.prisma)"),
+        "{}",
+        d.reason()
+    );
+}

@@ -164,16 +164,33 @@ fn drop_sequence(schema: &mut Schema, k: &str, cascade: bool, ctx: &Ctx) -> Resu
         ctx.note(schema, format!("ignored DROP SEQUENCE {k}"));
         return Ok(());
     }
+    // Only a default that still calls the sequence depends on it: after `ALTER COLUMN … DROP
+    // DEFAULT` the sequence is merely owned by the column and drops without CASCADE.
+    let seq_name = split_key(k).1.to_string();
+    let depends: Vec<bool> = users
+        .iter()
+        .map(|(t, c)| {
+            schema
+                .tables
+                .get(t)
+                .and_then(|t| t.column(c))
+                .and_then(|c| c.default.as_deref())
+                .is_some_and(|d| d.contains(&seq_name))
+        })
+        .collect();
     if !cascade {
-        let (t, c) = &users[0];
-        return Err(ctx.err(format!(
-            "cannot drop sequence {k} because default value for column {c} of table {t} depends on it; use CASCADE"
-        )));
+        if let Some(((t, c), _)) = users.iter().zip(&depends).find(|(_, d)| **d) {
+            return Err(ctx.err(format!(
+                "cannot drop sequence {k} because default value for column {c} of table {t} depends on it; use CASCADE"
+            )));
+        }
     }
-    for (t, c) in users {
+    for ((t, c), dep) in users.into_iter().zip(depends) {
         ctx.touch(&t);
         if let Some(col) = schema.tables.get_mut(&t).and_then(|t| t.column_mut(&c)) {
-            col.default = None;
+            if dep {
+                col.default = None;
+            }
             col.serial_sequence = None;
         }
     }

@@ -365,3 +365,26 @@ fn dropping_a_redundant_unique_key_keeps_foreign_keys() {
     );
     assert!(e.message.contains("CASCADE"), "{e}");
 }
+
+/// Prisma's "migrate to cuid" step: once the default no longer calls the serial's sequence, the
+/// sequence drops without CASCADE (as PostgreSQL allows); while it does, it is an error.
+#[test]
+fn an_owned_sequence_drops_once_no_default_uses_it() {
+    let s = load(
+        "CREATE TABLE w (id serial PRIMARY KEY);
+         ALTER TABLE w ALTER COLUMN id DROP DEFAULT, ALTER COLUMN id SET DATA TYPE text;
+         DROP SEQUENCE w_id_seq;",
+    );
+    let id = s.tables["w"].column("id").unwrap();
+    assert_eq!(
+        (id.data_type.as_str(), id.default.as_deref()),
+        ("text", None)
+    );
+    assert_eq!(id.serial_sequence, None);
+    let e = crate::schema::sql::load_str(
+        "CREATE TABLE w (id serial PRIMARY KEY); DROP SEQUENCE w_id_seq;",
+        "t.sql",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("use CASCADE"), "{e}");
+}
