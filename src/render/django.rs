@@ -1,6 +1,8 @@
 //! Django: `<app>/migrations/000N_<name>.py`, numbered after the app's latest migration and
 //! depending on it; a phase that cannot run in a transaction sets `atomic = False`. The app
-//! label is the directory holding `migrations/`.
+//! label is the app's `AppConfig.label` (its `apps.py`), else the directory holding
+//! `migrations/`. [`choose_app`] picks the app a change belongs to: the one whose migrations
+//! create the first table it touches (a new table: the app whose label prefixes its name).
 //!
 //! Operations on tables the app's migrations declare as models (`django/state.rs`) become
 //! Django operations: run as they are when Django's SQL both ways is exactly the plan's
@@ -19,8 +21,9 @@ use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::ops::sql::drop_index;
 use crate::plan::ops::Operation;
 use crate::plan::Plan;
+use crate::schema::django::apps::{find_apps, App};
 use state::State;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct Django;
 
@@ -39,7 +42,7 @@ impl Renderer for Django {
 
     fn render(&self, plan: &Plan, cx: &RenderContext) -> Vec<RenderedFile> {
         let dir = dir(cx);
-        let app = app_label(&cx.migrations_dir);
+        let app = label_for(&cx.project_dir, &cx.migrations_dir);
         let latest = latest_migration(&cx.project_dir.join(&cx.migrations_dir));
         let mut number = latest.as_ref().map_or(0, |(n, _)| *n);
         let mut previous = latest.map(|(_, name)| name);
@@ -64,7 +67,15 @@ impl Renderer for Django {
             return FrameworkCommands::default();
         };
         let dir = Path::new(&first.path).parent().unwrap_or(Path::new(""));
-        let app = app_label(dir);
+        // The label the file depends on (its app's `AppConfig.label`), else the directory's.
+        let app = first
+            .contents
+            .lines()
+            .skip_while(|l| !l.contains("dependencies = ["))
+            .nth(1)
+            .and_then(|l| l.trim().strip_prefix("(\"")?.split('"').next())
+            .map(str::to_string)
+            .unwrap_or_else(|| app_label(dir));
         let number = Path::new(&first.path)
             .file_name()
             .and_then(|n| n.to_str()?.get(..4)?.parse::<u32>().ok())
@@ -78,6 +89,131 @@ impl Renderer for Django {
             apply: vec![format!("python manage.py migrate {app}")],
             rollback: vec![format!("python manage.py migrate {app} {before}")],
         }
+    }
+}
+
+/// The Django apps of the project `migrations_dir` belongs to (the `manage.py` root), with
+/// their migrations directories relative to `project_dir`.
+fn project_apps(project_dir: &Path, migrations_dir: &Path) -> (PathBuf, Vec<App>) {
+    let root = crate::schema::django::project_root(project_dir, migrations_dir);
+    let prefix = root
+        .strip_prefix(project_dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let apps = find_apps(&root)
+        .into_iter()
+        .map(|a| App {
+            migrations_dir: prefix.join(&a.migrations_dir),
+            ..a
+        })
+        .collect();
+    (root, apps)
+}
+
+/// The label of the app whose migrations are in `migrations_dir` (relative to `project_dir`):
+/// its `AppConfig.label`, else the directory name.
+fn label_for(project_dir: &Path, migrations_dir: &Path) -> String {
+    let (_, apps) = project_apps(project_dir, migrations_dir);
+    let same = |a: &Path| a.components().eq(migrations_dir.components());
+    apps.into_iter()
+        .find(|a| same(&a.migrations_dir))
+        .map(|a| a.label)
+        .unwrap_or_else(|| app_label(migrations_dir))
+}
+
+/// The app a Django change is written into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppChoice {
+    /// Its migrations directory, relative to the project directory; `None`: keep the detected
+    /// one.
+    pub migrations_dir: Option<PathBuf>,
+    /// Why, for the report's "Decided on your behalf" (and a note when the change also
+    /// touches tables of other apps).
+    pub decisions: Vec<String>,
+}
+
+/// Which app's migrations directory a plan goes to, when `--migrations-dir` does not say: the
+/// app whose migrations create the first table the plan touches; for a table no app's
+/// migrations create (a new one), the app whose label, followed by `_`, starts its name
+/// (`shop_product` → `shop`; the longest label wins); else `detected` (the first app found).
+/// Tables of other apps the plan also touches are noted (their changes run as `RunSQL`, outside
+/// those apps' Django state).
+pub fn choose_app(plan: &Plan, project_dir: &Path, detected: &Path) -> AppChoice {
+    let (root, apps) = project_apps(project_dir, detected);
+    let mut tables: Vec<&str> = vec![];
+    for t in plan.operations.iter().filter_map(Operation::table) {
+        if !tables.contains(&t) {
+            tables.push(t);
+        }
+    }
+    let prefix = root
+        .strip_prefix(project_dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let states: Vec<State> = apps
+        .iter()
+        .map(|a| {
+            let rel = a
+                .migrations_dir
+                .strip_prefix(&prefix)
+                .unwrap_or(&a.migrations_dir);
+            State::load(&a.label, &root.join(rel))
+        })
+        .collect();
+    let owner = |t: &str| (0..apps.len()).find(|&i| states[i].model_for_table(t).is_some());
+    let Some(first) = tables.first().copied() else {
+        return AppChoice {
+            migrations_dir: None,
+            decisions: vec![],
+        };
+    };
+    let show = |a: &App| format!("`{}` (`{}/`)", a.label, a.migrations_dir.display());
+    let mut decisions = vec![];
+    let chosen = match owner(first) {
+        Some(i) => {
+            decisions.push(format!(
+                "Django app {}: its migrations create `{first}`",
+                show(&apps[i])
+            ));
+            Some(i)
+        }
+        None => {
+            let by_prefix = (0..apps.len())
+                .filter(|&i| first.starts_with(&format!("{}_", apps[i].label)))
+                .max_by_key(|&i| apps[i].label.len());
+            match by_prefix {
+                Some(i) => decisions.push(format!(
+                    "Django app {}: no app's migrations create `{first}`, and its name starts with the label `{}_`",
+                    show(&apps[i]),
+                    apps[i].label
+                )),
+                None => {
+                    let label = label_for(project_dir, detected);
+                    decisions.push(format!(
+                        "Django app `{label}` (`{}/`), the first app found: no app's migrations create `{first}` and no app label prefixes its name (pass --migrations-dir to choose another)",
+                        detected.display()
+                    ))
+                }
+            }
+            by_prefix
+        }
+    };
+    let chosen_label = chosen
+        .map(|i| apps[i].label.clone())
+        .unwrap_or_else(|| label_for(project_dir, detected));
+    for t in tables.iter().skip(1) {
+        if let Some(i) = owner(t).filter(|&i| apps[i].label != chosen_label) {
+            decisions.push(format!(
+                "`{t}` belongs to Django app {}, but the change is written into `{chosen_label}`'s migration (its changes to `{t}` run as RunSQL, outside `{}`'s state): run a separate change with --migrations-dir `{}` to keep that app's state",
+                show(&apps[i]),
+                apps[i].label,
+                apps[i].migrations_dir.display()
+            ));
+        }
+    }
+    AppChoice {
+        migrations_dir: chosen.map(|i| apps[i].migrations_dir.clone()),
+        decisions,
     }
 }
 
