@@ -450,4 +450,111 @@ mod test {
         assert_eq!(app_label(Path::new("shop/migrations")), "shop");
         assert_eq!(app_label(Path::new("src/blog/migrations/")), "blog");
     }
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn model(name: &str) -> String {
+        format!(
+            "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = [\n        migrations.CreateModel(\n            name=\"{name}\",\n            fields=[\n                (\"id\", models.BigAutoField(primary_key=True, serialize=False)),\n                (\"total\", models.IntegerField()),\n            ],\n        ),\n    ]\n"
+        )
+    }
+
+    /// Two apps; the second (`shop/orders`, label `shop_orders` from its `apps.py`) owns
+    /// `shop_orders_order`.
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        write(r, "manage.py", "");
+        write(
+            r,
+            "shop/accounts/migrations/0001_initial.py",
+            &model("User"),
+        );
+        write(
+            r,
+            "shop/orders/apps.py",
+            "class OrdersConfig(AppConfig):\n    name = \"shop.orders\"\n    label = \"shop_orders\"\n",
+        );
+        write(r, "shop/orders/migrations/0001_initial.py", &model("Order"));
+        dir
+    }
+
+    fn plan_for(root: &Path, description: &str) -> Plan {
+        let (schema, _) = crate::schema::django::load(root);
+        let intents = crate::intent::parse(description).unwrap();
+        let resolved = crate::plan::resolve(&intents, &schema).unwrap();
+        crate::plan::build_with(description, &schema, resolved, &Default::default())
+    }
+
+    #[test]
+    fn a_change_goes_to_the_app_owning_its_first_table_with_its_label() {
+        let dir = project();
+        let r = dir.path();
+        let detected = Path::new("shop/accounts/migrations");
+        let plan = plan_for(
+            r,
+            "add column note text to shop_orders_order; add column bio text to accounts_user",
+        );
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(
+            choice.migrations_dir.as_deref(),
+            Some(Path::new("shop/orders/migrations"))
+        );
+        assert_eq!(choice.decisions.len(), 2, "{:?}", choice.decisions);
+        assert!(choice.decisions[0].starts_with(
+            "Django app `shop_orders` (`shop/orders/migrations/`): its migrations create `shop_orders_order`"
+        ));
+        assert!(choice.decisions[1].starts_with(
+            "`accounts_user` belongs to Django app `accounts` (`shop/accounts/migrations/`)"
+        ));
+        let cx = RenderContext {
+            now: chrono::Utc::now(),
+            migrations_dir: PathBuf::from("shop/orders/migrations"),
+            existing_versions: vec![],
+            project_dir: r.to_path_buf(),
+        };
+        let files = Django.render(&plan, &cx);
+        assert!(files[0]
+            .path
+            .starts_with("shop/orders/migrations/0002_add_column_note"));
+        let text = &files[0].contents;
+        assert!(
+            text.contains("        (\"shop_orders\", \"0001_initial\"),\n"),
+            "{text}"
+        );
+        assert!(text.contains("model_name=\"order\""), "{text}");
+        let commands = Django.commands(&files);
+        assert_eq!(
+            commands.rollback,
+            ["python manage.py migrate shop_orders 0001"]
+        );
+    }
+
+    #[test]
+    fn a_new_table_goes_to_the_app_its_name_is_prefixed_with_else_the_detected_one() {
+        let dir = project();
+        let r = dir.path();
+        let detected = Path::new("shop/accounts/migrations");
+        let plan = plan_for(r, "create table shop_orders_refund (id bigint primary key)");
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(
+            choice.migrations_dir.as_deref(),
+            Some(Path::new("shop/orders/migrations"))
+        );
+        assert!(choice.decisions[0].contains("starts with the label `shop_orders_`"));
+        let plan = plan_for(r, "create table refunds (id bigint primary key)");
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(choice.migrations_dir, None);
+        assert!(
+            choice.decisions[0].starts_with(
+                "Django app `accounts` (`shop/accounts/migrations/`), the first app found"
+            ),
+            "{:?}",
+            choice.decisions
+        );
+    }
 }
