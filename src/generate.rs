@@ -443,6 +443,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
             migrations_dir = dir;
         }
         plan.decisions.extend(choice.decisions);
+        lap("choose app");
     }
     let analysis = analyze(&plan, &strategy);
     lap("analyze");
