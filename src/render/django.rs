@@ -71,9 +71,7 @@ impl Renderer for Django {
         let app = first
             .contents
             .lines()
-            .skip_while(|l| !l.contains("dependencies = ["))
-            .nth(1)
-            .and_then(|l| l.trim().strip_prefix("(\"")?.split('"').next())
+            .find_map(|l| l.strip_prefix(LABEL_NOTE))
             .map(str::to_string)
             .unwrap_or_else(|| app_label(dir));
         let number = Path::new(&first.path)
@@ -217,6 +215,10 @@ pub fn choose_app(plan: &Plan, project_dir: &Path, detected: &Path) -> AppChoice
     }
 }
 
+/// The comment line a file carries when its app's label is not its directory's name (the
+/// label the report's `migrate` commands name).
+const LABEL_NOTE: &str = "# App label (AppConfig.label): ";
+
 /// `shop/migrations` → `shop`.
 fn app_label(migrations_dir: &Path) -> String {
     let mut parts: Vec<String> = migrations_dir
@@ -252,6 +254,9 @@ fn file(
     state: &mut State,
 ) -> String {
     let mut out = comments(&header(plan, m, cx), "#", "");
+    if app != app_label(&cx.migrations_dir) {
+        out.push_str(&format!("{LABEL_NOTE}{app}\n"));
+    }
     let unknown: Vec<String> = m
         .phase
         .operations
@@ -527,6 +532,10 @@ mod test {
             "{text}"
         );
         assert!(text.contains("model_name=\"order\""), "{text}");
+        assert!(
+            text.contains("\n# App label (AppConfig.label): shop_orders\n"),
+            "{text}"
+        );
         let commands = Django.commands(&files);
         assert_eq!(
             commands.rollback,
