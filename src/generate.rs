@@ -437,8 +437,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     })?;
     resolved.decisions.splice(0..0, notes);
     lap("resolve");
-    let plan = plan::build_with(&description, &schema, resolved, &strategy);
+    let mut plan = plan::build_with(&description, &schema, resolved, &strategy);
     lap("plan");
+    let mut migrations_dir = migrations_dir;
+    // Django: the app that owns the table the change touches, unless --migrations-dir says.
+    if detection.framework == "django" && opts.migrations_dir.as_os_str().is_empty() {
+        let choice = crate::render::django::choose_app(&plan, &opts.project_dir, &migrations_dir);
+        if let Some(dir) = choice.migrations_dir {
+            migrations_dir = dir;
+        }
+        plan.decisions.extend(choice.decisions);
+        lap("choose app");
+    }
     let analysis = analyze(&plan, &strategy);
     lap("analyze");
     let cx = RenderContext {

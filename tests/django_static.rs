@@ -138,3 +138,104 @@ fn trimmed_real_wagtail_embeds_reads_as_django_builds_it() {
     );
     assert!(schema.notes.iter().any(|n| n.contains("RunPython")));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name();
+        if name == "__pycache__" {
+            continue;
+        }
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(&name));
+        } else {
+            std::fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// `generate` for a change to a table of the second app (`catalog`; detection finds
+/// `accounts` first) writes into the app whose migrations create the table: its migrations
+/// directory, its label, the number after its latest migration and a dependency on it — and
+/// the real `manage.py migrate` applies the file and rolls it back.
+#[test]
+fn generate_writes_into_the_app_that_owns_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("nested");
+    copy_dir(&repo().join("tests/fixtures/django/nested"), &project);
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args([
+            "generate",
+            "add column note text to catalog_product",
+            "--no-config",
+            "--now",
+            "2026-01-01T00:00:00Z",
+        ])
+        .current_dir(&project)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run migsmith");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "generate failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "- Django app `catalog` (`shopproj/catalog/migrations/`): its migrations create `catalog_product`"
+        ),
+        "{stdout}"
+    );
+    let file =
+        project.join("shopproj/catalog/migrations/0004_add_column_note_text_to_catalog_product.py");
+    let text = std::fs::read_to_string(&file).expect("migration written into catalog");
+    assert!(
+        text.contains("    dependencies = [\n        (\"catalog\", \"0003_drop\"),\n    ]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "migrations.AddField(\n            model_name=\"product\",\n            name=\"note\","
+        ),
+        "{text}"
+    );
+    let accounts: Vec<String> = std::fs::read_dir(project.join("shopproj/accounts/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".py"))
+        .collect();
+    assert_eq!(accounts.len(), 2, "nothing new in accounts: {accounts:?}");
+    assert!(
+        stdout.contains("python manage.py migrate catalog 0003"),
+        "{stdout}"
+    );
+
+    let Some(python) = python() else { return };
+    let Some(db) = TestDb::create("django_app") else {
+        return;
+    };
+    let migrate = |args: &[&str]| {
+        let out = Command::new(&python)
+            .arg("manage.py")
+            .args(args)
+            .current_dir(&project)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("DJANGO_DB_NAME", &db.name)
+            .output()
+            .expect("run manage.py");
+        assert!(
+            out.status.success(),
+            "manage.py {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let has_note = "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+                    WHERE table_name = 'catalog_product' AND column_name = 'note')";
+    migrate(&["migrate", "-v0"]);
+    assert!(db.query_bool(has_note));
+    migrate(&["migrate", "catalog", "0003", "-v0"]);
+    assert!(!db.query_bool(has_note));
+}

@@ -1,6 +1,8 @@
 //! Django: `<app>/migrations/000N_<name>.py`, numbered after the app's latest migration and
 //! depending on it; a phase that cannot run in a transaction sets `atomic = False`. The app
-//! label is the directory holding `migrations/`.
+//! label is the app's `AppConfig.label` (its `apps.py`), else the directory holding
+//! `migrations/`. [`choose_app`] picks the app a change belongs to: the one whose migrations
+//! create the first table it touches (a new table: the app whose label prefixes its name).
 //!
 //! Operations on tables the app's migrations declare as models (`django/state.rs`) become
 //! Django operations: run as they are when Django's SQL both ways is exactly the plan's
@@ -19,8 +21,9 @@ use super::{FrameworkCommands, RenderContext, RenderedFile, Renderer};
 use crate::plan::ops::sql::drop_index;
 use crate::plan::ops::Operation;
 use crate::plan::Plan;
+use crate::schema::django::apps::{find_apps, App};
 use state::State;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct Django;
 
@@ -39,7 +42,7 @@ impl Renderer for Django {
 
     fn render(&self, plan: &Plan, cx: &RenderContext) -> Vec<RenderedFile> {
         let dir = dir(cx);
-        let app = app_label(&cx.migrations_dir);
+        let app = label_for(&cx.project_dir, &cx.migrations_dir);
         let latest = latest_migration(&cx.project_dir.join(&cx.migrations_dir));
         let mut number = latest.as_ref().map_or(0, |(n, _)| *n);
         let mut previous = latest.map(|(_, name)| name);
@@ -64,7 +67,13 @@ impl Renderer for Django {
             return FrameworkCommands::default();
         };
         let dir = Path::new(&first.path).parent().unwrap_or(Path::new(""));
-        let app = app_label(dir);
+        // The label the file depends on (its app's `AppConfig.label`), else the directory's.
+        let app = first
+            .contents
+            .lines()
+            .find_map(|l| l.strip_prefix(LABEL_NOTE))
+            .map(str::to_string)
+            .unwrap_or_else(|| app_label(dir));
         let number = Path::new(&first.path)
             .file_name()
             .and_then(|n| n.to_str()?.get(..4)?.parse::<u32>().ok())
@@ -80,6 +89,135 @@ impl Renderer for Django {
         }
     }
 }
+
+/// The Django apps of the project `migrations_dir` belongs to (the `manage.py` root), with
+/// their migrations directories relative to `project_dir`.
+fn project_apps(project_dir: &Path, migrations_dir: &Path) -> (PathBuf, Vec<App>) {
+    let root = crate::schema::django::project_root(project_dir, migrations_dir);
+    let prefix = root
+        .strip_prefix(project_dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let apps = find_apps(&root)
+        .into_iter()
+        .map(|a| App {
+            migrations_dir: prefix.join(&a.migrations_dir),
+            ..a
+        })
+        .collect();
+    (root, apps)
+}
+
+/// The label of the app whose migrations are in `migrations_dir` (relative to `project_dir`):
+/// its `AppConfig.label`, else the directory name.
+fn label_for(project_dir: &Path, migrations_dir: &Path) -> String {
+    let (_, apps) = project_apps(project_dir, migrations_dir);
+    let same = |a: &Path| a.components().eq(migrations_dir.components());
+    apps.into_iter()
+        .find(|a| same(&a.migrations_dir))
+        .map(|a| a.label)
+        .unwrap_or_else(|| app_label(migrations_dir))
+}
+
+/// The app a Django change is written into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppChoice {
+    /// Its migrations directory, relative to the project directory; `None`: keep the detected
+    /// one.
+    pub migrations_dir: Option<PathBuf>,
+    /// Why, for the report's "Decided on your behalf" (and a note when the change also
+    /// touches tables of other apps).
+    pub decisions: Vec<String>,
+}
+
+/// Which app's migrations directory a plan goes to, when `--migrations-dir` does not say: the
+/// app whose migrations create the first table the plan touches; for a table no app's
+/// migrations create (a new one), the app whose label, followed by `_`, starts its name
+/// (`shop_product` → `shop`; the longest label wins); else `detected` (the first app found).
+/// Tables of other apps the plan also touches are noted (their changes run as `RunSQL`, outside
+/// those apps' Django state).
+pub fn choose_app(plan: &Plan, project_dir: &Path, detected: &Path) -> AppChoice {
+    let (root, apps) = project_apps(project_dir, detected);
+    let mut tables: Vec<&str> = vec![];
+    for t in plan.operations.iter().filter_map(Operation::table) {
+        if !tables.contains(&t) {
+            tables.push(t);
+        }
+    }
+    let prefix = root
+        .strip_prefix(project_dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let states: Vec<State> = apps
+        .iter()
+        .map(|a| {
+            let rel = a
+                .migrations_dir
+                .strip_prefix(&prefix)
+                .unwrap_or(&a.migrations_dir);
+            State::load(&a.label, &root.join(rel))
+        })
+        .collect();
+    let owner = |t: &str| (0..apps.len()).find(|&i| states[i].model_for_table(t).is_some());
+    let Some(first) = tables.first().copied() else {
+        return AppChoice {
+            migrations_dir: None,
+            decisions: vec![],
+        };
+    };
+    let show = |a: &App| format!("`{}` (`{}/`)", a.label, a.migrations_dir.display());
+    let mut decisions = vec![];
+    let chosen = match owner(first) {
+        Some(i) => {
+            decisions.push(format!(
+                "Django app {}: its migrations create `{first}`",
+                show(&apps[i])
+            ));
+            Some(i)
+        }
+        None => {
+            let by_prefix = (0..apps.len())
+                .filter(|&i| first.starts_with(&format!("{}_", apps[i].label)))
+                .max_by_key(|&i| apps[i].label.len());
+            match by_prefix {
+                Some(i) => decisions.push(format!(
+                    "Django app {}: no app's migrations create `{first}`, and its name starts with the label `{}_`",
+                    show(&apps[i]),
+                    apps[i].label
+                )),
+                None => {
+                    let label = label_for(project_dir, detected);
+                    decisions.push(format!(
+                        "Django app `{label}` (`{}/`), the first app found: no app's migrations create `{first}` and no app label prefixes its name (pass --migrations-dir to choose another)",
+                        detected.display()
+                    ))
+                }
+            }
+            by_prefix
+        }
+    };
+    let chosen_label = chosen
+        .map(|i| apps[i].label.clone())
+        .unwrap_or_else(|| label_for(project_dir, detected));
+    for t in tables.iter().skip(1) {
+        if let Some(i) = owner(t).filter(|&i| apps[i].label != chosen_label) {
+            decisions.push(format!(
+                "`{t}` belongs to Django app {}, but the change is written into `{chosen_label}`'s migration (its changes to `{t}` run as RunSQL, outside `{}`'s state): run a separate change with --migrations-dir `{}` to keep that app's state",
+                show(&apps[i]),
+                apps[i].label,
+                apps[i].migrations_dir.display()
+            ));
+        }
+    }
+    AppChoice {
+        migrations_dir: chosen.map(|i| apps[i].migrations_dir.clone()),
+        decisions,
+    }
+}
+
+/// The comment line a file carries when its app's label is not its directory's name (the
+/// label the report's `migrate` commands name).
+const LABEL_NOTE: &str = "# App label (AppConfig.label): ";
 
 /// `shop/migrations` → `shop`.
 fn app_label(migrations_dir: &Path) -> String {
@@ -116,6 +254,9 @@ fn file(
     state: &mut State,
 ) -> String {
     let mut out = comments(&header(plan, m, cx), "#", "");
+    if app != app_label(&cx.migrations_dir) {
+        out.push_str(&format!("{LABEL_NOTE}{app}\n"));
+    }
     let unknown: Vec<String> = m
         .phase
         .operations
@@ -313,5 +454,116 @@ mod test {
     fn app_label_is_the_directory_holding_migrations() {
         assert_eq!(app_label(Path::new("shop/migrations")), "shop");
         assert_eq!(app_label(Path::new("src/blog/migrations/")), "blog");
+    }
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn model(name: &str) -> String {
+        format!(
+            "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    dependencies = []\n    operations = [\n        migrations.CreateModel(\n            name=\"{name}\",\n            fields=[\n                (\"id\", models.BigAutoField(primary_key=True, serialize=False)),\n                (\"total\", models.IntegerField()),\n            ],\n        ),\n    ]\n"
+        )
+    }
+
+    /// Two apps; the second (`shop/orders`, label `shop_orders` from its `apps.py`) owns
+    /// `shop_orders_order`.
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        write(r, "manage.py", "");
+        write(
+            r,
+            "shop/accounts/migrations/0001_initial.py",
+            &model("User"),
+        );
+        write(
+            r,
+            "shop/orders/apps.py",
+            "class OrdersConfig(AppConfig):\n    name = \"shop.orders\"\n    label = \"shop_orders\"\n",
+        );
+        write(r, "shop/orders/migrations/0001_initial.py", &model("Order"));
+        dir
+    }
+
+    fn plan_for(root: &Path, description: &str) -> Plan {
+        let (schema, _) = crate::schema::django::load(root);
+        let intents = crate::intent::parse(description).unwrap();
+        let resolved = crate::plan::resolve(&intents, &schema).unwrap();
+        crate::plan::build_with(description, &schema, resolved, &Default::default())
+    }
+
+    #[test]
+    fn a_change_goes_to_the_app_owning_its_first_table_with_its_label() {
+        let dir = project();
+        let r = dir.path();
+        let detected = Path::new("shop/accounts/migrations");
+        let plan = plan_for(
+            r,
+            "add column note text to shop_orders_order; add column bio text to accounts_user",
+        );
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(
+            choice.migrations_dir.as_deref(),
+            Some(Path::new("shop/orders/migrations"))
+        );
+        assert_eq!(choice.decisions.len(), 2, "{:?}", choice.decisions);
+        assert!(choice.decisions[0].starts_with(
+            "Django app `shop_orders` (`shop/orders/migrations/`): its migrations create `shop_orders_order`"
+        ));
+        assert!(choice.decisions[1].starts_with(
+            "`accounts_user` belongs to Django app `accounts` (`shop/accounts/migrations/`)"
+        ));
+        let cx = RenderContext {
+            now: chrono::Utc::now(),
+            migrations_dir: PathBuf::from("shop/orders/migrations"),
+            existing_versions: vec![],
+            project_dir: r.to_path_buf(),
+        };
+        let files = Django.render(&plan, &cx);
+        assert!(files[0]
+            .path
+            .starts_with("shop/orders/migrations/0002_add_column_note"));
+        let text = &files[0].contents;
+        assert!(
+            text.contains("        (\"shop_orders\", \"0001_initial\"),\n"),
+            "{text}"
+        );
+        assert!(text.contains("model_name=\"order\""), "{text}");
+        assert!(
+            text.contains("\n# App label (AppConfig.label): shop_orders\n"),
+            "{text}"
+        );
+        let commands = Django.commands(&files);
+        assert_eq!(
+            commands.rollback,
+            ["python manage.py migrate shop_orders 0001"]
+        );
+    }
+
+    #[test]
+    fn a_new_table_goes_to_the_app_its_name_is_prefixed_with_else_the_detected_one() {
+        let dir = project();
+        let r = dir.path();
+        let detected = Path::new("shop/accounts/migrations");
+        let plan = plan_for(r, "create table shop_orders_refund (id bigint primary key)");
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(
+            choice.migrations_dir.as_deref(),
+            Some(Path::new("shop/orders/migrations"))
+        );
+        assert!(choice.decisions[0].contains("starts with the label `shop_orders_`"));
+        let plan = plan_for(r, "create table refunds (id bigint primary key)");
+        let choice = choose_app(&plan, r, detected);
+        assert_eq!(choice.migrations_dir, None);
+        assert!(
+            choice.decisions[0].starts_with(
+                "Django app `accounts` (`shop/accounts/migrations/`), the first app found"
+            ),
+            "{:?}",
+            choice.decisions
+        );
     }
 }
