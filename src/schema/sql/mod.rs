@@ -47,6 +47,7 @@ mod chunks;
 mod coerce;
 mod constraints;
 mod create;
+mod deps;
 mod expr;
 mod index;
 mod lines;
@@ -105,6 +106,8 @@ pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Loa
 pub struct Interpreter {
     schema: Schema,
     lookup: RefCell<Lookup>,
+    /// `(key, body)` of every function seen, matched against the tables at the end.
+    functions: RefCell<Vec<(String, String)>>,
 }
 
 impl Interpreter {
@@ -116,6 +119,7 @@ impl Interpreter {
         Interpreter {
             schema,
             lookup: RefCell::default(),
+            functions: RefCell::default(),
         }
     }
 
@@ -125,7 +129,14 @@ impl Interpreter {
     }
 
     /// The schema built.
-    pub fn into_schema(self) -> Schema {
+    pub fn into_schema(mut self) -> Schema {
+        let functions = self.functions.into_inner();
+        if !functions.is_empty() {
+            self.schema
+                .dependencies
+                .retain(|d| d.kind != crate::schema::DependentKind::Function);
+            self.schema.add_function_mentions(&functions);
+        }
         self.schema
     }
 
@@ -137,6 +148,7 @@ impl Interpreter {
             line: 0,
             search_path: vec!["public".to_string()],
             lookup: &self.lookup,
+            functions: &self.functions,
         };
         let result = run(&mut self.schema, sql, &mut ctx);
         let lookup = self.lookup.get_mut();
@@ -307,6 +319,8 @@ pub(crate) struct Ctx<'a> {
     pub search_path: Vec<String>,
     /// Name lookups that outlive the statement (and the file, in an [`Interpreter`]).
     pub lookup: &'a RefCell<Lookup>,
+    /// Function bodies seen so far (see [`Interpreter`]).
+    pub functions: &'a RefCell<Vec<(String, String)>>,
 }
 
 impl Ctx<'_> {
@@ -449,6 +463,10 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
             Ok(())
         }
         other => {
+            deps::record(schema, other, ctx);
+            if let Some(f) = deps::function_body(other, ctx) {
+                ctx.functions.borrow_mut().push(f);
+            }
             if let Some(what) = notes::describe_ignored(other, ctx.default_schema()) {
                 ctx.note(schema, format!("ignored {what}"));
             }

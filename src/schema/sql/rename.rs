@@ -109,6 +109,7 @@ fn move_table(schema: &mut Schema, old: &str, new: &str, ctx: &Ctx) -> Result<()
         }
     }
     schema.tables.insert(new.to_string(), t);
+    schema.rename_table_dependents(old, new);
     ctx.touch(old);
     ctx.touch(new);
     for t in schema.tables.values_mut() {
@@ -164,6 +165,7 @@ fn rename_column(
             ren(&mut fk.ref_columns);
         }
     }
+    schema.rename_column_dependents(tkey, old, new);
     Ok(())
 }
 
