@@ -241,15 +241,92 @@ fn sort_by_name(t: &mut Table) {
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
-/// Load a schema dump file.
-pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
+/// The largest schema file read when `MIGSMITH_MAX_INPUT_BYTES` is not set: 64 MiB.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// The largest schema file read: `MIGSMITH_MAX_INPUT_BYTES` (bytes, or with a `K`/`M`/`G`
+/// suffix for KiB/MiB/GiB), else [`DEFAULT_MAX_INPUT_BYTES`].
+pub fn max_input_bytes() -> u64 {
+    std::env::var("MIGSMITH_MAX_INPUT_BYTES")
+        .ok()
+        .and_then(|v| {
+            let v = v.trim();
+            let (digits, unit) = match v.char_indices().last() {
+                Some((i, c)) if c.is_ascii_alphabetic() => (&v[..i], c.to_ascii_uppercase()),
+                _ => (v, ' '),
+            };
+            let n: u64 = digits.trim().parse().ok()?;
+            let shift = match unit {
+                ' ' => 0,
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                _ => return None,
+            };
+            n.checked_mul(1 << shift)
+        })
+        .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// Read a schema file (dump, migration, `schema.rb`, `schema.prisma`) as text. A file larger
+/// than [`max_input_bytes`], binary (a NUL byte) or not UTF-8 is a clear error, never read
+/// whole into memory beyond the limit.
+pub fn read_source(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+    let fail = |message: String| LoadError {
         origin: origin.clone(),
         line: 0,
-        message: format!("cannot read file: {e}"),
-    })?;
-    load_str(&text, &origin)
+        message,
+    };
+    let limit = max_input_bytes();
+    let too_big = |size: u64| {
+        fail(format!(
+            "the file is {}, larger than the {} limit for a schema file (set MIGSMITH_MAX_INPUT_BYTES to raise it)",
+            human_bytes(size),
+            human_bytes(limit)
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Err(too_big(meta.len()));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(fail(format!(
+            "the file is binary, not a text schema (a NUL byte at byte {at})"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the file is not UTF-8 text (an invalid byte sequence at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// `100.0 MiB`, `512 bytes`.
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Load a schema dump file.
+pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
+    let text = read_source(path)?;
+    load_str(&text, &path.display().to_string())
 }
 
 /// Replay the `*.up.sql` files of a migrations directory in file-name order (or, when there
@@ -300,11 +377,7 @@ pub fn load_migrations_dir(dir: &Path) -> Result<(Schema, Vec<PathBuf>), LoadErr
     let mut interpreter = Interpreter::new(Schema::default());
     for path in &chosen {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-            origin: origin.clone(),
-            line: 0,
-            message: format!("cannot read file: {e}"),
-        })?;
+        let text = read_source(path)?;
         interpreter.apply(&text, &origin)?;
     }
     Ok((interpreter.into_schema(), chosen))
