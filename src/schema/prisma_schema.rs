@@ -102,7 +102,11 @@ fn list(s: &str, key: Option<&str>) -> Vec<String> {
         },
         None => s,
     };
-    let (Some(a), Some(b)) = (s.find('['), s.find(']')) else {
+    // The first `]` after the `[` (an earlier stray `]` is not its end).
+    let Some((a, b)) = s
+        .find('[')
+        .and_then(|a| s[a..].find(']').map(|b| (a, a + b)))
+    else {
         return vec![];
     };
     s[a + 1..b]
