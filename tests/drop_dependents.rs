@@ -239,6 +239,12 @@ fn cascade_migrations_name_the_dependents_and_run_on_the_server() {
         report.contains("function `audit` may use `posts.title`"),
         "{report}"
     );
+    assert!(
+        report.contains(
+            "- **drop-dependents**: Objects use `posts.title`: function `audit` may use it"
+        ),
+        "{report}"
+    );
     db.psql_file(&up_file(dir.path()))
         .unwrap_or_else(|e| panic!("{e}"));
 
@@ -303,6 +309,7 @@ fn cascade_migrations_name_the_dependents_and_run_on_the_server() {
         text(&out.stderr)
     );
     for named in [
+        "- **drop-dependents**: Objects use `users`: trigger `users_audit` on `users` (executes `audit`), generated column `users.full_name` go with it; policy `posts_owner` on `posts` are dropped by CASCADE",
         "trigger `users_audit` on `users` (executes `audit`) uses `users` and is dropped with it",
         "generated column `users.full_name` uses `users` and is dropped with it",
         "policy `posts_owner` on `posts` uses `users`: dropped with it by CASCADE",
