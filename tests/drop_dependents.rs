@@ -16,21 +16,7 @@ use migsmith::schema::{Dependency, DependentKind, Schema};
 use std::path::Path;
 use std::process::{Command, Output};
 
-const SCHEMA: &str = "
-CREATE TABLE users (
-    id bigint PRIMARY KEY, email text, name text, tenant int, note text,
-    full_name text GENERATED ALWAYS AS (upper(name)) STORED
-);
-CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint, title text, body text);
-CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN INSERT INTO posts (id, title) VALUES (NEW.id, NEW.note); RETURN NEW; END $$;
-CREATE VIEW active_users AS SELECT u.id, u.email FROM users u WHERE u.tenant > 0;
-CREATE TRIGGER users_audit AFTER UPDATE OF note ON users FOR EACH ROW
-    WHEN (NEW.email IS NOT NULL) EXECUTE FUNCTION audit();
-ALTER TABLE users ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_only ON users USING (tenant = 1);
-CREATE POLICY posts_owner ON posts USING (user_id IN (SELECT id FROM users WHERE email IS NOT NULL));
-";
+const SCHEMA: &str = include_str!("fixtures/dependents.sql");
 
 const ALL: Options = Options {
     schema_name: None,
