@@ -65,6 +65,10 @@ pub struct GenerateOptions {
     pub strategy: StrategyOptions,
     /// How requests that already hold are treated (`--allow-duplicate`).
     pub resolve: plan::ResolveOptions,
+    /// `--ops`: the `operations` array of the JSON contract (or a whole JSON report) to
+    /// generate instead of parsing `description`, which then only names the migration (when
+    /// empty: the report's `description`, else the operations' summaries).
+    pub operations: Option<serde_json::Value>,
 }
 
 impl GenerateOptions {
@@ -84,6 +88,7 @@ impl GenerateOptions {
             pg_version: None,
             strategy: StrategyOptions::default(),
             resolve: plan::ResolveOptions::default(),
+            operations: None,
         }
     }
 }
@@ -136,6 +141,10 @@ pub enum GenerateError {
     },
     #[error(transparent)]
     Detect(DetectError),
+    /// `--ops` input that is not the contract's `operations` array. (Not a `#[from]`, so
+    /// it is not its own source.)
+    #[error("--ops: {0}")]
+    Operations(plan::resolve::OperationsError),
     #[error("the project uses {framework} ({reason}), but this build of migsmith has no {framework} renderer yet; pass --framework with one of: {}", .known.join(", "))]
     NoRenderer {
         framework: String,
@@ -147,6 +156,12 @@ pub enum GenerateError {
 impl From<LoadError> for GenerateError {
     fn from(e: LoadError) -> Self {
         GenerateError::Load(e)
+    }
+}
+
+impl From<plan::resolve::OperationsError> for GenerateError {
+    fn from(e: plan::resolve::OperationsError) -> Self {
+        GenerateError::Operations(e)
     }
 }
 
@@ -180,6 +195,7 @@ impl GenerateError {
             GenerateError::Detect(DetectError::UnsupportedDialect { .. }) => "unsupported_dialect",
             GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
             GenerateError::NoRenderer { .. } => "no_renderer",
+            GenerateError::Operations(_) => "invalid_operations",
         }
     }
 
@@ -372,9 +388,27 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         })
         .unwrap_or_default();
     lap("load schema");
-    let intents = intent::parse(&opts.description)?;
-    lap("parse");
-    let resolved = plan::resolve_with(&intents, &schema, opts.resolve).map_err(|e| match e {
+    let mut description = opts.description.clone();
+    let resolved = match &opts.operations {
+        Some(value) => {
+            let (inputs, given) = plan::resolve::parse_operations(value)?;
+            lap("parse");
+            let resolved = plan::resolve::resolve_operations(&inputs, &schema, opts.resolve);
+            if let (true, Ok(r)) = (description.trim().is_empty(), &resolved) {
+                description = given.unwrap_or_else(|| {
+                    let summaries: Vec<String> = r.operations.iter().map(|o| o.summary()).collect();
+                    summaries.join("; ")
+                });
+            }
+            resolved
+        }
+        None => {
+            let intents = intent::parse(&opts.description)?;
+            lap("parse");
+            plan::resolve_with(&intents, &schema, opts.resolve)
+        }
+    };
+    let resolved = resolved.map_err(|e| match e {
         PlanError::UnknownTable { table, .. } if schema.tables.is_empty() => {
             GenerateError::EmptySchema {
                 table,
@@ -384,7 +418,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         other => other.into(),
     })?;
     lap("resolve");
-    let plan = plan::build_with(&opts.description, &schema, resolved, &strategy);
+    let plan = plan::build_with(&description, &schema, resolved, &strategy);
     lap("plan");
     let analysis = analyze(&plan, &strategy);
     lap("analyze");

@@ -291,6 +291,40 @@ fn generate_verify_adds_the_verified_section() {
     assert_eq!(json["verification"]["seeded_rows"]["posts"], 30);
 }
 
+/// `--verify-rows posts=N` alone: posts.user_id is a NOT NULL foreign key to users, so users
+/// is seeded with as many rows (before, the insert failed and verify told the user to seed
+/// fewer tables).
+#[test]
+fn seeding_one_table_fills_its_required_parents() {
+    if !server() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = migsmith(&[
+        "generate",
+        "add index on posts(title)",
+        "--verify",
+        "--verify-url",
+        ADMIN_URL,
+        "--verify-rows",
+        "posts=25",
+        "--format",
+        "json",
+        "--schema",
+    ])
+    .arg(fixture("app.sql"))
+    .arg("--project-dir")
+    .arg(dir.path())
+    .output()
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["verification"]["passed"], true, "{stdout}");
+    assert_eq!(json["verification"]["seeded_rows"]["posts"], 25, "{stdout}");
+    assert_eq!(json["verification"]["seeded_rows"]["users"], 25, "{stdout}");
+}
+
 #[test]
 fn calibrate_saves_a_cost_table_that_loads() {
     if !server() {

@@ -31,6 +31,17 @@ pub struct GlobalArgs {
     verbose: u8,
 }
 
+impl GlobalArgs {
+    /// `--config FILE` / `--no-config` as given, for the commands `migsmith mcp` runs.
+    pub fn config_flags(&self) -> Vec<std::ffi::OsString> {
+        match (&self.config, self.no_config) {
+            (Some(file), _) => vec!["--config".into(), file.clone().into_os_string()],
+            (None, true) => vec!["--no-config".into()],
+            (None, false) => vec![],
+        }
+    }
+}
+
 /// What every command runs with.
 pub struct Ctx {
     pub term: Term,

@@ -17,7 +17,15 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct GenerateArgs {
     /// The change, e.g. "add email_verified to users and add unique index on users.email".
-    description: String,
+    /// With --ops it is not parsed, only names the migration (default: the report's
+    /// `description`, else a summary of the operations).
+    #[arg(required_unless_present = "ops")]
+    description: Option<String>,
+    /// Generate these operations instead of parsing a description: the JSON `operations`
+    /// array that `--format json` prints (or that whole report), from FILE or `-` (stdin).
+    /// Checked against the schema like a description, with the same errors.
+    #[arg(long, value_name = "FILE|-")]
+    ops: Option<PathBuf>,
     #[command(flatten)]
     source: SourceArgs,
     /// Write nothing; print the report with the files that would be written.
@@ -136,6 +144,30 @@ fn parse_now(text: Option<&str>) -> Result<DateTime<Utc>> {
         })
 }
 
+/// The JSON of `--ops FILE|-`; unreadable or malformed JSON is an `invalid_operations` error.
+pub(crate) fn read_ops(path: &std::path::Path) -> Result<serde_json::Value> {
+    let text = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("--ops -: cannot read standard input")?;
+        text
+    } else {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("--ops: cannot read {}", path.display()))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        let name = if path.as_os_str() == "-" {
+            "standard input".to_string()
+        } else {
+            path.display().to_string()
+        };
+        GenerateError::Operations(migsmith::plan::resolve::OperationsError(format!(
+            "{name} is not JSON: {e}"
+        )))
+        .into()
+    })
+}
+
 /// Detection's reason, saying "migsmith.toml:1" when the file (not --framework) chose.
 fn reason(detected: &str, origin: &Origin) -> String {
     match origin {
@@ -161,8 +193,13 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         Some(num) => Some(PgVersion::new(num / 10000)?),
         None => None,
     };
+    let operations = match &args.ops {
+        Some(path) => Some(read_ops(path)?),
+        None => None,
+    };
     let opts = GenerateOptions {
-        description: args.description.clone(),
+        description: args.description.clone().unwrap_or_default(),
+        operations,
         source,
         project_dir: settings.project_dir.value.clone(),
         migrations_dir: settings.migrations_dir.value.clone().unwrap_or_default(),

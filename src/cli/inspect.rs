@@ -16,6 +16,10 @@ pub struct DetectArgs {
     /// Take this framework instead of detecting one (checks the name, finds its directory).
     #[arg(long, value_name = "NAME")]
     framework: Option<String>,
+    /// Output format on stdout (`json`: `framework`, `reason`, `root`, `migrations_dir`,
+    /// `evidence`, `database`).
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Text)]
+    pub format: SchemaFormat,
 }
 
 #[derive(clap::Args)]
@@ -45,6 +49,28 @@ pub fn run_detect(ctx: &Ctx, args: DetectArgs) -> Result<()> {
         &settings.project_dir.value,
         settings.framework.value.as_deref(),
     )?;
+    if args.format == SchemaFormat::Json {
+        let database = d.dialect.as_ref().map(|dialect| {
+            serde_json::json!({
+                "name": dialect.display(),
+                "source": dialect.source,
+                "supported": dialect.is_postgres(),
+            })
+        });
+        let value = serde_json::json!({
+            "framework": d.framework,
+            "reason": d.reason(),
+            "root": d.root,
+            "migrations_dir": d.migrations_dir,
+            "evidence": d.evidence,
+            "database": database,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("detection serializes")
+        );
+        return Ok(());
+    }
     println!("framework: {} — {}", d.framework, d.reason());
     if !d.root.as_os_str().is_empty() {
         println!("project: {}", d.root.display());

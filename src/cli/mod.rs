@@ -75,6 +75,12 @@ enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the man page (roff) on stdout, or write one page per command with --dir.
     Man(docs::ManArgs),
+    /// Serve the Model Context Protocol on stdin/stdout, for AI agents (tools: detect, schema,
+    /// generate, verify, check, explain_rule).
+    Mcp,
+    /// Set up AI agents: `agent install` writes the /generate-migration command file and prints
+    /// the MCP server configuration.
+    Agent(crate::agent::AgentArgs),
 }
 
 #[derive(clap::Args)]
@@ -187,7 +193,10 @@ fn run() -> i32 {
             let json = args.format == generate::Format::Json;
             (generate::run(&ctx, args), json)
         }
-        Command::Detect(args) => (inspect::run_detect(&ctx, args), false),
+        Command::Detect(args) => {
+            let json = args.format == inspect::SchemaFormat::Json;
+            (inspect::run_detect(&ctx, args), json)
+        }
         Command::Check(args) => return check::run(&ctx, args),
         Command::Schema(args) => {
             let json = args.format == inspect::SchemaFormat::Json;
@@ -204,6 +213,8 @@ fn run() -> i32 {
         }
         Command::Completions(args) => (docs::completions(args), false),
         Command::Man(args) => (docs::man(args), false),
+        Command::Mcp => (crate::mcp::serve(cli.global.config_flags()), false),
+        Command::Agent(args) => (crate::agent::run(args), false),
     };
     match result {
         Ok(()) => exit::OK,

@@ -188,6 +188,40 @@ fn ordered(tables: &[String], refs: &BTreeMap<String, Vec<Reference>>) -> Vec<St
     done
 }
 
+/// The rows to insert per table: the requested counts, plus, for a table whose NOT NULL
+/// foreign key points at an empty table that was not named, that parent with as many rows
+/// (and its own required parents in turn), since otherwise no child row could be written.
+/// A parent that already holds rows is left alone.
+fn with_required_parents(
+    client: &mut Client,
+    all: &[String],
+    refs: &BTreeMap<String, Vec<Reference>>,
+    counts: &RowCounts,
+) -> Result<BTreeMap<String, u64>, postgres::Error> {
+    let mut wanted: BTreeMap<String, u64> = all
+        .iter()
+        .filter_map(|t| Some((t.clone(), counts.for_table(t).filter(|n| *n > 0)?)))
+        .collect();
+    let mut queue: Vec<String> = wanted.keys().cloned().collect();
+    while let Some(table) = queue.pop() {
+        let n = wanted[&table];
+        let cols = columns(client, &table)?;
+        for r in refs.get(&table).into_iter().flatten() {
+            let required = cols.iter().any(|c| c.name == r.column && c.not_null);
+            if r.parent == table || !required || wanted.contains_key(&r.parent) {
+                continue;
+            }
+            let sql = format!("SELECT EXISTS (SELECT FROM {})", qualified(&r.parent));
+            let has_rows: bool = client.query_one(&sql, &[])?.get(0);
+            if !has_rows {
+                wanted.insert(r.parent.clone(), n);
+                queue.push(r.parent.clone());
+            }
+        }
+    }
+    Ok(wanted)
+}
+
 /// Insert the requested rows; returns the rows now in each seeded table.
 pub fn seed(client: &mut Client, counts: &RowCounts) -> Result<BTreeMap<String, u64>, VerifyError> {
     let mut seeded = BTreeMap::new();
@@ -208,8 +242,9 @@ pub fn seed(client: &mut Client, counts: &RowCounts) -> Result<BTreeMap<String, 
     for t in &all {
         refs.insert(t.clone(), references(client, t).map_err(db)?);
     }
+    let wanted = with_required_parents(client, &all, &refs, counts).map_err(db)?;
     for table in ordered(&all, &refs) {
-        let Some(n) = counts.for_table(&table).filter(|n| *n > 0) else {
+        let Some(&n) = wanted.get(&table) else {
             continue;
         };
         let cols = columns(client, &table).map_err(db)?;

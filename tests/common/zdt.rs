@@ -90,6 +90,7 @@ impl Fixture {
             rows: Default::default(),
             pg_version: None,
             resolve: Default::default(),
+            operations: None,
             strategy: migsmith::plan::StrategyOptions {
                 lock_timeout_ms: 2_000,
                 ..Default::default()

@@ -10,6 +10,7 @@ mod constraints;
 mod enums;
 mod indexes;
 pub mod names;
+mod operations;
 mod tables;
 
 use crate::intent::{ColumnSpec, Intent};
@@ -18,6 +19,10 @@ use crate::plan::PlanError;
 use crate::schema::{IndexKey, Schema, Table};
 use columns::{expression, resolve_column, resolve_type};
 use std::collections::BTreeSet;
+
+pub use operations::{
+    parse_operations, resolve_operations, ColumnInput, OperationInput, OperationsError,
+};
 
 /// Operations and the decisions taken on the user's behalf.
 #[derive(Debug, Clone)]
@@ -64,29 +69,47 @@ pub fn resolve_with(
     schema: &Schema,
     options: ResolveOptions,
 ) -> Result<Resolved, PlanError> {
-    let mut cx = Context {
-        schema: schema.clone(),
-        original_tables: schema.tables.keys().cloned().collect(),
-        operations: vec![],
-        decisions: vec![],
-        already_true: vec![],
-        options,
-    };
+    let mut cx = Context::new(schema, options);
     for intent in intents {
         cx.intent(intent)?;
     }
-    if cx.operations.is_empty() && !cx.already_true.is_empty() {
-        let all: Vec<&str> = cx.already_true.iter().map(|a| a.message.as_str()).collect();
-        return Err(PlanError::NoOp(all.join("; ")));
-    }
-    Ok(Resolved {
-        operations: cx.operations,
-        decisions: cx.decisions,
-        already_true: cx.already_true,
-        after: cx.schema,
-    })
+    cx.finish()
 }
 
+impl Context {
+    /// A context on a copy of `schema`, nothing resolved yet.
+    pub(super) fn new(schema: &Schema, options: ResolveOptions) -> Self {
+        Context {
+            schema: schema.clone(),
+            original_tables: schema.tables.keys().cloned().collect(),
+            operations: vec![],
+            decisions: vec![],
+            already_true: vec![],
+            options,
+        }
+    }
+
+    /// What was resolved; when every request already holds, a [`PlanError::NoOp`] naming
+    /// what makes each true.
+    pub(super) fn finish(self) -> Result<Resolved, PlanError> {
+        if self.operations.is_empty() && !self.already_true.is_empty() {
+            let all: Vec<&str> = self
+                .already_true
+                .iter()
+                .map(|a| a.message.as_str())
+                .collect();
+            return Err(PlanError::NoOp(all.join("; ")));
+        }
+        Ok(Resolved {
+            operations: self.operations,
+            decisions: self.decisions,
+            already_true: self.already_true,
+            after: self.schema,
+        })
+    }
+}
+
+#[derive(Clone)]
 pub(super) struct Context {
     /// The working schema: the original with every operation so far applied.
     pub schema: Schema,
