@@ -554,6 +554,7 @@ fn fuzz_dump_loader() {
         "tests/fixtures/app.sql",
         "tests/fixtures/shop.sql",
         "tests/fixtures/live_all_kinds.sql",
+        "tests/fixtures/dependents.sql",
     ]);
     fuzz("dump", seeds, SQL_TOKENS, &|input| {
         let _ = sql::load_str(&text(input), "fuzz.sql");

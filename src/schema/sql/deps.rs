@@ -21,6 +21,8 @@ pub(super) fn record(schema: &mut Schema, node: &NodeEnum, ctx: &Ctx) {
         NodeEnum::ViewStmt(v) => {
             let Some(view) = &v.view else { return };
             let name = view_key(view, ctx);
+            // CREATE OR REPLACE VIEW: the new query replaces the old one's uses.
+            forget(schema, DependentKind::View, &name, None);
             let uses = Walker::run(schema, ctx, vec![], v.query.as_deref());
             found = deps(DependentKind::View, &name, None, uses);
         }
@@ -48,6 +50,7 @@ pub(super) fn record(schema: &mut Schema, node: &NodeEnum, ctx: &Ctx) {
             let listed = uses.entry(table.clone()).or_default();
             listed.extend(names::strings(&t.columns));
             let function = names::names_key(&names::strings(&t.funcname), "public");
+            forget(schema, DependentKind::Trigger, &t.trigname, Some(&table));
             found = deps(DependentKind::Trigger, &t.trigname, Some(&table), uses);
             for d in &mut found {
                 d.function = function.clone();
@@ -73,6 +76,54 @@ pub(super) fn record(schema: &mut Schema, node: &NodeEnum, ctx: &Ctx) {
         schema.dependencies.append(&mut found);
         normalize(&mut schema.dependencies);
     }
+}
+
+/// Forget a view, trigger or policy (`on`: the table a trigger or policy belongs to).
+fn forget(schema: &mut Schema, kind: DependentKind, name: &str, on: Option<&str>) {
+    schema
+        .dependencies
+        .retain(|d| !(d.kind == kind && d.name == name && d.on.as_deref() == on));
+}
+
+/// `ALTER VIEW | MATERIALIZED VIEW … RENAME TO`, `ALTER TRIGGER | POLICY … ON t RENAME TO`:
+/// the dependencies follow the new name.
+pub(super) fn rename(
+    schema: &mut Schema,
+    s: &pg_query::protobuf::RenameStmt,
+    kind: ObjectType,
+    ctx: &Ctx,
+) {
+    let Some(rel) = s.relation.as_ref() else {
+        return;
+    };
+    let (want, old, new, on) = match kind {
+        ObjectType::ObjectView | ObjectType::ObjectMatview => {
+            let old = view_key(rel, ctx);
+            let new = key(names::split_key(&old).0, &s.newname);
+            let want = if kind == ObjectType::ObjectView {
+                DependentKind::View
+            } else {
+                DependentKind::MaterializedView
+            };
+            (want, old, new, None)
+        }
+        ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
+            let want = if kind == ObjectType::ObjectTrigger {
+                DependentKind::Trigger
+            } else {
+                DependentKind::Policy
+            };
+            let table = ctx.resolve(schema, rel);
+            (want, s.subname.clone(), s.newname.clone(), Some(table))
+        }
+        _ => return,
+    };
+    for d in &mut schema.dependencies {
+        if d.kind == want && d.name == old && d.on == on {
+            d.name = new.clone();
+        }
+    }
+    normalize(&mut schema.dependencies);
 }
 
 /// The body of a `CREATE FUNCTION … AS '…'`, with the function's key.
@@ -160,6 +211,9 @@ pub(super) fn forget_dropped(schema: &mut Schema, s: &DropStmt, kind: ObjectType
                 schema
                     .dependencies
                     .retain(|d| !(d.kind == want && d.name == k));
+                if want == DependentKind::Function {
+                    ctx.functions.borrow_mut().retain(|(f, _)| *f != k);
+                }
             }
             ObjectType::ObjectTrigger | ObjectType::ObjectPolicy => {
                 let table = ctx.resolve_names(schema, rest).unwrap_or_default();
@@ -260,6 +314,8 @@ struct Walker<'a> {
     schema: &'a Schema,
     ctx: &'a Ctx<'a>,
     scopes: Vec<Vec<(String, String)>>,
+    /// Names of the `WITH` queries in scope: they shadow tables.
+    ctes: Vec<String>,
     uses: BTreeMap<String, BTreeSet<String>>,
 }
 
@@ -274,6 +330,7 @@ impl<'a> Walker<'a> {
             schema,
             ctx,
             scopes: vec![outer],
+            ctes: vec![],
             uses: BTreeMap::new(),
         };
         if let Some(v) = node.and_then(|n| serde_json::to_value(n).ok()) {
@@ -285,6 +342,9 @@ impl<'a> Walker<'a> {
     fn table_key(&self, rv: &Value) -> Option<String> {
         let rel = rv.get("relname")?.as_str()?;
         let ns = rv.get("schemaname").and_then(Value::as_str).unwrap_or("");
+        if ns.is_empty() && self.ctes.iter().any(|c| c == rel) {
+            return None;
+        }
         let k = if ns.is_empty() {
             self.ctx.resolve_name(self.schema, rel)
         } else {
@@ -325,6 +385,14 @@ impl<'a> Walker<'a> {
         match v {
             Value::Object(o) => {
                 if let Some(s) = o.get("SelectStmt") {
+                    let outer_ctes = self.ctes.len();
+                    if let Some(ctes) = s.pointer("/with_clause/ctes").and_then(Value::as_array) {
+                        self.ctes.extend(ctes.iter().filter_map(|c| {
+                            c.pointer("/node/CommonTableExpr/ctename")
+                                .and_then(Value::as_str)
+                                .map(str::to_string)
+                        }));
+                    }
                     let mut scope = Vec::new();
                     if let Some(from) = s.get("from_clause") {
                         self.scope_of(from, &mut scope);
@@ -337,6 +405,7 @@ impl<'a> Walker<'a> {
                         fields.values().for_each(|x| self.walk(x));
                     }
                     self.scopes.pop();
+                    self.ctes.truncate(outer_ctes);
                     return;
                 }
                 if let Some(rv) = o.get("RangeVar") {
@@ -443,6 +512,7 @@ mod tests {
             WHEN (NEW.email IS NOT NULL) EXECUTE FUNCTION audit();
         CREATE POLICY tenant_only ON users USING (tenant = 1);
         CREATE POLICY posts_owner ON posts USING (user_id IN (SELECT id FROM users WHERE email IS NOT NULL));
+        CREATE VIEW shadowed AS WITH users AS (SELECT 1 AS id) SELECT users.id, p.title FROM users, posts p;
     ";
 
     fn d(
@@ -488,6 +558,7 @@ mod tests {
                 ),
                 d(View, "post_titles", None, "posts", &["title", "user_id"]),
                 d(View, "post_titles", None, "users", &["id"]),
+                d(View, "shadowed", None, "posts", &["title"]),
                 d(Trigger, "users_audit", Some("users"), "users", &[]),
                 d(Policy, "posts_owner", Some("posts"), "posts", &["user_id"]),
                 d(
@@ -546,6 +617,30 @@ mod tests {
             .all(|d| d.name != "active_users" && d.name != "tenant_only"));
         let s = load_str(&format!("{SQL}; DROP VIEW active_users; DROP POLICY tenant_only ON users; ALTER TABLE users DROP COLUMN tenant;"), "t.sql").unwrap();
         assert!(s.table("users").unwrap().column("tenant").is_none());
+        // Renamed and replaced objects: their new names and queries count.
+        let s = load_str(
+            &format!(
+                "{SQL}; ALTER VIEW active_users RENAME TO actives; DROP VIEW actives;
+                 ALTER POLICY tenant_only ON users RENAME TO t1; DROP POLICY t1 ON users;
+                 CREATE OR REPLACE VIEW post_titles AS SELECT title FROM posts;
+                 ALTER TRIGGER users_audit ON users RENAME TO a1; DROP TRIGGER a1 ON users;
+                 DROP FUNCTION audit(); ALTER TABLE users DROP COLUMN tenant;
+                 ALTER TABLE users DROP COLUMN note;"
+            ),
+            "t.sql",
+        )
+        .unwrap();
+        let names: Vec<&str> = s.dependencies.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "post_titles",
+                "shadowed",
+                "posts_owner",
+                "posts_owner",
+                "full_name"
+            ]
+        );
         let s = load_str(&format!("{SQL}; ALTER TABLE users RENAME COLUMN email TO mail; ALTER TABLE users RENAME TO people;"), "t.sql").unwrap();
         assert!(s.dependencies.iter().any(|d| d.name == "active_users"
             && d.table == "people"

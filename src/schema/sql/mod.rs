@@ -538,7 +538,10 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
         other => {
             deps::record(schema, other, ctx);
             if let Some(f) = deps::function_body(other, ctx) {
-                ctx.functions.borrow_mut().push(f);
+                // CREATE OR REPLACE FUNCTION: the last body counts.
+                let mut functions = ctx.functions.borrow_mut();
+                functions.retain(|(k, _)| *k != f.0);
+                functions.push(f);
             }
             if let Some(what) = notes::describe_ignored(other, ctx.default_schema()) {
                 ctx.note(schema, format!("ignored {what}"));

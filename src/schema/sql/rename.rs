@@ -69,6 +69,7 @@ pub fn rename(schema: &mut Schema, s: &RenameStmt, ctx: &Ctx) -> Result<(), Load
             Ok(())
         }
         other => {
+            super::deps::rename(schema, s, other, ctx);
             let what = other
                 .as_str_name()
                 .trim_start_matches("OBJECT_")
