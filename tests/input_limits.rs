@@ -116,3 +116,69 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn schema_cmd(dir: &Path, framework: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .current_dir(dir)
+        .args(["schema", "--framework", framework])
+        .env_remove("MIGSMITH_MAX_INPUT_BYTES")
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run migsmith")
+}
+
+/// `schema.rb` and `schema.prisma` cut off inside a block: an error naming the open block,
+/// not a schema that silently lacks the rest; a binary one is refused like a dump.
+#[test]
+fn truncated_and_binary_schema_rb_and_schema_prisma_are_clear_errors() {
+    let rb = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/schema.rb"),
+    )
+    .unwrap();
+    let prisma = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma/prisma/schema.prisma"),
+    )
+    .unwrap();
+    let cases: [(&str, &str, &str, &str, &str); 2] = [
+        (
+            "rails",
+            "db/schema.rb",
+            rb.as_str(),
+            "t.decimal \"price\"",
+            "create_table \"posts\"",
+        ),
+        (
+            "prisma",
+            "prisma/schema.prisma",
+            prisma.as_str(),
+            "title ",
+            "model posts {",
+        ),
+    ];
+    for (framework, file, full, cut_before, open) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, full).unwrap();
+        let whole = schema_cmd(dir.path(), framework);
+        assert!(
+            whole.status.success(),
+            "{}",
+            String::from_utf8_lossy(&whole.stderr)
+        );
+        let cut = full.find(cut_before).unwrap();
+        std::fs::write(&path, &full[..cut]).unwrap();
+        let out = schema_cmd(dir.path(), framework);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains(open) && err.contains("it looks truncated"),
+            "{file}: {err}"
+        );
+        std::fs::write(&path, [full.as_bytes(), b"\0\x01"].concat()).unwrap();
+        let out = schema_cmd(dir.path(), framework);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(err.contains("binary"), "{file}: {err}");
+    }
+}

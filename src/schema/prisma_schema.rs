@@ -8,9 +8,41 @@
 use super::sql::{load_str, LoadError};
 use super::Schema;
 
-/// Load a `schema.prisma` text.
+/// Load a `schema.prisma` text. A file that ends inside a block (cut off) is an error.
 pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
+    if let Some((line, what)) = unclosed_block(text) {
+        return Err(LoadError {
+            origin: origin.to_string(),
+            line,
+            message: format!("the file ends inside `{what}` (no closing `}}`): it looks truncated"),
+        });
+    }
     load_str(&to_sql(text), origin)
+}
+
+/// The line and opening words of a block (`model X {`, `enum`, `datasource`…) the text
+/// leaves open.
+fn unclosed_block(text: &str) -> Option<(usize, String)> {
+    let mut open = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if open.is_some() {
+            if line == "}" {
+                open = None;
+            }
+            continue;
+        }
+        let kind = line.split_whitespace().next().unwrap_or("");
+        if line.ends_with('{')
+            && matches!(
+                kind,
+                "model" | "enum" | "type" | "view" | "generator" | "datasource"
+            )
+        {
+            open = Some((n + 1, line.to_string()));
+        }
+    }
+    open
 }
 
 struct Block<'t> {

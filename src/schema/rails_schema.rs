@@ -7,9 +7,41 @@
 use super::sql::{load_str, LoadError};
 use super::Schema;
 
-/// Load a `db/schema.rb` text.
+/// Load a `db/schema.rb` text. A file that ends inside a block (cut off) is an error.
 pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
+    if let Some((line, message)) = truncated(text) {
+        return Err(LoadError {
+            origin: origin.to_string(),
+            line,
+            message,
+        });
+    }
     load_str(&to_sql(text), origin)
+}
+
+/// Where a `schema.rb` that was cut off ends inside a block: the line of the block left
+/// open (a `create_table … do`, or the `ActiveRecord::Schema.define … do` around everything).
+fn truncated(text: &str) -> Option<(usize, String)> {
+    let mut open: Vec<(usize, String)> = vec![];
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if (line.starts_with("create_table ") || line.starts_with("ActiveRecord::Schema"))
+            && (line.ends_with(" do") || line.contains(" do |"))
+        {
+            open.push((n + 1, line.chars().take(60).collect()));
+        } else if line == "end" {
+            open.pop();
+        }
+    }
+    open.pop().map(|(line, what)| {
+        (
+            line,
+            format!("the file ends inside `{what}` (no `end`): it looks truncated"),
+        )
+    })
 }
 
 fn q(name: &str) -> String {
