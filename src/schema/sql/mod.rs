@@ -35,7 +35,8 @@
 //! Submodules: `names` (keys and generated names), `expr` and `coerce` (expressions in stored
 //! form), `create` (CREATE TABLE), `constraints` (keys, checks, foreign keys), `alter` (ALTER
 //! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, domains,
-//! comments, sequences, DROP), `notes` (descriptions of skipped statements), `lines` (line
+//! comments, sequences, DROP), `deps` (what views, triggers, policies, generated columns and
+//! functions use: [`crate::schema::deps`]), `notes` (descriptions of skipped statements), `lines` (line
 //! numbers and syntax error positions), `catalog` (the same stored forms from catalog text,
 //! for live introspection), `chunks` (cutting a long text into chunks of statements, parsed
 //! one at a time), `lookup` (the name, sequence and note lookups that keep a 2,000-table
