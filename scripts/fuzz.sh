@@ -21,13 +21,14 @@ case "$filter" in
     dump) filter=fuzz_dump_loader ;;
     schema_rb) filter=fuzz_schema_rb_reader ;;
     schema_prisma) filter=fuzz_schema_prisma_reader ;;
+    django) filter=fuzz_django_migration_reader ;;
 esac
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 echo "fuzzing (${MIGSMITH_FUZZ_SECONDS:+${MIGSMITH_FUZZ_SECONDS} s}${MIGSMITH_FUZZ_CASES:+${MIGSMITH_FUZZ_CASES} cases} per target), $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 status=0
-cargo test --quiet --test fuzz -- --nocapture --test-threads 1 "$filter" >"$log" 2>&1 || status=$?
+cargo test --quiet --test fuzz -- --include-ignored --nocapture --test-threads 1 "$filter" >"$log" 2>&1 || status=$?
 grep -oE 'fuzz [a-z_]+: .*|^  input .*' "$log" || true
 if [[ $status -ne 0 ]]; then
     grep -qE 'fuzz [a-z_]+: ' "$log" || cat "$log"

@@ -243,7 +243,12 @@ pub fn load_project_schema(
     match source {
         SchemaSource::Dump(path) => {
             let schema = load_file(&project_dir.join(path))?;
-            Ok((schema, format!("schema dump `{}`", path.display())))
+            let what = if path.extension().is_some_and(|e| e == "rb") {
+                "Rails schema"
+            } else {
+                "schema dump"
+            };
+            Ok((schema, format!("{what} `{}`", path.display())))
         }
         SchemaSource::Migrations => {
             let how = Replay::for_framework(framework);
@@ -256,6 +261,16 @@ pub fn load_project_schema(
             } else {
                 let what = match how {
                     Replay::Rails => format!("`{}`", files[0].display()),
+                    Replay::Django => format!(
+                        "{} Django migration(s) read statically (not run) from the apps under `{}`",
+                        files.len(),
+                        crate::schema::django::project_root(project_dir, migrations_dir)
+                            .strip_prefix(project_dir)
+                            .ok()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .unwrap_or(Path::new("."))
+                            .display()
+                    ),
                     _ => format!(
                         "{} migration(s) replayed from `{}`",
                         files.len(),

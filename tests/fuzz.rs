@@ -3,8 +3,8 @@
 //! duplicated and deleted spans, dictionary tokens, splices of two seeds), generated and
 //! shrunk with `proptest`; a panic is a crash, shrunk to a small input and saved under
 //! `target/fuzz-crashes/<target>/`. Targets: the description grammar (and resolving what it
-//! parses against a schema), the PostgreSQL dump loader, the `schema.rb` reader and the
-//! `schema.prisma` reader.
+//! parses against a schema), the PostgreSQL dump loader, the `schema.rb` reader, the Django
+//! migration reader (one migration file read and applied) and the `schema.prisma` reader.
 //!
 //! Budget: `MIGSMITH_FUZZ_SECONDS` per target (what `scripts/fuzz.sh` sets), else
 //! `MIGSMITH_FUZZ_CASES` inputs per target (default 300, so `cargo test` stays quick);
@@ -229,6 +229,55 @@ const PRISMA_TOKENS: &[&str] = &[
     "é",
 ];
 
+const PYTHON_TOKENS: &[&str] = &[
+    "migrations.CreateModel(",
+    "migrations.AddField(",
+    "migrations.RemoveField(",
+    "migrations.AlterField(",
+    "migrations.RenameField(",
+    "migrations.DeleteModel(",
+    "migrations.RunSQL(",
+    "migrations.AddIndex(",
+    "migrations.AddConstraint(",
+    "models.CharField(",
+    "models.ForeignKey(",
+    "models.BigAutoField(",
+    "models.IntegerField(",
+    "max_length=",
+    "null=True",
+    "default=",
+    "to=",
+    "on_delete=",
+    "name=",
+    "model_name=",
+    "fields=[",
+    "options={",
+    "dependencies = [",
+    "operations = [",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "'",
+    "\"",
+    "\"\"\"",
+    "\\",
+    "#",
+    "\n",
+    "    ",
+    "lambda",
+    "None",
+    "True",
+    "0",
+    "-1",
+    "\u{0}",
+    "é",
+];
+
 /// How long or how many inputs each target gets.
 enum Budget {
     Seconds(f64),
@@ -418,6 +467,7 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, dict: &'static [&'static str], target: 
         TestRng::from_seed(RngAlgorithm::ChaCha, &key),
     );
     let strategy = inputs(seeds, dict);
+    let trace = std::env::var_os("MIGSMITH_FUZZ_TRACE").map(|d| Path::new(&d).join(name));
     let started = Instant::now();
     let (mut execs, mut crashes) = (0u64, Vec::<(Crash, Vec<u8>)>::new());
     let mut slowest = Duration::ZERO;
@@ -429,6 +479,10 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, dict: &'static [&'static str], target: 
         }
         let mut tree = strategy.new_tree(&mut runner).expect("input");
         let input = tree.current();
+        if let Some(trace) = &trace {
+            // What ran last, when an input kills the process (out of memory, stack overflow).
+            std::fs::write(trace, &input).unwrap();
+        }
         let t = Instant::now();
         let outcome = run_one(target, &input);
         slowest = slowest.max(t.elapsed());
@@ -573,6 +627,49 @@ fn fuzz_schema_rb_reader() {
     );
 }
 
+/// Ignored until the Django reader's open out-of-memory crash (tests/fuzz_corpus/django_oom2.py)
+/// is fixed: it aborts the whole test process. `scripts/fuzz.sh django` runs it.
+#[test]
+#[ignore = "open crash: out of memory in the Django reader (tests/fuzz_corpus/django_oom2.py)"]
+fn fuzz_django_migration_reader() {
+    use migsmith::schema::django::{editor, graph};
+    let mut paths: Vec<String> = Vec::new();
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.parent().is_some_and(|d| d.ends_with("migrations"))
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('0'))
+            {
+                paths.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    paths.sort();
+    assert!(!paths.is_empty());
+    let seeds: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    fuzz("django", seeds, PYTHON_TOKENS, &|input| {
+        let m = graph::read(
+            "shop",
+            "shop/migrations/0001_initial.py".into(),
+            &text(input),
+            "auth",
+        );
+        let mut e = editor::Editor::new(editor::Settings {
+            use_tz: true,
+            user_model: ("auth".into(), "user".into()),
+            default_auto_field: "AutoField".into(),
+            app_auto_field: Default::default(),
+            texts: vec![],
+        });
+        e.migrate(&m);
+        let _ = e.finish();
+    });
+}
+
 #[test]
 fn fuzz_schema_prisma_reader() {
     let seeds = files(&[
@@ -600,4 +697,33 @@ fn regression_prisma_stray_bracket_before_the_list() {
             panic::catch_unwind(|| prisma_schema::load(&text, "schema.prisma").map(|_| ()));
         assert!(result.is_ok(), "{line}: panicked");
     }
+}
+
+/// Django migration reader: this mutated wagtail migration (a `dependencies` list cut and
+/// spliced into `operations`) put a `)` inside a `[` list, where the Python parser's list loop
+/// made no progress and pushed values until a 4.8 GB allocation aborted the process (found by
+/// `fuzz_django_migration_reader`; a stray closing bracket is now stepped over).
+#[test]
+fn regression_django_spliced_dependencies_run_out_of_memory() {
+    use migsmith::schema::django::graph;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/django_oom.py"),
+    )
+    .unwrap();
+    let m = graph::read(
+        "shop",
+        "shop/migrations/0001_initial.py".into(),
+        &text,
+        "auth",
+    );
+    let mut e =
+        migsmith::schema::django::editor::Editor::new(migsmith::schema::django::editor::Settings {
+            use_tz: true,
+            user_model: ("auth".into(), "user".into()),
+            default_auto_field: "AutoField".into(),
+            app_auto_field: Default::default(),
+            texts: vec![],
+        });
+    e.migrate(&m);
+    let _ = e.finish();
 }

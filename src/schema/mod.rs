@@ -12,6 +12,7 @@
 //! [`crate::dialect::postgres::canonical_expr`], so two loads of the same database compare equal.
 
 pub mod deps;
+pub mod django;
 pub mod live;
 pub mod prisma_schema;
 pub mod project;

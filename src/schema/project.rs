@@ -2,9 +2,10 @@
 //! dump: the SQL-file frameworks' migrations replayed in the order their tool applies them
 //! (Flyway, golang-migrate, sqlx, raw SQL, dbmate and goose up sections, diesel, Prisma), a
 //! Prisma `schema.prisma` (`prisma_schema`) when it has no migrations, and Rails'
-//! `db/structure.sql` or `db/schema.rb` (`rails_schema`). Code frameworks (Django, Sequelize,
-//! TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not run: they get
-//! an error that says to pass `--database-url` or `--schema`. Read-only.
+//! `db/structure.sql` or `db/schema.rb` (`rails_schema`), and Django's migration files read
+//! statically across every app of the project (`django`). The other code frameworks
+//! (Sequelize, TypeORM, Knex, Alembic, Laravel) keep their schema in code migsmith does not
+//! run: they get an error that says to pass `--database-url` or `--schema`. Read-only.
 
 use super::sql::{Interpreter, LoadError};
 use super::Schema;
@@ -28,6 +29,9 @@ pub enum Replay {
     Prisma,
     /// `db/structure.sql`, else `db/schema.rb`.
     Rails,
+    /// Every app's migration files under the directory of `manage.py`, read statically in
+    /// Django's dependency order.
+    Django,
     /// No way to read the schema from the files.
     NeedsDatabase,
 }
@@ -43,6 +47,7 @@ impl Replay {
             "diesel" => Replay::Diesel,
             "prisma" => Replay::Prisma,
             "rails" => Replay::Rails,
+            "django" => Replay::Django,
             _ => Replay::NeedsDatabase,
         }
     }
@@ -92,6 +97,59 @@ pub fn section(text: &str, start: &str, ends: &[&str]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether the app's configuration sets `config.active_record.schema_format = :sql`
+/// (config/application.rb or an environment file).
+fn says_schema_format_sql(project_dir: &Path) -> bool {
+    let config = project_dir.join("config");
+    let mut files = vec![config.join("application.rb")];
+    files.extend(entries(&config.join("environments")).unwrap_or_default());
+    files.iter().any(|f| {
+        std::fs::read_to_string(f).is_ok_and(|t| {
+            t.lines().any(|l| {
+                let l = l.trim();
+                !l.starts_with('#')
+                    && l.contains("schema_format")
+                    && l.split('=')
+                        .nth(1)
+                        .is_some_and(|v| v.trim().starts_with(":sql"))
+            })
+        })
+    })
+}
+
+/// One note instead of one per `INSERT INTO schema_migrations` row of a structure.sql.
+fn quiet_rails_bookkeeping(notes: &mut Vec<String>) {
+    let before = notes.len();
+    notes.retain(|n| !n.starts_with("ignored INSERT INTO schema_migrations"));
+    let rows = before - notes.len();
+    if rows > 0 {
+        notes.push(format!(
+            "ignored {rows} INSERT INTO schema_migrations statement(s) (Rails' migration versions)"
+        ));
+    }
+}
+
+/// Notes for the schema files of a Rails app's other databases (`db/<name>_schema.rb`,
+/// `db/<name>_structure.sql`, from `config/database.yml`'s multiple databases): only the
+/// primary database's `schema.rb`/`structure.sql` is read.
+fn other_databases(db: &Path) -> Result<Vec<String>, LoadError> {
+    Ok(entries(db)?
+        .into_iter()
+        .filter_map(|p| {
+            let n = name(&p);
+            let database = n
+                .strip_suffix("_schema.rb")
+                .or_else(|| n.strip_suffix("_structure.sql"))?
+                .to_string();
+            Some(format!(
+                "{} is the schema of another database ({database}): not read; pass --schema {} to work on that one",
+                p.display(),
+                p.display()
+            ))
+        })
+        .collect())
 }
 
 /// Replay a project's migrations into a schema. Returns the schema and the files read.
@@ -172,14 +230,37 @@ pub fn replay(
             let db = migrations_dir.parent().unwrap_or(Path::new("db"));
             let structure = project_dir.join(db).join("structure.sql");
             let schema_rb = project_dir.join(db).join("schema.rb");
-            if structure.is_file() {
+            let mut others = other_databases(&project_dir.join(db))?;
+            // Rails reads db/schema.rb unless `config.active_record.schema_format = :sql`.
+            let sql_format = says_schema_format_sql(project_dir);
+            let both = structure.is_file() && schema_rb.is_file();
+            if both && !sql_format {
+                others.push(format!(
+                    "{} not read: config/application.rb does not set `schema_format = :sql`, so Rails (and migsmith) read {}",
+                    structure.display(),
+                    schema_rb.display()
+                ));
+            }
+            if structure.is_file() && (sql_format || !schema_rb.is_file()) {
                 let text = read(&structure)?;
                 apply(&mut schema, structure, &text)?;
+                let mut s = schema.into_schema();
+                quiet_rails_bookkeeping(&mut s.notes);
+                s.notes.extend(others);
+                return Ok((s, used));
             } else if schema_rb.is_file() {
                 let text = read(&schema_rb)?;
-                let s = super::rails_schema::load(&text, &schema_rb.display().to_string())?;
+                let mut s = super::rails_schema::load(&text, &schema_rb.display().to_string())?;
+                s.notes.extend(others);
                 return Ok((s, vec![schema_rb]));
             }
+            let mut s = schema.into_schema();
+            s.notes.extend(others);
+            return Ok((s, used));
+        }
+        Replay::Django => {
+            let root = super::django::project_root(project_dir, migrations_dir);
+            return Ok(super::django::load(&root));
         }
         Replay::NeedsDatabase => {
             return Err(LoadError {
@@ -210,9 +291,58 @@ mod test {
     #[test]
     fn code_frameworks_ask_for_a_database() {
         let dir = tempfile::tempdir().unwrap();
-        let e = replay(Replay::NeedsDatabase, dir.path(), Path::new("m"), "django").unwrap_err();
+        let e = replay(Replay::NeedsDatabase, dir.path(), Path::new("m"), "knex").unwrap_err();
         assert!(e.message.contains("--database-url"), "{e}");
         assert!(e.message.contains("--schema"), "{e}");
+    }
+
+    #[test]
+    fn rails_reads_schema_rb_unless_the_app_says_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("db")).unwrap();
+        std::fs::create_dir_all(root.join("config")).unwrap();
+        std::fs::write(
+            root.join("db/schema.rb"),
+            "ActiveRecord::Schema[8.0].define(version: 1) do\n  create_table \"from_rb\" do |t|\n  end\nend\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("db/structure.sql"),
+            "CREATE TABLE from_sql (x int);\nINSERT INTO schema_migrations (version) VALUES ('1');\nINSERT INTO schema_migrations (version) VALUES ('2');\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("db/queue_schema.rb"), "").unwrap();
+        let m = Path::new("db/migrate");
+        let (s, used) = replay(Replay::Rails, root, m, "rails").unwrap();
+        assert!(s.tables.contains_key("from_rb"), "{:?}", s.tables.keys());
+        assert!(used[0].ends_with("schema.rb"));
+        assert!(
+            s.notes.iter().any(|n| n.contains("structure.sql not read")),
+            "{:?}",
+            s.notes
+        );
+        assert!(
+            s.notes
+                .iter()
+                .any(|n| n.contains("another database (queue)")),
+            "{:?}",
+            s.notes
+        );
+        std::fs::write(
+            root.join("config/application.rb"),
+            "module App\n  class Application\n    config.active_record.schema_format = :sql\n  end\nend\n",
+        )
+        .unwrap();
+        let (s, _) = replay(Replay::Rails, root, m, "rails").unwrap();
+        assert!(s.tables.contains_key("from_sql"), "{:?}", s.tables.keys());
+        let rows: Vec<&String> = s
+            .notes
+            .iter()
+            .filter(|n| n.contains("schema_migrations"))
+            .collect();
+        assert_eq!(rows.len(), 1, "{:?}", s.notes);
+        assert!(rows[0].contains("ignored 2 INSERT"), "{rows:?}");
     }
 
     #[test]

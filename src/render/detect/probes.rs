@@ -251,38 +251,34 @@ fn prisma(r: &Root) -> Option<Found> {
 }
 
 fn django(r: &Root) -> Option<Found> {
+    use crate::schema::django::apps;
     if !r.exists("manage.py") {
         return None;
     }
-    let apps: Vec<String> = r
-        .list("")
-        .into_iter()
-        .filter(|app| {
-            r.list(&format!("{app}/migrations"))
-                .iter()
-                .any(|n| n.starts_with("0001_") && n.ends_with(".py"))
-        })
-        .collect();
+    // Apps at any depth: `blog/migrations/`, `<pkg>/<app>/migrations/`, `src/<pkg>/…`.
+    let found = apps::find_apps(&r.abs);
+    let app = found.first()?;
     let mut ev = vec![r.show("manage.py")];
-    let app = apps.first()?;
-    ev.extend(apps.iter().map(|a| r.show(&format!("{a}/migrations/"))));
-    let settings = r
-        .list("")
-        .into_iter()
-        .map(|d| format!("{d}/settings.py"))
-        .find(|p| r.exists(p));
-    let dialect = settings.as_ref().and_then(|s| {
-        r.read(s).and_then(|t| {
-            t.lines()
-                .find(|l| l.contains("ENGINE"))
-                .and_then(dialect_in)
-        })
+    ev.extend(
+        found
+            .iter()
+            .map(|a| r.show(&format!("{}/", a.migrations_dir.to_string_lossy()))),
+    );
+    // The settings module manage.py names (a `settings/` package's `base.py`… too), else any
+    // `settings.py`; the first line naming a database ENGINE (or a database URL) says which.
+    let settings = apps::settings_files(&r.abs);
+    let dialect = settings.iter().find_map(|s| {
+        let text = r.read(&s.to_string_lossy())?;
+        let line = text
+            .lines()
+            .find(|l| l.contains("ENGINE"))
+            .or_else(|| text.lines().find(|l| l.contains("://")))?;
+        Some((dialect_in(line)?, s.to_string_lossy().into_owned()))
     });
-    let dir = format!("{app}/migrations");
-    let dialect = settings.and_then(|s| r.dialect(dialect, &s));
+    let dialect = dialect.and_then(|(d, s)| r.dialect(Some(d), &s));
     Some(Found {
         evidence: ev,
-        migrations_dir: PathBuf::from(dir),
+        migrations_dir: app.migrations_dir.clone(),
         dialect,
     })
 }
@@ -306,13 +302,65 @@ fn rails(r: &Root) -> Option<Found> {
     if ev.is_empty() {
         return None;
     }
-    let config = "config/database.yml";
-    let dialect = r.read(config).and_then(|t| {
-        t.lines()
-            .find(|l| l.trim_start().starts_with("adapter"))
-            .and_then(dialect_in)
-    });
-    found(ev, "db/migrate", r.dialect(dialect, config))
+    let dialect = rails_database(r, gemfile.as_deref());
+    found(ev, "db/migrate", dialect)
+}
+
+/// The database named by a Rails adapter or URL (`trilogy` is MySQL's, `postgis` PostgreSQL's).
+fn rails_adapter(text: &str) -> Option<&'static str> {
+    let t = text.to_ascii_lowercase();
+    if t.contains("trilogy") {
+        return Some("mysql");
+    }
+    if t.contains("postgis") {
+        return Some("postgresql");
+    }
+    dialect_in(&t)
+}
+
+/// The database a Rails app uses: the first `adapter:` of `config/database.yml` (or, when the
+/// app ships none, of its `.sample`/`.example` copy), read through ERB
+/// (`adapter: <%= ENV.fetch("DB_ADAPTER", "postgresql") %>`), else its first `url:` that names
+/// a scheme (`url: postgres://…`), else the one database gem of the Gemfile (`pg`, `mysql2`,
+/// `trilogy`, `sqlite3`; none when it has several).
+fn rails_database(r: &Root, gemfile: Option<&str>) -> Option<Dialect> {
+    let configs = [
+        "config/database.yml",
+        "config/database.yml.sample",
+        "config/database.yml.example",
+    ];
+    if let Some((config, text)) = configs.iter().find_map(|c| r.read(c).map(|t| (*c, t))) {
+        let value = |key: &str| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+                .find_map(rails_adapter)
+        };
+        if let Some(d) = value("adapter").or_else(|| value("url")) {
+            return r.dialect(Some(d), config);
+        }
+    }
+    let mut gems: Vec<&'static str> = gemfile?
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("gem "))
+        .filter_map(|l| {
+            let name = l.split([',', ' ']).next()?.trim_matches(['"', '\'']);
+            match name {
+                "pg" | "activerecord-postgis-adapter" => Some("postgresql"),
+                "mysql2" | "trilogy" => Some("mysql"),
+                "sqlite3" => Some("sqlite"),
+                _ => None,
+            }
+        })
+        .collect();
+    gems.sort_unstable();
+    gems.dedup();
+    match gems[..] {
+        [one] => r.dialect(Some(one), "Gemfile"),
+        _ => None,
+    }
 }
 
 fn flyway(r: &Root) -> Option<Found> {

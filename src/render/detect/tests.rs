@@ -135,3 +135,104 @@ fn the_dialect_comes_from_the_config() {
     assert_eq!(dialect.source, "config/database.yml");
     assert!(!dialect.is_postgres());
 }
+
+/// `config/database.yml`, its `.sample` copy, the Gemfile, and the (dialect, source) wanted.
+type RailsCase<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a str,
+    Option<(&'a str, &'a str)>,
+);
+
+#[test]
+fn rails_database_from_erb_url_sample_copy_or_gemfile() {
+    let cases: &[RailsCase] = &[
+        (
+            Some("development:\n  adapter: <%= ENV.fetch(\"DB_ADAPTER\") { \"postgresql\" } %>\n"),
+            None,
+            "gem \"rails\"\n",
+            Some(("postgresql", "config/database.yml")),
+        ),
+        (
+            Some("production:\n  url: <%= ENV[\"DATABASE_URL\"] %>\ndevelopment:\n  url: mysql2://root@localhost/app\n"),
+            None,
+            "gem \"rails\"\n",
+            Some(("mysql", "config/database.yml")),
+        ),
+        (
+            Some("default: &default\n  adapter: trilogy\n"),
+            None,
+            "gem \"rails\"\n",
+            Some(("mysql", "config/database.yml")),
+        ),
+        (
+            None,
+            Some("development:\n  primary:\n    adapter: sqlite3\n"),
+            "gem \"rails\"\n",
+            Some(("sqlite", "config/database.yml.sample")),
+        ),
+        (
+            Some("<%= ERB.new(File.read(config_path)).result %>\n"),
+            None,
+            "gem \"rails\"\ngem \"pg\", \"~> 1.5\"\n",
+            Some(("postgresql", "Gemfile")),
+        ),
+        (None, None, "gem 'rails'\ngem 'pg'\ngem 'sqlite3'\n", None),
+    ];
+    for (yml, sample, gemfile, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        std::fs::write(dir.path().join("Gemfile"), gemfile).unwrap();
+        if let Some(t) = yml {
+            std::fs::write(dir.path().join("config/database.yml"), t).unwrap();
+        }
+        if let Some(t) = sample {
+            std::fs::write(dir.path().join("config/database.yml.sample"), t).unwrap();
+        }
+        let d = detect(dir.path(), None, KNOWN, |n| PathBuf::from(n)).unwrap();
+        assert_eq!(d.framework, "rails");
+        let got = d.dialect.map(|x| (x.name, x.source));
+        let want = want.map(|(n, s)| (n, s.to_string()));
+        assert_eq!(got, want, "{yml:?} {sample:?} {gemfile:?}");
+    }
+}
+
+/// Regression: a project with `manage.py` at the root and its apps inside a package
+/// (`<pkg>/<app>/migrations/`, settings in `<pkg>/settings/base.py`) was not seen as Django.
+#[test]
+fn django_apps_inside_a_package_are_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    let write = |p: &str, t: &str| {
+        let p = r.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, t).unwrap();
+    };
+    write(
+        "manage.py",
+        "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings.dev\")\n",
+    );
+    write("proj/settings/__init__.py", "");
+    write("proj/settings/dev.py", "from .base import *\n");
+    write(
+        "proj/settings/base.py",
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n",
+    );
+    write(
+        "proj/shop/migrations/0001_initial.py",
+        "from django.db import migrations\n",
+    );
+    let d = detect(r, None, KNOWN, |n| PathBuf::from(n)).unwrap();
+    assert_eq!(d.framework, "django");
+    assert_eq!(d.migrations_dir, PathBuf::from("proj/shop/migrations"));
+    let dialect = d.dialect.unwrap();
+    assert_eq!(
+        (dialect.name, dialect.source.as_str()),
+        ("postgresql", "proj/settings/base.py")
+    );
+    assert!(
+        d.evidence.contains(&"proj/shop/migrations/".to_string()),
+        "{:?}",
+        d.evidence
+    );
+}

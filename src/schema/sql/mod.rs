@@ -327,7 +327,11 @@ fn human_bytes(n: u64) -> String {
 /// Load a schema dump file.
 pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
     let text = read_source(path)?;
-    load_str(&text, &path.display().to_string())
+    let origin = path.display().to_string();
+    if path.extension().is_some_and(|e| e == "rb") {
+        return super::rails_schema::load(&text, &origin);
+    }
+    load_str(&text, &origin)
 }
 
 /// Replay the `*.up.sql` files of a migrations directory in file-name order (or, when there
