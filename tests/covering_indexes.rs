@@ -32,7 +32,14 @@ CREATE INDEX users_active_email ON users (lower(email)) WHERE handle IS NOT NULL
 fn resolve(description: &str, allow_duplicate: bool) -> Result<plan::resolve::Resolved, PlanError> {
     let schema = load_str(SCHEMA, "schema.sql").unwrap();
     let intents = intent::parse(description).unwrap();
-    plan::resolve_with(&intents, &schema, ResolveOptions { allow_duplicate })
+    plan::resolve_with(
+        &intents,
+        &schema,
+        ResolveOptions {
+            allow_duplicate,
+            ..ResolveOptions::default()
+        },
+    )
 }
 
 fn refused_by(description: &str) -> String {

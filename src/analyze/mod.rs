@@ -39,6 +39,58 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What uses a dropped column or table (views, triggers, policies, generated columns,
+/// functions that may), named before anything runs.
+fn dependents_warning(op: &Operation) -> Option<Warning> {
+    let (what, dependents, cascade, table) = match op {
+        Operation::DropColumn(d) => (
+            format!("`{}.{}`", d.table, d.column),
+            &d.dependents,
+            d.cascade,
+            None,
+        ),
+        Operation::DropTable(d) => (
+            format!("`{}`", d.table),
+            &d.dependents,
+            d.cascade,
+            Some(d.table.as_str()),
+        ),
+        _ => return None,
+    };
+    if dependents.is_empty() {
+        return None;
+    }
+    let list = |f: &dyn Fn(&crate::schema::Dependency) -> bool| {
+        dependents
+            .iter()
+            .filter(|d| f(d))
+            .map(|d| d.describe())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = vec![];
+    let with_table = list(&|d| d.certain() && table.is_some_and(|t| d.belongs_to(t)));
+    if !with_table.is_empty() {
+        parts.push(format!("{with_table} go with it"));
+    }
+    let cascaded = list(&|d| d.certain() && !table.is_some_and(|t| d.belongs_to(t)));
+    if !cascaded.is_empty() && cascade {
+        parts.push(format!(
+            "{cascaded} are dropped by CASCADE and not re-created by the down migration"
+        ));
+    }
+    let maybe = list(&|d| !d.certain());
+    if !maybe.is_empty() {
+        parts.push(format!(
+            "{maybe} may use it (the body mentions it): PostgreSQL does not check function bodies, so it fails when next called"
+        ));
+    }
+    Some(Warning {
+        rule: "drop-dependents",
+        message: format!("Objects use {what}: {}", parts.join("; ")),
+    })
+}
+
 /// The strongest lock the migration takes on one table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableLock {
@@ -146,6 +198,9 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
     };
 
     for (i, op) in plan.operations.iter().enumerate() {
+        if let Some(w) = dependents_warning(op) {
+            warnings.push(w);
+        }
         let phased = plan
             .phases
             .iter()

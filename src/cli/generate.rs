@@ -35,6 +35,10 @@ pub struct GenerateArgs {
     /// columns in the same order, or a prefix of a unique index's columns).
     #[arg(long)]
     allow_duplicate: bool,
+    /// Drop a column or table together with the views, triggers, policies and generated
+    /// columns that use it (`DROP … CASCADE`); without it such a drop is refused.
+    #[arg(long)]
+    cascade: bool,
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
@@ -207,6 +211,7 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         strategy: settings.strategy_options(),
         resolve: migsmith::plan::ResolveOptions {
             allow_duplicate: args.allow_duplicate,
+            cascade: args.cascade,
         },
     };
     let generated = generate(&opts)?;

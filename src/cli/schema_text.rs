@@ -112,6 +112,26 @@ pub fn render(schema: &Schema, from: &str) -> String {
     for (key, e) in &schema.enums {
         let _ = writeln!(out, "\nenum {key}: {}", e.values.join(", "));
     }
+    if !schema.dependencies.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n-- used by (checked when a column or table is dropped):"
+        );
+        for d in &schema.dependencies {
+            let columns = if d.columns.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.columns.join(", "))
+            };
+            let may = if d.certain() { "uses" } else { "may use" };
+            let _ = writeln!(
+                out,
+                "--   {} {may} {}{columns}",
+                d.describe().replace('`', ""),
+                d.table
+            );
+        }
+    }
     if !schema.notes.is_empty() {
         let _ = writeln!(out, "\n-- not modelled:");
         for n in &schema.notes {

@@ -164,6 +164,7 @@ fn tools() -> Vec<Tool> {
                 prop("strategy", string, "Form of renames: plain or expand-contract.", Arg::Flag("--strategy")),
                 prop("pg_version", integer, "Target PostgreSQL major version, 12–17.", Arg::Flag("--pg-version")),
                 prop("allow_duplicate", boolean, "Create a requested index even when an existing one covers it.", Arg::Switch("--allow-duplicate")),
+                prop("cascade", boolean, "Drop a column or table together with the views, triggers, policies and generated columns that use it (DROP … CASCADE); without it such a drop is refused.", Arg::Switch("--cascade")),
                 prop("write_schema", boolean, "Also edit the framework's schema file (Prisma's schema.prisma); needs dry_run false.", Arg::Switch("--write-schema")),
                 prop("now", string, "Generation time for reproducible output (2026-11-22T12:00:00Z).", Arg::Flag("--now")),
             ],

@@ -11,6 +11,7 @@
 //! [`crate::dialect::postgres::canonical_type`] and expressions in the canonical spelling of
 //! [`crate::dialect::postgres::canonical_expr`], so two loads of the same database compare equal.
 
+pub mod deps;
 pub mod django;
 pub mod laravel_schema;
 pub mod live;
@@ -20,6 +21,7 @@ pub mod rails_schema;
 pub mod sizes;
 pub mod sql;
 
+pub use deps::{Dependency, DependentKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,6 +36,10 @@ pub struct Schema {
     /// Statements the loader saw but does not model (functions, triggers, grants…), one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Views, triggers, policies, generated columns and functions that use tables (see
+    /// [`deps`]), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<deps::Dependency>,
     /// The server the schema was read from, when it came from a live database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerInfo>,

@@ -8,8 +8,15 @@
 use super::sql::{load_str, LoadError};
 use super::Schema;
 
-/// Load a `schema.prisma` text.
+/// Load a `schema.prisma` text. A file that ends inside a block (cut off) is an error.
 pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
+    if let Some((line, what)) = unclosed_block(text) {
+        return Err(LoadError {
+            origin: origin.to_string(),
+            line,
+            message: format!("the file ends inside `{what}` (no closing `}}`): it looks truncated"),
+        });
+    }
     load_str(&to_sql(text), origin)
 }
 
@@ -30,6 +37,31 @@ pub fn load_files(files: &[(String, String)]) -> Result<Schema, LoadError> {
         ),
     };
     load(&text, &origin)
+}
+
+/// The line and opening words of a block (`model X {`, `enum`, `datasource`…) the text
+/// leaves open.
+fn unclosed_block(text: &str) -> Option<(usize, String)> {
+    let mut open = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.split("//").next().unwrap_or("").trim();
+        if open.is_some() {
+            if line == "}" {
+                open = None;
+            }
+            continue;
+        }
+        let kind = line.split_whitespace().next().unwrap_or("");
+        if line.ends_with('{')
+            && matches!(
+                kind,
+                "model" | "enum" | "type" | "view" | "generator" | "datasource"
+            )
+        {
+            open = Some((n + 1, line.to_string()));
+        }
+    }
+    open
 }
 
 struct Block<'t> {
@@ -121,7 +153,11 @@ fn list(s: &str, key: Option<&str>) -> Vec<String> {
         },
         None => s,
     };
-    let (Some(a), Some(b)) = (s.find('['), s.find(']')) else {
+    // The first `]` after the `[` (an earlier stray `]` is not its end).
+    let Some((a, b)) = s
+        .find('[')
+        .and_then(|a| s[a..].find(']').map(|b| (a, a + b)))
+    else {
         return vec![];
     };
     s[a + 1..b]

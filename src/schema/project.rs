@@ -59,11 +59,7 @@ impl Replay {
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|e| LoadError {
-        origin: path.display().to_string(),
-        line: 0,
-        message: format!("cannot read file: {e}"),
-    })
+    super::sql::read_source(path)
 }
 
 fn entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {

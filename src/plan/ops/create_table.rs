@@ -34,6 +34,8 @@ impl OpKind for CreateTable {
         vec![DropTable {
             table: self.table.clone(),
             definition: self.definition.clone(),
+            dependents: vec![],
+            cascade: false,
         }
         .into()]
     }

@@ -6,7 +6,9 @@ use super::{
     DataLoss, OpKind, Operation, PlanError, Statement,
 };
 use crate::dialect::LockMode;
-use crate::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, UniqueConstraint};
+use crate::schema::{
+    CheckConstraint, Column, Dependency, ForeignKey, Index, Schema, UniqueConstraint,
+};
 use serde::Serialize;
 
 /// `ALTER TABLE <table> DROP COLUMN <column>`.
@@ -26,6 +28,13 @@ pub struct DropColumn {
     pub check_constraints: Vec<CheckConstraint>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
+    /// Views, triggers, policies, generated columns that use the column, and functions that
+    /// may (named in the report before anything runs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<Dependency>,
+    /// `DROP COLUMN … CASCADE` (`--cascade`): the certain dependents go with the column.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cascade: bool,
 }
 
 impl DropColumn {
@@ -39,6 +48,8 @@ impl DropColumn {
             unique_constraints: vec![],
             check_constraints: vec![],
             foreign_keys: vec![],
+            dependents: vec![],
+            cascade: false,
         }
     }
 }
@@ -94,15 +105,19 @@ impl OpKind for DropColumn {
                 "; it is NOT NULL without a default, so re-adding it fails on a table that has rows",
             );
         }
+        if self.cascade {
+            caveat.push_str(&super::drop_table::cascade_caveat(&self.dependents, None));
+        }
         Some(caveat)
     }
 
     fn statements(&self) -> Vec<Statement> {
         vec![Statement::metadata(
             format!(
-                "ALTER TABLE {} DROP COLUMN {}",
+                "ALTER TABLE {} DROP COLUMN {}{}",
                 sql::table(&self.table),
-                sql::ident(&self.column)
+                sql::ident(&self.column),
+                if self.cascade { " CASCADE" } else { "" }
             ),
             LockMode::AccessExclusive,
             &self.table,

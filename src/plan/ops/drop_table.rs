@@ -2,7 +2,7 @@
 
 use super::{lookup, sql, CreateTable, DataLoss, OpKind, Operation, PlanError, Statement};
 use crate::dialect::LockMode;
-use crate::schema::{Schema, Table};
+use crate::schema::{Dependency, Schema, Table};
 use serde::Serialize;
 
 /// `DROP TABLE <table>`. Foreign keys from other tables are dropped by separate
@@ -12,6 +12,30 @@ pub struct DropTable {
     pub table: String,
     /// The table as it was, so the down migration can re-create it.
     pub definition: Table,
+    /// Views and other tables' policies that use the table, its own triggers, policies and
+    /// generated columns, and functions that may use it (named in the report).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<Dependency>,
+    /// `DROP TABLE … CASCADE` (`--cascade`): views and policies using it go with it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cascade: bool,
+}
+
+/// "; it does not re-create view `v`, … (dropped by CASCADE)" for the certain dependents
+/// (those not belonging to `table`, when a table is dropped).
+pub(crate) fn cascade_caveat(dependents: &[Dependency], table: Option<&str>) -> String {
+    let gone: Vec<String> = dependents
+        .iter()
+        .filter(|d| d.certain() && !table.is_some_and(|t| d.belongs_to(t)))
+        .map(|d| d.describe())
+        .collect();
+    if gone.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; it does not re-create {} (dropped by CASCADE): re-create them by hand",
+        gone.join(", ")
+    )
 }
 
 impl OpKind for DropTable {
@@ -40,15 +64,23 @@ impl OpKind for DropTable {
     }
 
     fn inverse_caveat(&self) -> Option<String> {
-        Some(format!(
+        let mut caveat = format!(
             "the down migration re-creates `{}` empty: its rows are not restored (restore them from a backup)",
             self.table
-        ))
+        );
+        if self.cascade {
+            caveat.push_str(&cascade_caveat(&self.dependents, Some(&self.table)));
+        }
+        Some(caveat)
     }
 
     fn statements(&self) -> Vec<Statement> {
         vec![Statement::metadata(
-            format!("DROP TABLE {}", sql::table(&self.table)),
+            format!(
+                "DROP TABLE {}{}",
+                sql::table(&self.table),
+                if self.cascade { " CASCADE" } else { "" }
+            ),
             LockMode::AccessExclusive,
             &self.table,
         )]

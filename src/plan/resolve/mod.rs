@@ -42,6 +42,9 @@ pub struct ResolveOptions {
     /// Create a requested index even when an existing index already covers it
     /// (`--allow-duplicate`).
     pub allow_duplicate: bool,
+    /// Drop a column or table together with the views, triggers, policies and generated
+    /// columns that use it (`--cascade`); without it such a drop is refused.
+    pub cascade: bool,
 }
 
 /// A requested change that already holds: shown in the report, nothing generated for it.
@@ -484,6 +487,41 @@ impl Context {
         }
     }
 
+    /// Name what depends on a dropped column or table (`what`) in the decisions. A certain
+    /// dependent that does not belong to the dropped table (`table`) makes PostgreSQL refuse
+    /// the drop: an error unless `--cascade`. Returns whether the drop needs CASCADE.
+    pub(super) fn dependents_decisions(
+        &mut self,
+        what: &str,
+        dependents: &[crate::schema::Dependency],
+        table: Option<&str>,
+    ) -> Result<bool, PlanError> {
+        let blocking: Vec<String> = dependents
+            .iter()
+            .filter(|d| d.certain() && !table.is_some_and(|t| d.belongs_to(t)))
+            .map(|d| d.describe())
+            .collect();
+        if !blocking.is_empty() && !self.options.cascade {
+            return Err(PlanError::Invalid(format!(
+                "{what} is used by {}: PostgreSQL refuses to drop it while they exist. Drop or change them first, or pass --cascade to drop them with it (the down migration does not re-create them)",
+                blocking.join(", ")
+            )));
+        }
+        for d in dependents {
+            let text = d.describe();
+            self.decisions.push(if !d.certain() {
+                format!(
+                    "{text} may use {what} (its body mentions it): PostgreSQL does not check function bodies, so it fails when next called; review it"
+                )
+            } else if table.is_some_and(|t| d.belongs_to(t)) {
+                format!("{text} uses {what} and is dropped with it")
+            } else {
+                format!("{text} uses {what}: dropped with it by CASCADE (--cascade)")
+            });
+        }
+        Ok(!blocking.is_empty())
+    }
+
     /// The foreign key and index that make `table.column` a reference to `target`.
     fn reference_parts(
         &mut self,
@@ -555,7 +593,16 @@ impl Context {
                 .cloned()
                 .collect(),
             definition,
+            dependents: self
+                .schema
+                .column_dependents(table, column)
+                .into_iter()
+                .cloned()
+                .collect(),
+            cascade: false,
         };
-        self.push(op)
+        let what = format!("`{table}.{column}`");
+        let cascade = self.dependents_decisions(&what, &op.dependents, None)?;
+        self.push(DropColumn { cascade, ..op })
     }
 }

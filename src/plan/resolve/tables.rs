@@ -134,9 +134,19 @@ impl Context {
                 foreign_key: fk,
             })?;
         }
+        let dependents: Vec<crate::schema::Dependency> = self
+            .schema
+            .table_dependents(table)
+            .into_iter()
+            .cloned()
+            .collect();
+        let what = format!("`{table}`");
+        let cascade = self.dependents_decisions(&what, &dependents, Some(table))?;
         self.push(DropTable {
             table: table.to_string(),
             definition,
+            dependents,
+            cascade,
         })
     }
 }

@@ -600,11 +600,16 @@ impl Parser<'_> {
             if self.eat(close) {
                 return (out, comma);
             }
+            let start = self.pos;
             out.push(self.expr());
             comma = self.eat(",");
             if !comma && !is_op(self.peek(), close) {
                 self.skip();
                 self.eat(",");
+            }
+            if self.pos == start {
+                // A stray closing bracket of another kind: step over it (else no progress).
+                self.pos += 1;
             }
         }
         (out, comma)
@@ -617,6 +622,7 @@ impl Parser<'_> {
             if self.eat("}") {
                 break;
             }
+            let start = self.pos;
             let k = self.expr();
             if self.eat(":") {
                 let v = self.expr();
@@ -627,6 +633,9 @@ impl Parser<'_> {
             if !self.eat(",") && !is_op(self.peek(), "}") {
                 self.skip();
                 self.eat(",");
+            }
+            if self.pos == start {
+                self.pos += 1;
             }
         }
         if pairs.is_empty() && !set.is_empty() {

@@ -169,3 +169,55 @@ pub fn column_correlations() -> String {
 pub fn schema_names() -> String {
     format!("SELECT n.nspname::text FROM pg_namespace n WHERE {USER_NS} ORDER BY 1")
 }
+
+/// What depends on the selected tables, from `pg_depend` (what PostgreSQL checks on a drop):
+/// `table oid, column (NULL: the table), kind, view schema ('' otherwise), name, owning table
+/// oid (trigger, policy, generated column), trigger function schema, trigger function name`.
+/// Views and materialized views through their `_RETURN` rule; not internal triggers (those
+/// of foreign keys); generation expressions through `pg_attrdef`.
+pub fn dependencies() -> String {
+    format!(
+        "{} SELECT d.refobjid, a.attname::text,
+           CASE WHEN r.oid IS NOT NULL THEN
+                  CASE vc.relkind WHEN 'm' THEN 'materialized_view' ELSE 'view' END
+                WHEN tg.oid IS NOT NULL THEN 'trigger'
+                WHEN po.oid IS NOT NULL THEN 'policy'
+                ELSE 'generated_column' END,
+           COALESCE(vn.nspname::text, ''),
+           COALESCE(vc.relname::text, tg.tgname::text, po.polname::text, ga.attname::text),
+           COALESCE(tg.tgrelid, po.polrelid, ad.adrelid),
+           fn.nspname::text, fp.proname::text
+         FROM pg_depend d
+         JOIN tbl ON tbl.oid = d.refobjid
+         LEFT JOIN pg_attribute a
+           ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+         LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+         LEFT JOIN pg_class vc ON vc.oid = r.ev_class
+         LEFT JOIN pg_namespace vn ON vn.oid = vc.relnamespace
+         LEFT JOIN pg_trigger tg ON d.classid = 'pg_trigger'::regclass AND tg.oid = d.objid
+         LEFT JOIN pg_proc fp ON fp.oid = tg.tgfoid
+         LEFT JOIN pg_namespace fn ON fn.oid = fp.pronamespace
+         LEFT JOIN pg_policy po ON d.classid = 'pg_policy'::regclass AND po.oid = d.objid
+         LEFT JOIN pg_attrdef ad ON d.classid = 'pg_attrdef'::regclass AND ad.oid = d.objid
+         LEFT JOIN pg_attribute ga ON ga.attrelid = ad.adrelid AND ga.attnum = ad.adnum
+         WHERE d.refclassid = 'pg_class'::regclass AND d.deptype IN ('n', 'a')
+           AND ((r.oid IS NOT NULL AND r.ev_class <> d.refobjid)
+                OR (tg.oid IS NOT NULL AND NOT tg.tgisinternal)
+                OR po.oid IS NOT NULL
+                OR (ad.oid IS NOT NULL AND ga.attgenerated = 's'))",
+        tables_cte()
+    )
+}
+
+/// `schema, name, body` of the functions and procedures with a text body (not C or
+/// internal), for the "may depend" matching of [`crate::schema::deps`].
+pub fn function_bodies() -> String {
+    format!(
+        "SELECT n.nspname::text, p.proname::text, p.prosrc
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           JOIN pg_language l ON l.oid = p.prolang
+         WHERE {USER_NS} AND l.lanname NOT IN ('c', 'internal')
+           AND ($1::text IS NULL OR n.nspname = $1::text) AND {}",
+        not_extension("pg_proc", "p.oid")
+    )
+}

@@ -19,9 +19,9 @@ use crate::schema::sql::catalog::{self, IndexParts};
 use crate::schema::sql::names::{key, DOMAIN_NOTE};
 use crate::schema::sql::Domains;
 use crate::schema::{
-    CheckConstraint, Column, EnumType, ExclusionConstraint, ExclusionElement, FkAction, ForeignKey,
-    Identity, Index, PrimaryKey, RowsSource, Schema, ServerInfo, Table, TableStats,
-    UniqueConstraint,
+    CheckConstraint, Column, Dependency, DependentKind, EnumType, ExclusionConstraint,
+    ExclusionElement, FkAction, ForeignKey, Identity, Index, PrimaryKey, RowsSource, Schema,
+    ServerInfo, Table, TableStats, UniqueConstraint,
 };
 use postgres::{Client, NoTls, Row, Transaction};
 use std::collections::HashMap;
@@ -115,6 +115,23 @@ pub fn read(client: &mut Client, shown: &str, options: Options) -> Result<Schema
         .query(&mut tx, &q::indexes())
         .map_err(query_err("indexes"))?;
     reader.indexes(&rows)?;
+    let rows = reader
+        .query(&mut tx, &q::dependencies())
+        .map_err(query_err("dependencies"))?;
+    reader.dependencies(&rows);
+    let rows = reader
+        .query(&mut tx, &q::function_bodies())
+        .map_err(query_err("functions"))?;
+    let bodies: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                key(r.get(0), r.get(1)),
+                r.get::<_, Option<String>>(2).unwrap_or_default(),
+            )
+        })
+        .collect();
+    reader.schema.add_function_mentions(&bodies);
     reader
         .stats(&mut tx)
         .map_err(query_err("table statistics"))?;
@@ -255,6 +272,39 @@ impl Reader<'_> {
             );
         }
         Ok(())
+    }
+
+    fn dependencies(&mut self, rows: &[Row]) {
+        for r in rows {
+            let Some(table) = self.keys.get(&r.get::<_, u32>(0)).cloned() else {
+                continue;
+            };
+            let kind = match r.get::<_, &str>(2) {
+                "view" => DependentKind::View,
+                "materialized_view" => DependentKind::MaterializedView,
+                "trigger" => DependentKind::Trigger,
+                "policy" => DependentKind::Policy,
+                _ => DependentKind::GeneratedColumn,
+            };
+            let (ns, name): (String, String) = (r.get(3), r.get(4));
+            let name = if ns.is_empty() { name } else { key(&ns, &name) };
+            let on = r
+                .get::<_, Option<u32>>(5)
+                .and_then(|oid| self.keys.get(&oid).cloned());
+            let function = match (r.get::<_, Option<String>>(6), r.get::<_, Option<String>>(7)) {
+                (Some(ns), Some(f)) => Some(key(&ns, &f)),
+                _ => None,
+            };
+            self.schema.dependencies.push(Dependency {
+                kind,
+                name,
+                table,
+                columns: r.get::<_, Option<String>>(1).into_iter().collect(),
+                on,
+                function,
+            });
+        }
+        crate::schema::deps::normalize(&mut self.schema.dependencies);
     }
 
     fn table_mut(&mut self, oid: u32) -> Option<&mut Table> {

@@ -338,6 +338,8 @@ pub fn drop_column(
         &format!("column {col} of table {tkey}"),
         ctx,
     )?;
+    super::deps::check_drop(schema, tkey, Some(col), cascade, ctx)?;
+    schema.forget_column_dependents(tkey, col);
     let t = table_mut(schema, tkey, ctx)?;
     let uses = |cols: &[String]| cols.iter().any(|c| c == col);
     if t.primary_key.as_ref().is_some_and(|p| uses(&p.columns)) {

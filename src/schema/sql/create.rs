@@ -194,21 +194,30 @@ pub fn column_def(
                     )));
                 }
                 if let Some(e) = c.raw_expr.as_ref().and_then(|e| e.node.clone()) {
-                    col.default = expr::default_expr(e, &col.data_type, &domains).map_err(|m| ctx.err(m))?;
+                    col.default =
+                        expr::default_expr(e, &col.data_type, &domains).map_err(|m| ctx.err(m))?;
                 }
             }
             ConstrType::ConstrIdentity => {
                 col.identity = Some(identity_kind(&c.generated_when));
                 col.nullable = false;
             }
-            ConstrType::ConstrGenerated => ctx.note(
-                schema,
-                format!(
-                    "column {}.{} is GENERATED ALWAYS AS (…) STORED: the expression is not modelled",
-                    key(ns, table_name),
-                    cd.colname
-                ),
-            ),
+            ConstrType::ConstrGenerated => {
+                ctx.note(
+                    schema,
+                    format!(
+                        "column {}.{} is GENERATED ALWAYS AS (…) STORED: the expression is not modelled",
+                        key(ns, table_name),
+                        cd.colname
+                    ),
+                );
+                super::deps::generated_column(
+                    schema,
+                    &key(ns, table_name),
+                    &cd.colname,
+                    c.raw_expr.as_deref(),
+                );
+            }
             ConstrType::ConstrAttrDeferrable
             | ConstrType::ConstrAttrNotDeferrable
             | ConstrType::ConstrAttrDeferred

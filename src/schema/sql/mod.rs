@@ -35,7 +35,8 @@
 //! Submodules: `names` (keys and generated names), `expr` and `coerce` (expressions in stored
 //! form), `create` (CREATE TABLE), `constraints` (keys, checks, foreign keys), `alter` (ALTER
 //! TABLE), `rename` (renames, SET SCHEMA), `index` (indexes), `objects` (enums, domains,
-//! comments, sequences, DROP), `notes` (descriptions of skipped statements), `lines` (line
+//! comments, sequences, DROP), `deps` (what views, triggers, policies, generated columns and
+//! functions use: [`crate::schema::deps`]), `notes` (descriptions of skipped statements), `lines` (line
 //! numbers and syntax error positions), `catalog` (the same stored forms from catalog text,
 //! for live introspection), `chunks` (cutting a long text into chunks of statements, parsed
 //! one at a time), `lookup` (the name, sequence and note lookups that keep a 2,000-table
@@ -47,6 +48,7 @@ mod chunks;
 mod coerce;
 mod constraints;
 mod create;
+mod deps;
 mod expr;
 mod index;
 mod lines;
@@ -105,6 +107,8 @@ pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), Loa
 pub struct Interpreter {
     schema: Schema,
     lookup: RefCell<Lookup>,
+    /// `(key, body)` of every function seen, matched against the tables at the end.
+    functions: RefCell<Vec<(String, String)>>,
 }
 
 impl Interpreter {
@@ -116,6 +120,7 @@ impl Interpreter {
         Interpreter {
             schema,
             lookup: RefCell::default(),
+            functions: RefCell::default(),
         }
     }
 
@@ -125,7 +130,14 @@ impl Interpreter {
     }
 
     /// The schema built.
-    pub fn into_schema(self) -> Schema {
+    pub fn into_schema(mut self) -> Schema {
+        let functions = self.functions.into_inner();
+        if !functions.is_empty() {
+            self.schema
+                .dependencies
+                .retain(|d| d.kind != crate::schema::DependentKind::Function);
+            self.schema.add_function_mentions(&functions);
+        }
         self.schema
     }
 
@@ -137,6 +149,7 @@ impl Interpreter {
             line: 0,
             search_path: vec!["public".to_string()],
             lookup: &self.lookup,
+            functions: &self.functions,
         };
         let result = run(&mut self.schema, sql, &mut ctx);
         let lookup = self.lookup.get_mut();
@@ -229,14 +242,92 @@ fn sort_by_name(t: &mut Table) {
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
-/// Load a schema dump file.
-pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
+/// The largest schema file read when `MIGSMITH_MAX_INPUT_BYTES` is not set: 64 MiB.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// The largest schema file read: `MIGSMITH_MAX_INPUT_BYTES` (bytes, or with a `K`/`M`/`G`
+/// suffix for KiB/MiB/GiB), else [`DEFAULT_MAX_INPUT_BYTES`].
+pub fn max_input_bytes() -> u64 {
+    std::env::var("MIGSMITH_MAX_INPUT_BYTES")
+        .ok()
+        .and_then(|v| {
+            let v = v.trim();
+            let (digits, unit) = match v.char_indices().last() {
+                Some((i, c)) if c.is_ascii_alphabetic() => (&v[..i], c.to_ascii_uppercase()),
+                _ => (v, ' '),
+            };
+            let n: u64 = digits.trim().parse().ok()?;
+            let shift = match unit {
+                ' ' => 0,
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                _ => return None,
+            };
+            n.checked_mul(1 << shift)
+        })
+        .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// Read a schema file (dump, migration, `schema.rb`, `schema.prisma`) as text. A file larger
+/// than [`max_input_bytes`], binary (a NUL byte) or not UTF-8 is a clear error, never read
+/// whole into memory beyond the limit.
+pub fn read_source(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+    let fail = |message: String| LoadError {
         origin: origin.clone(),
         line: 0,
-        message: format!("cannot read file: {e}"),
-    })?;
+        message,
+    };
+    let limit = max_input_bytes();
+    let too_big = |size: u64| {
+        fail(format!(
+            "the file is {}, larger than the {} limit for a schema file (set MIGSMITH_MAX_INPUT_BYTES to raise it)",
+            human_bytes(size),
+            human_bytes(limit)
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Err(too_big(meta.len()));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(fail(format!(
+            "the file is binary, not a text schema (a NUL byte at byte {at})"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the file is not UTF-8 text (an invalid byte sequence at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// `100.0 MiB`, `512 bytes`.
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Load a schema dump file.
+pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
+    let text = read_source(path)?;
+    let origin = path.display().to_string();
     if path.extension().is_some_and(|e| e == "rb") {
         return super::rails_schema::load(&text, &origin);
     }
@@ -291,11 +382,7 @@ pub fn load_migrations_dir(dir: &Path) -> Result<(Schema, Vec<PathBuf>), LoadErr
     let mut interpreter = Interpreter::new(Schema::default());
     for path in &chosen {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
-            origin: origin.clone(),
-            line: 0,
-            message: format!("cannot read file: {e}"),
-        })?;
+        let text = read_source(path)?;
         interpreter.apply(&text, &origin)?;
     }
     Ok((interpreter.into_schema(), chosen))
@@ -310,6 +397,8 @@ pub(crate) struct Ctx<'a> {
     pub search_path: Vec<String>,
     /// Name lookups that outlive the statement (and the file, in an [`Interpreter`]).
     pub lookup: &'a RefCell<Lookup>,
+    /// Function bodies seen so far (see [`Interpreter`]).
+    pub functions: &'a RefCell<Vec<(String, String)>>,
 }
 
 impl Ctx<'_> {
@@ -452,6 +541,13 @@ fn apply_stmt(schema: &mut Schema, node: &NodeEnum, ctx: &mut Ctx) -> Result<(),
             Ok(())
         }
         other => {
+            deps::record(schema, other, ctx);
+            if let Some(f) = deps::function_body(other, ctx) {
+                // CREATE OR REPLACE FUNCTION: the last body counts.
+                let mut functions = ctx.functions.borrow_mut();
+                functions.retain(|(k, _)| *k != f.0);
+                functions.push(f);
+            }
             if let Some(what) = notes::describe_ignored(other, ctx.default_schema()) {
                 ctx.note(schema, format!("ignored {what}"));
             }

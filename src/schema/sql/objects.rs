@@ -111,6 +111,7 @@ pub fn drop(schema: &mut Schema, s: &DropStmt, ctx: &Ctx) -> Result<(), LoadErro
             Ok(())
         }
         other => {
+            super::deps::forget_dropped(schema, s, other, ctx);
             let what = other
                 .as_str_name()
                 .trim_start_matches("OBJECT_")
@@ -139,6 +140,9 @@ fn drop_tables(
                 .map(move |f| (k.clone(), f.name.clone(), f.ref_table.clone()))
         })
         .collect();
+    for k in keys {
+        super::deps::check_drop(schema, k, None, cascade, ctx)?;
+    }
     if !outside.is_empty() && !cascade {
         let (t, n, r) = &outside[0];
         return Err(ctx.err(format!(
@@ -154,6 +158,7 @@ fn drop_tables(
     for k in keys {
         ctx.touch(k);
         schema.tables.remove(k);
+        schema.forget_table_dependents(k);
     }
     Ok(())
 }

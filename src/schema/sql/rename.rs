@@ -69,6 +69,7 @@ pub fn rename(schema: &mut Schema, s: &RenameStmt, ctx: &Ctx) -> Result<(), Load
             Ok(())
         }
         other => {
+            super::deps::rename(schema, s, other, ctx);
             let what = other
                 .as_str_name()
                 .trim_start_matches("OBJECT_")
@@ -109,6 +110,7 @@ fn move_table(schema: &mut Schema, old: &str, new: &str, ctx: &Ctx) -> Result<()
         }
     }
     schema.tables.insert(new.to_string(), t);
+    schema.rename_table_dependents(old, new);
     ctx.touch(old);
     ctx.touch(new);
     for t in schema.tables.values_mut() {
@@ -164,6 +166,7 @@ fn rename_column(
             ren(&mut fk.ref_columns);
         }
     }
+    schema.rename_column_dependents(tkey, old, new);
     Ok(())
 }
 
