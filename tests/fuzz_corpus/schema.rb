@@ -24,7 +24,7 @@ ActiveRecord::Schema[7.1].define(version: 2024_01_02_000000) do
     t.boolean "admin", default: false, null: false
     t.string "status", default: "active"
     t.integer "age", limit: 2
-    t.references "account", foreign_key: true
+    t.references "account"
   end
 
   add_index "users", ["email"], name: "index_users_on_email", unique: true

@@ -30,6 +30,13 @@ use ruby::{Call, Statement, Val};
 
 /// Load a `db/schema.rb` text.
 pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
+    if let Some((line, message)) = truncated(text) {
+        return Err(LoadError {
+            origin: origin.to_string(),
+            line,
+            message,
+        });
+    }
     // Checking each statement against PostgreSQL's grammar costs a second parse, so it is
     // done only when the whole file has a syntax error (SQL a MySQL app's file holds).
     let t = translate(text, false);
@@ -44,6 +51,32 @@ pub fn load(text: &str, origin: &str) -> Result<Schema, LoadError> {
     let mut schema = schema;
     schema.notes.extend(t.notes);
     Ok(schema)
+}
+
+/// Where a `schema.rb` that was cut off ends inside a block: the line of the block left
+/// open (a `create_table … do`, or the `ActiveRecord::Schema.define … do` around everything),
+/// so a truncated file is an error rather than a schema silently missing its tail.
+fn truncated(text: &str) -> Option<(usize, String)> {
+    let mut open: Vec<(usize, String)> = vec![];
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        if (line.starts_with("create_table ") || line.starts_with("ActiveRecord::Schema"))
+            && (line.ends_with(" do") || line.contains(" do |"))
+        {
+            open.push((n + 1, line.chars().take(60).collect()));
+        } else if line == "end" {
+            open.pop();
+        }
+    }
+    open.pop().map(|(line, what)| {
+        (
+            line,
+            format!("the file ends inside `{what}` (no `end`): it looks truncated"),
+        )
+    })
 }
 
 /// The DDL ActiveRecord runs for the schema, line for line.
