@@ -631,10 +631,9 @@ fn fuzz_schema_rb_reader() {
     );
 }
 
-/// Ignored until the Django reader's open out-of-memory crash (tests/fuzz_corpus/django_oom2.py)
-/// is fixed: it aborts the whole test process. `scripts/fuzz.sh django` runs it.
+/// Its second out-of-memory crash (tests/fuzz_corpus/django_oom2.py, a stray `]` among a
+/// call's arguments) is a unit test in `src/schema/django/test.rs`.
 #[test]
-#[ignore = "open crash: out of memory in the Django reader (tests/fuzz_corpus/django_oom2.py)"]
 fn fuzz_django_migration_reader() {
     use migsmith::schema::django::{editor, graph};
     let mut paths: Vec<String> = Vec::new();
