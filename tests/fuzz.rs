@@ -615,11 +615,9 @@ fn fuzz_dump_loader() {
     });
 }
 
-/// Ignored in `cargo test` since the merge of the new Rails reader (src/schema/rails_schema/):
-/// a fuzzed input makes it run for minutes (an open hang, not yet minimized). `scripts/fuzz.sh
-/// schema_rb` runs it.
+/// Its hang (a `]` inside a hash literal spun; a `)` or `}` inside an array pushed empty items
+/// until memory ran out) is a unit test in `src/schema/rails_schema/`.
 #[test]
-#[ignore = "open: a fuzzed schema.rb makes the new Rails reader hang"]
 fn fuzz_schema_rb_reader() {
     fuzz(
         "schema_rb",
@@ -631,10 +629,9 @@ fn fuzz_schema_rb_reader() {
     );
 }
 
-/// Ignored until the Django reader's open out-of-memory crash (tests/fuzz_corpus/django_oom2.py)
-/// is fixed: it aborts the whole test process. `scripts/fuzz.sh django` runs it.
+/// Its second out-of-memory crash (tests/fuzz_corpus/django_oom2.py, a stray `]` among a
+/// call's arguments) is a unit test in `src/schema/django/test.rs`.
 #[test]
-#[ignore = "open crash: out of memory in the Django reader (tests/fuzz_corpus/django_oom2.py)"]
 fn fuzz_django_migration_reader() {
     use migsmith::schema::django::{editor, graph};
     let mut paths: Vec<String> = Vec::new();

@@ -652,6 +652,7 @@ impl Parser<'_> {
             if self.eat(")") {
                 break;
             }
+            let start = self.pos;
             let is_kw = matches!(self.peek().map(|t| &t.tok), Some(Tok::Name(_)))
                 && is_op(self.toks.get(self.pos + 1), "=");
             if is_kw {
@@ -667,6 +668,11 @@ impl Parser<'_> {
                 self.skip();
                 self.eat(",");
             }
+            if self.pos == start {
+                // A stray `]` or `}` among the arguments: step over it (else no progress, and
+                // the same empty argument is pushed until memory runs out).
+                self.pos += 1;
+            }
         }
         (args, kwargs)
     }
@@ -675,6 +681,17 @@ impl Parser<'_> {
 #[cfg(test)]
 mod test {
     use super::*;
+
+    /// A stray `]` inside a call's arguments (`AlterField(model_name="x", ]name=…)`, from
+    /// tests/fuzz_corpus/django_oom2.py) made the argument loop push empty values forever.
+    #[test]
+    fn a_stray_closer_in_call_arguments_is_stepped_over() {
+        let v = parse_expr("f(a=1, ]b=2, }3)");
+        let c = v.as_call().expect("a call");
+        assert_eq!(c.kw("a"), Some(&Value::Int(1)));
+        assert_eq!(c.kw("b"), Some(&Value::Int(2)));
+        assert!(c.args.len() <= 3, "{:?}", c.args);
+    }
 
     #[test]
     fn reads_a_field_call() {

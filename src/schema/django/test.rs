@@ -158,3 +158,28 @@ fn stock_user_model_and_admin_come_from_django_itself() {
         schema.notes
     );
 }
+
+/// tests/fuzz_corpus/django_oom2.py (found by `fuzz_django_migration_reader`): a `]` spliced
+/// into `AlterField(…)`'s arguments made the call-argument loop stand still, pushing empty
+/// arguments until the allocation aborted the process. It is now read (and applied) to the end.
+#[test]
+fn a_stray_bracket_in_operation_arguments_does_not_run_out_of_memory() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_corpus/django_oom2.py");
+    let text = std::fs::read_to_string(path).unwrap();
+    let m = graph::read(
+        "catalog",
+        "catalog/migrations/0002_changes.py".into(),
+        &text,
+        "auth",
+    );
+    assert!(!m.operations.is_empty());
+    let mut e = editor::Editor::new(editor::Settings {
+        use_tz: true,
+        user_model: ("auth".into(), "user".into()),
+        default_auto_field: "AutoField".into(),
+        app_auto_field: Default::default(),
+        texts: vec![],
+    });
+    e.migrate(&m);
+    let _ = e.finish();
+}

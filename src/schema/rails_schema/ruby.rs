@@ -316,7 +316,17 @@ impl Reader<'_> {
                     if self.eat("]") || self.peek().is_none() {
                         break;
                     }
-                    items.push(self.value());
+                    let before = self.at;
+                    let v = self.value();
+                    if self.at == before {
+                        // A stray `)` or `}` (`[)`) or an empty item: step over it, else no
+                        // progress and the same empty item is pushed until memory runs out.
+                        if !self.eat(",") {
+                            self.at += 1;
+                        }
+                        continue;
+                    }
+                    items.push(v);
                     self.ws();
                     self.eat(",");
                 }
@@ -345,6 +355,10 @@ impl Reader<'_> {
                     if !self.eat(",") && self.peek() != Some(b'}') {
                         self.raw();
                         self.eat(",");
+                    }
+                    if self.at == before {
+                        // A stray `)` or `]` (`{ ]`): step over it, else the loop spins.
+                        self.at += 1;
                     }
                 }
                 Val::Hash(items)
@@ -516,6 +530,28 @@ mod test {
 
     fn one(text: &str) -> Call {
         call(&statements(text)[0]).unwrap()
+    }
+
+    /// Found by `fuzz_schema_rb_reader`: a closer of another kind inside an array or a hash
+    /// left the literal's loop standing still (`[)` pushed empty items until memory ran out,
+    /// `{ ]` spun for ever). Both are stepped over now.
+    #[test]
+    fn a_stray_closer_inside_an_array_or_a_hash_is_stepped_over() {
+        let c = one(r#"t.string "a", default: [1, ), 2], null: false"#);
+        assert_eq!(
+            c.opt("default"),
+            Some(&Val::Arr(vec![Val::Num("1".into()), Val::Num("2".into())]))
+        );
+        assert_eq!(c.opt("null"), Some(&Val::Bool(false)));
+        for text in [
+            r#"t.jsonb "m", default: { ] }"#,
+            r#"t.jsonb "m", default: {a: 1, ) b: 2}"#,
+            r#"t.text "t", default: [}"#,
+            r#"t.text "t", default: [ ) ]"#,
+            r#"add_index "u", [)], name: {]"#,
+        ] {
+            let _ = one(text);
+        }
     }
 
     #[test]

@@ -371,3 +371,14 @@ fn a_table_created_twice_with_force_keeps_the_later_definition() {
         s.notes
     );
 }
+
+/// Found by `fuzz_schema_rb_reader`: garbled literals (a `]` inside a hash, a `)` or `}` inside
+/// an array) made the reader hang or run out of memory; it now reads to the end.
+#[test]
+fn stray_closers_inside_literals_do_not_hang() {
+    let text = "ActiveRecord::Schema[8.0].define(version: 1) do\n  create_table \"t\" do |t|\n    t.jsonb \"m\", default: { ] }\n    t.text \"a\", default: [ ) ], array: true\n    t.text \"b\", default: [}\n  end\nend\n";
+    let _ = load(text, "db/schema.rb");
+    for cut in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+        let _ = load(&text[..cut], "db/schema.rb");
+    }
+}
