@@ -1,496 +1,25 @@
-//! Laravel's `database/migrations/*.php` replayed statically: the `up()` method of each file, in
-//! file name order, read for the schema builder's common calls (`Schema::create` / `table` /
-//! `drop` / `dropIfExists` / `rename`, the Blueprint's column types, modifiers and index,
-//! key and drop commands, `DB::statement` with a literal SQL string) and translated to the
-//! PostgreSQL DDL Laravel's pgsql grammar runs for them (`string` → `varchar(255)`, `id` →
-//! `bigserial` primary key, `timestamp` → `timestamp(0) without time zone`, `unique` → a
-//! `<table>_<cols>_unique` constraint, `index` → `<table>_<cols>_index`, `foreign` →
-//! `<table>_<cols>_foreign`), each statement replayed by the DDL interpreter. PHP is not run:
-//! both branches of an `if` are read, and every call migsmith does not know, or whose SQL the
-//! interpreter refuses, becomes a note (never an error). A `database/schema/pgsql-schema.sql`
-//! (`php artisan schema:dump`) is read first, and the migrations it lists are skipped.
-//! Read-only.
+//! A `Schema::create` / `Schema::table` closure's Blueprint calls turned into PostgreSQL DDL
+//! the way Laravel's pgsql grammar writes it, with Laravel's default names.
 
-use super::sql::{Interpreter, LoadError};
-use super::Schema;
-use std::path::{Path, PathBuf};
+use super::php::*;
 
-/// Replay a Laravel project's migrations directory (and its schema dump, if any).
-pub fn replay_dir(dir: &Path) -> Result<(Schema, Vec<PathBuf>), LoadError> {
-    let io = |p: &Path, e: std::io::Error| LoadError {
-        origin: p.display().to_string(),
-        line: 0,
-        message: format!("cannot read: {e}"),
-    };
-    let mut it = Interpreter::new(Schema::default());
-    let mut used = vec![];
-    let mut notes = vec![];
-    let mut done: Vec<String> = vec![];
-    let dump_dir = dir.parent().unwrap_or(dir).join("schema");
-    for name in ["pgsql-schema.sql", "mysql-schema.sql", "sqlite-schema.sql"] {
-        let p = dump_dir.join(name);
-        if !p.is_file() {
-            continue;
-        }
-        if name != "pgsql-schema.sql" {
-            notes.push(format!("{}: not read (not a PostgreSQL dump)", p.display()));
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-        it.apply(&text, &p.display().to_string())?;
-        done = dumped_migrations(&text);
-        used.push(p);
-    }
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(es) => es
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "php"))
-            .collect(),
-        Err(_) => vec![],
-    };
-    // Laravel sorts by file name (basename), which starts with the timestamp.
-    files.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
-    for p in files {
-        let stem = p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if done.contains(&stem) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
-        let origin = p.display().to_string();
-        for (line, stmt) in translate(&text, &mut |line, note| {
-            notes.push(format!("{origin}:{line}: {note}"))
-        }) {
-            if let Err(e) = it.apply(&stmt, &origin) {
-                notes.push(format!("{origin}:{line}: skipped ({}): {stmt}", e.message));
-            }
-        }
-        used.push(p);
-    }
-    let mut schema = it.into_schema();
-    schema.notes.extend(notes);
-    Ok((schema, used))
-}
-
-/// Migration names a schema dump records as run (`INSERT INTO public.migrations VALUES (1, 'name', 1)`).
-fn dumped_migrations(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| l.starts_with("INSERT INTO") && l.contains("migrations"))
-        .filter_map(|l| l.split('\'').nth(1).map(str::to_string))
-        .collect()
-}
-
-/// Blank out PHP comments (keeping newlines and strings) so scanning sees only code.
-fn strip_comments(src: &str) -> String {
-    let b = src.as_bytes();
-    let mut out = String::with_capacity(src.len());
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\'' || c == b'"' {
-            let end = string_end(b, i);
-            out.push_str(&src[i..end]);
-            i = end;
-        } else if b[i..].starts_with(b"//") || (c == b'#' && b.get(i + 1) != Some(&b'[')) {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if b[i..].starts_with(b"/*") {
-            let end = src[i + 2..]
-                .find("*/")
-                .map(|e| i + 4 + e)
-                .unwrap_or(b.len());
-            out.extend(
-                src[i..end]
-                    .chars()
-                    .map(|c| if c == '\n' { '\n' } else { ' ' }),
-            );
-            i = end;
-        } else {
-            let ch = src[i..].chars().next().expect("char");
-            out.push(ch);
-            i += ch.len_utf8();
-        }
-    }
-    out
-}
-
-/// Blank (keeping newlines) the branches a PostgreSQL connection does not take:
-/// `if (DB::getDriverName() === 'mysql') {…}` and the `else {…}` of a `=== 'pgsql'` test.
-fn other_drivers_blanked(code: &str) -> String {
-    let mut out = code.to_string();
-    let b = code.as_bytes();
-    let blank = |out: &mut String, from: usize, to: usize| {
-        let piece: String = code[from..to]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' })
-            .collect();
-        out.replace_range(from..to, &piece);
-    };
-    let mut j = 0;
-    while j < b.len() {
-        if b[j] == b'\'' || b[j] == b'"' {
-            j = string_end(b, j);
-            continue;
-        }
-        let word_start = j == 0 || !(b[j - 1].is_ascii_alphanumeric() || b[j - 1] == b'_');
-        if !(word_start
-            && code[j..].starts_with("if")
-            && code[j + 2..].trim_start().starts_with('('))
-        {
-            j += 1;
-            continue;
-        }
-        let open = j + 2 + (code[j + 2..].len() - code[j + 2..].trim_start().len());
-        let Some(close) = closing(b, open) else { break };
-        let cond = &code[open + 1..close];
-        let taken = driver_test(cond);
-        let after = &code[close + 1..];
-        let block = close + 1 + (after.len() - after.trim_start().len());
-        j = close + 1;
-        let (Some(taken), Some(b'{')) = (taken, b.get(block)) else {
-            continue;
-        };
-        let Some(end) = closing(b, block) else { break };
-        if !taken {
-            blank(&mut out, block + 1, end);
-        }
-        let rest = &code[end + 1..];
-        let trimmed = rest.trim_start();
-        if let Some(e) = trimmed.strip_prefix("else") {
-            let eopen =
-                end + 1 + (rest.len() - trimmed.len()) + 4 + (e.len() - e.trim_start().len());
-            if b.get(eopen) == Some(&b'{') {
-                if let Some(eend) = closing(b, eopen) {
-                    if taken {
-                        blank(&mut out, eopen + 1, eend);
-                    }
-                }
-            }
-        }
-        j = block + 1;
-    }
-    out
-}
-
-/// Whether a condition that compares `DB::getDriverName()` (or `->getDriverName()`) with a
-/// literal holds on PostgreSQL; `None` for any other condition.
-fn driver_test(cond: &str) -> Option<bool> {
-    if !cond.contains("getDriverName()") || cond.contains("&&") || cond.contains("||") {
-        return None;
-    }
-    let (negated, rest) = ["!==", "!=", "===", "=="]
-        .iter()
-        .find_map(|op| cond.split_once(op).map(|(_, r)| (op.starts_with('!'), r)))?;
-    let driver = match lit(rest) {
-        Lit::Str(d) => d,
-        _ => lit(cond.split(['!', '=']).next().unwrap_or(""))
-            .str()?
-            .to_string(),
-    };
-    Some((driver == "pgsql") != negated)
-}
-
-/// Local variables holding a literal (`$t = 'pages';`, `$prefix = DB::getTablePrefix();`)
-/// put in place where a table name or an interpolation uses them.
-fn substitute_variables(code: &str) -> String {
-    let mut vars: Vec<(String, String)> = vec![];
-    for stmt in code.split(';') {
-        let t = stmt.rsplit(['{', '}']).next().unwrap_or("").trim();
-        let Some((lhs, rhs)) = t.split_once('=') else {
-            continue;
-        };
-        let lhs = lhs.trim();
-        if !lhs.starts_with('$')
-            || !lhs[1..]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            continue;
-        }
-        let rhs = rhs.trim();
-        let value = if rhs == "DB::getTablePrefix()" {
-            String::new()
-        } else if let Lit::Str(v) = lit(rhs) {
-            if rhs.starts_with('"') && v.contains('$') {
-                continue;
-            }
-            v
-        } else {
-            continue;
-        };
-        vars.retain(|(n, _)| n != lhs);
-        vars.push((lhs.to_string(), value));
-    }
-    let mut out = code.replace("DB::getTablePrefix()", "''");
-    for (name, value) in &vars {
-        out = out.replace(&format!("{{{name}}}"), value);
-        for call in [
-            "create(",
-            "table(",
-            "drop(",
-            "dropIfExists(",
-            "rename(",
-            "hasTable(",
-        ] {
-            out = out.replace(
-                &format!("Schema::{call}{name},"),
-                &format!("Schema::{call}{},", sql_str(value)),
-            );
-            out = out.replace(
-                &format!("Schema::{call}{name})"),
-                &format!("Schema::{call}{})", sql_str(value)),
-            );
-        }
-    }
-    out
-}
-
-/// The index just past the string literal starting at `i`.
-fn string_end(b: &[u8], i: usize) -> usize {
-    let q = b[i];
-    let mut j = i + 1;
-    while j < b.len() {
-        if b[j] == b'\\' {
-            j += 2;
-            continue;
-        }
-        if b[j] == q {
-            return j + 1;
-        }
-        j += 1;
-    }
-    b.len()
-}
-
-/// The index of the bracket closing the one at `open`.
-fn closing(b: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0;
-    let mut j = open;
-    while j < b.len() {
-        match b[j] {
-            b'\'' | b'"' => {
-                j = string_end(b, j);
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    None
-}
-
-/// Split at top-level commas.
-fn split_args(s: &str) -> Vec<&str> {
-    let b = s.as_bytes();
-    let (mut out, mut start, mut depth, mut j) = (vec![], 0, 0i32, 0);
-    while j < b.len() {
-        match b[j] {
-            b'\'' | b'"' => {
-                j = string_end(b, j);
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            b',' if depth == 0 => {
-                out.push(s[start..j].trim());
-                start = j + 1;
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    if !s[start..].trim().is_empty() {
-        out.push(s[start..].trim());
-    }
-    out
-}
-
-/// A PHP literal argument.
-#[derive(Debug, Clone, PartialEq)]
-enum Lit {
-    Str(String),
-    Num(String),
-    Bool(bool),
-    Null,
-    List(Vec<Lit>),
-    /// `DB::raw('expr')` / `new Expression('expr')`.
-    Raw(String),
-    /// Anything else (a variable, a constant, a call), as written.
-    Code(String),
-}
-
-impl Lit {
-    fn str(&self) -> Option<&str> {
-        match self {
-            Lit::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn num(&self) -> Option<u32> {
-        match self {
-            Lit::Num(n) => n.parse().ok(),
-            _ => None,
-        }
-    }
-    /// A column list: `'a'` or `['a', 'b']`.
-    fn names(&self) -> Vec<String> {
-        match self {
-            Lit::Str(s) => vec![s.clone()],
-            Lit::List(l) => l
-                .iter()
-                .filter_map(|x| x.str().map(str::to_string))
-                .collect(),
-            _ => vec![],
-        }
-    }
-}
-
-fn unescape(s: &str, q: char) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some(n) if n == q || n == '\\' => out.push(n),
-                Some('n') if q == '"' => out.push('\n'),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn lit(s: &str) -> Lit {
-    let s = s.trim();
-    // Named arguments (`length: 20`) keep only the value.
-    let s = match s.split_once(':') {
-        Some((k, v))
-            if !k.is_empty()
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !v.starts_with(':') =>
-        {
-            v.trim()
-        }
-        _ => s,
-    };
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return Lit::Code(String::new());
-    }
-    if (b[0] == b'\'' || b[0] == b'"') && string_end(b, 0) == b.len() && b.len() >= 2 {
-        return Lit::Str(unescape(&s[1..s.len() - 1], b[0] as char));
-    }
-    if b[0] == b'[' && closing(b, 0) == Some(b.len() - 1) {
-        return Lit::List(
-            split_args(&s[1..s.len() - 1])
-                .into_iter()
-                .map(lit)
-                .collect(),
-        );
-    }
-    let lower = s.to_ascii_lowercase();
-    match lower.as_str() {
-        "true" => return Lit::Bool(true),
-        "false" => return Lit::Bool(false),
-        "null" => return Lit::Null,
-        _ => {}
-    }
-    if s.parse::<f64>().is_ok() {
-        return Lit::Num(s.to_string());
-    }
-    for prefix in [
-        "DB::raw(",
-        "new Expression(",
-        "new \\Illuminate\\Database\\Query\\Expression(",
-    ] {
-        if let Some(inner) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(')')) {
-            if let Lit::Str(x) = lit(inner) {
-                return Lit::Raw(x);
-            }
-        }
-    }
-    Lit::Code(s.to_string())
-}
-
-/// One `->name(args)` of a chain.
-#[derive(Debug)]
-struct Call {
-    name: String,
-    args: Vec<Lit>,
-}
-
-/// `->a(x)->b()…` from the start of `s` (after the receiver).
-fn chain(s: &str) -> Vec<Call> {
-    let b = s.as_bytes();
-    let mut out = vec![];
-    let mut j = 0;
-    loop {
-        while j < b.len() && b[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if !s[j..].starts_with("->") {
-            break;
-        }
-        j += 2;
-        let start = j;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-            j += 1;
-        }
-        let name = s[start..j].to_string();
-        while j < b.len() && b[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        let args = if b.get(j) == Some(&b'(') {
-            let Some(end) = closing(b, j) else { break };
-            let a = split_args(&s[j + 1..end]).into_iter().map(lit).collect();
-            j = end + 1;
-            a
-        } else {
-            // A property (`$table->engine = 'InnoDB'`): not a call.
-            out.push(Call {
-                name: format!("{name}="),
-                args: vec![],
-            });
-            break;
-        };
-        out.push(Call { name, args });
-    }
-    out
-}
-
-fn q(name: &str) -> String {
+pub(super) fn q(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn sql_str(s: &str) -> String {
+pub(super) fn sql_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Laravel's default index name: `<table>_<cols>_<type>`, lower case, `-`/`.` → `_`.
-fn index_name(table: &str, cols: &[String], kind: &str) -> String {
+pub(super) fn index_name(table: &str, cols: &[String], kind: &str) -> String {
     format!("{table}_{}_{kind}", cols.join("_"))
         .to_lowercase()
         .replace(['-', '.'], "_")
 }
 
 /// `Str::plural` for the common English cases (`user` → `users`, `category` → `categories`).
-fn plural(word: &str) -> String {
+pub(super) fn plural(word: &str) -> String {
     if word.ends_with('y')
         && !word.ends_with("ay")
         && !word.ends_with("ey")
@@ -509,7 +38,7 @@ fn plural(word: &str) -> String {
     }
 }
 
-fn snake(s: &str) -> String {
+pub(super) fn snake(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if c.is_ascii_uppercase() {
@@ -524,152 +53,30 @@ fn snake(s: &str) -> String {
     out
 }
 
-/// The translation of a migration file: (line, SQL statement) in order; notes through `note`.
-pub fn translate(src: &str, note: &mut dyn FnMut(usize, String)) -> Vec<(usize, String)> {
-    let code = substitute_variables(&other_drivers_blanked(&strip_comments(src)));
-    let b = code.as_bytes();
-    let line_at = |pos: usize| code[..pos.min(code.len())].matches('\n').count() + 1;
-    // Only the `up()` method runs on `migrate`.
-    let (from, to) = match code.find("function up") {
-        Some(at) => match code[at..].find('{').map(|o| at + o) {
-            Some(open) => (open, closing(b, open).unwrap_or(b.len())),
-            None => (0, b.len()),
-        },
-        None => (0, b.len()),
-    };
-    let mut out = vec![];
-    let mut j = from;
-    while j < to {
-        match b[j] {
-            b'\'' | b'"' => {
-                j = string_end(b, j);
-                continue;
-            }
-            _ => {}
-        }
-        let rest = &code[j..to];
-        let facade = ["Schema::", "DB::"].into_iter().find(|f| {
-            rest.starts_with(f)
-                && (j == 0 || !(b[j - 1].is_ascii_alphanumeric() || b[j - 1] == b'_'))
-        });
-        let Some(facade) = facade else {
-            j += 1;
-            continue;
-        };
-        let line = line_at(j);
-        let name_start = j + facade.len();
-        let mut k = name_start;
-        while k < to && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
-            k += 1;
-        }
-        let method = &code[name_start..k];
-        if b.get(k) != Some(&b'(') {
-            j = k;
-            continue;
-        }
-        let Some(end) = closing(b, k) else { break };
-        let inner = &code[k + 1..end];
-        let args = split_args(inner);
-        j = end + 1;
-        let table = args.first().map(|a| lit(a));
-        match (facade, method) {
-            ("Schema::", "create" | "table") => {
-                let Some(Lit::Str(t)) = table else {
-                    note(
-                        line,
-                        format!("Schema::{method} with a computed table name: not read"),
-                    );
-                    continue;
-                };
-                let Some(closure) = args.get(1) else { continue };
-                let body_line = line_at(k + 1 + inner.find(closure).unwrap_or(0));
-                let mut bp = Blueprint::new(&t, method == "create");
-                bp.read(closure, body_line, note);
-                out.extend(bp.finish(line));
-            }
-            ("Schema::", "drop" | "dropIfExists") => match table {
-                Some(Lit::Str(t)) => {
-                    let exists = if method == "dropIfExists" {
-                        "IF EXISTS "
-                    } else {
-                        ""
-                    };
-                    out.push((line, format!("DROP TABLE {exists}{} CASCADE", q(&t))));
-                }
-                _ => note(line, format!("Schema::{method}({inner}): not read")),
-            },
-            ("Schema::", "rename") => match (table, args.get(1).map(|a| lit(a))) {
-                (Some(Lit::Str(a)), Some(Lit::Str(b))) => {
-                    out.push((line, format!("ALTER TABLE {} RENAME TO {}", q(&a), q(&b))))
-                }
-                _ => note(line, format!("Schema::rename({inner}): not read")),
-            },
-            (
-                "Schema::",
-                "hasTable"
-                | "hasColumn"
-                | "hasColumns"
-                | "hasIndex"
-                | "getColumnType"
-                | "getColumnListing"
-                | "getConnection"
-                | "connection"
-                | "disableForeignKeyConstraints"
-                | "enableForeignKeyConstraints"
-                | "withoutForeignKeyConstraints"
-                | "defaultStringLength",
-            ) => {
-                // Conditions and connection settings: both branches of a condition are read.
-                if method == "withoutForeignKeyConstraints" || method == "connection" {
-                    j = k + 1;
-                }
-            }
-            ("DB::", "statement" | "unprepared") => match table {
-                Some(Lit::Str(sql)) => out.push((line, sql)),
-                _ => note(
-                    line,
-                    format!("DB::{method} with a computed statement: not read"),
-                ),
-            },
-            (
-                "DB::",
-                "table" | "raw" | "getDriverName" | "getTablePrefix" | "connection" | "transaction"
-                | "select" | "update" | "insert" | "delete" | "query",
-            ) => {
-                if method == "transaction" || method == "connection" {
-                    j = k + 1;
-                }
-            }
-            _ => note(line, format!("{facade}{method}(…): not modelled")),
-        }
-    }
-    out
-}
-
 /// What a `Schema::create` / `Schema::table` closure does.
-struct Blueprint {
-    table: String,
-    create: bool,
-    columns: Vec<String>,
-    alters: Vec<(usize, String)>,
-    commands: Vec<(usize, String)>,
+pub(super) struct Blueprint {
+    pub(super) table: String,
+    pub(super) create: bool,
+    pub(super) columns: Vec<String>,
+    pub(super) alters: Vec<(usize, String)>,
+    pub(super) commands: Vec<(usize, String)>,
 }
 
 /// A column definition being read from a chain.
-struct Col {
-    name: String,
-    ty: String,
-    nullable: bool,
-    default: Option<String>,
-    primary: bool,
-    serial: bool,
-    check: Option<String>,
-    change: bool,
-    comment: Option<String>,
+pub(super) struct Col {
+    pub(super) name: String,
+    pub(super) ty: String,
+    pub(super) nullable: bool,
+    pub(super) default: Option<String>,
+    pub(super) primary: bool,
+    pub(super) serial: bool,
+    pub(super) check: Option<String>,
+    pub(super) change: bool,
+    pub(super) comment: Option<String>,
 }
 
 impl Blueprint {
-    fn new(table: &str, create: bool) -> Blueprint {
+    pub(super) fn new(table: &str, create: bool) -> Blueprint {
         Blueprint {
             table: table.to_string(),
             create,
@@ -679,12 +86,17 @@ impl Blueprint {
         }
     }
 
-    fn qt(&self) -> String {
+    pub(super) fn qt(&self) -> String {
         q(&self.table)
     }
 
     /// Read the closure's `$table->…;` statements (wherever they are, `if`s included).
-    fn read(&mut self, closure: &str, first_line: usize, note: &mut dyn FnMut(usize, String)) {
+    pub(super) fn read(
+        &mut self,
+        closure: &str,
+        first_line: usize,
+        note: &mut dyn FnMut(usize, String),
+    ) {
         let var = closure
             .find('$')
             .map(|at| {
@@ -739,7 +151,7 @@ impl Blueprint {
         }
     }
 
-    fn column_sql(&self, c: &Col) -> String {
+    pub(super) fn column_sql(&self, c: &Col) -> String {
         let mut s = format!("{} {}", q(&c.name), c.ty);
         if let Some(d) = &c.default {
             s.push_str(&format!(" DEFAULT {d}"));
@@ -756,7 +168,7 @@ impl Blueprint {
         s
     }
 
-    fn add_column(&mut self, line: usize, c: Col) {
+    pub(super) fn add_column(&mut self, line: usize, c: Col) {
         let t = self.qt();
         if c.change {
             let col = q(&c.name);
@@ -790,7 +202,13 @@ impl Blueprint {
         }
     }
 
-    fn fk(&mut self, line: usize, cols: &[String], calls: &[Call], default_on: Option<String>) {
+    pub(super) fn fk(
+        &mut self,
+        line: usize,
+        cols: &[String],
+        calls: &[Call],
+        default_on: Option<String>,
+    ) {
         let mut on = default_on;
         let mut refs = vec!["id".to_string()];
         let mut name = None;
@@ -844,7 +262,7 @@ impl Blueprint {
         self.commands.push((line, sql));
     }
 
-    fn index(&mut self, line: usize, kind: &str, cols: &[String], name: Option<&str>) {
+    pub(super) fn index(&mut self, line: usize, kind: &str, cols: &[String], name: Option<&str>) {
         let t = self.qt();
         let name = name
             .map(str::to_string)
@@ -861,7 +279,7 @@ impl Blueprint {
         self.commands.push((line, sql));
     }
 
-    fn drop_index(&mut self, line: usize, kind: &str, arg: Option<&Lit>) {
+    pub(super) fn drop_index(&mut self, line: usize, kind: &str, arg: Option<&Lit>) {
         let t = self.qt();
         let name = match arg {
             Some(Lit::Str(n)) => n.clone(),
@@ -880,7 +298,7 @@ impl Blueprint {
         self.commands.push((line, sql));
     }
 
-    fn drop_columns(&mut self, line: usize, cols: &[String]) {
+    pub(super) fn drop_columns(&mut self, line: usize, cols: &[String]) {
         let t = self.qt();
         let parts: Vec<String> = cols
             .iter()
@@ -893,7 +311,12 @@ impl Blueprint {
     }
 
     /// One `$table->…` statement.
-    fn statement(&mut self, line: usize, calls: Vec<Call>, note: &mut dyn FnMut(usize, String)) {
+    pub(super) fn statement(
+        &mut self,
+        line: usize,
+        calls: Vec<Call>,
+        note: &mut dyn FnMut(usize, String),
+    ) {
         let first = &calls[0];
         let a = &first.args;
         let s0 = a.first().and_then(Lit::str).map(str::to_string);
@@ -1248,7 +671,7 @@ impl Blueprint {
     }
 
     /// The statements, in the order Laravel runs them.
-    fn finish(self, line: usize) -> Vec<(usize, String)> {
+    pub(super) fn finish(self, line: usize) -> Vec<(usize, String)> {
         let mut out = vec![];
         if self.create {
             out.push((
@@ -1266,7 +689,7 @@ impl Blueprint {
     }
 }
 
-fn default_sql(v: &Lit, is_bool: bool) -> Option<String> {
+pub(super) fn default_sql(v: &Lit, is_bool: bool) -> Option<String> {
     Some(match v {
         Lit::Str(s) if is_bool && (s == "1" || s == "0") => (s == "1").to_string(),
         Lit::Str(s) => sql_str(s),
@@ -1279,6 +702,3 @@ fn default_sql(v: &Lit, is_bool: bool) -> Option<String> {
         _ => return None,
     })
 }
-
-#[cfg(test)]
-mod test;
