@@ -261,11 +261,9 @@ fn ephemeral_cluster_works_as_an_ordinary_user() {
     assert!(!Path::new(&dir).exists());
 }
 
-#[test]
-fn generate_verify_adds_the_verified_section() {
-    if !server() {
-        return;
-    }
+/// `generate "add index on posts(title)" --verify --verify-rows ROWS` on tests/fixtures/app.sql:
+/// the JSON report's `verification`, after asserting the command succeeded and verify passed.
+fn generate_verified(rows: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let out = migsmith(&[
         "generate",
@@ -274,7 +272,7 @@ fn generate_verify_adds_the_verified_section() {
         "--verify-url",
         ADMIN_URL,
         "--verify-rows",
-        "30",
+        rows,
         "--format",
         "json",
         "--schema",
@@ -288,7 +286,16 @@ fn generate_verify_adds_the_verified_section() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["verification"]["passed"], true, "{stdout}");
-    assert_eq!(json["verification"]["seeded_rows"]["posts"], 30);
+    json["verification"].clone()
+}
+
+#[test]
+fn generate_verify_adds_the_verified_section() {
+    if !server() {
+        return;
+    }
+    let verification = generate_verified("30");
+    assert_eq!(verification["seeded_rows"]["posts"], 30, "{verification}");
 }
 
 /// `--verify-rows posts=N` alone: posts.user_id is a NOT NULL foreign key to users, so users
@@ -299,30 +306,9 @@ fn seeding_one_table_fills_its_required_parents() {
     if !server() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let out = migsmith(&[
-        "generate",
-        "add index on posts(title)",
-        "--verify",
-        "--verify-url",
-        ADMIN_URL,
-        "--verify-rows",
-        "posts=25",
-        "--format",
-        "json",
-        "--schema",
-    ])
-    .arg(fixture("app.sql"))
-    .arg("--project-dir")
-    .arg(dir.path())
-    .output()
-    .unwrap();
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["verification"]["passed"], true, "{stdout}");
-    assert_eq!(json["verification"]["seeded_rows"]["posts"], 25, "{stdout}");
-    assert_eq!(json["verification"]["seeded_rows"]["users"], 25, "{stdout}");
+    let verification = generate_verified("posts=25");
+    assert_eq!(verification["seeded_rows"]["posts"], 25, "{verification}");
+    assert_eq!(verification["seeded_rows"]["users"], 25, "{verification}");
 }
 
 #[test]
