@@ -43,6 +43,51 @@ pub struct Schema {
     /// The server the schema was read from, when it came from a live database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerInfo>,
+    /// The engine the schema was read from (or written for). PostgreSQL unless a MySQL/MariaDB
+    /// or SQLite loader produced it; types and expressions are spelled as that engine spells
+    /// them (see [`Engine`]).
+    #[serde(skip_serializing_if = "Engine::is_postgres")]
+    pub engine: Engine,
+}
+
+/// The database engine a [`Schema`] describes. The model is one model for all engines: types
+/// and expressions keep the engine's own spelling (PostgreSQL's canonical spelling on
+/// PostgreSQL, `COLUMN_TYPE` on MySQL, the declared type on SQLite), and what only one engine
+/// has lives in the `options` fields ([`ColumnOptions`], [`TableOptions`], [`Index::prefix_lengths`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Postgres,
+    Mysql,
+    Mariadb,
+    Sqlite,
+}
+
+impl Engine {
+    pub fn is_postgres(&self) -> bool {
+        *self == Engine::Postgres
+    }
+    /// MySQL or MariaDB (one family: same SQL, different online-DDL rules per version).
+    pub fn is_mysql_family(&self) -> bool {
+        matches!(self, Engine::Mysql | Engine::Mariadb)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Postgres => "postgres",
+            Engine::Mysql => "mysql",
+            Engine::Mariadb => "mariadb",
+            Engine::Sqlite => "sqlite",
+        }
+    }
+    pub fn display(self) -> &'static str {
+        match self {
+            Engine::Postgres => "PostgreSQL",
+            Engine::Mysql => "MySQL",
+            Engine::Mariadb => "MariaDB",
+            Engine::Sqlite => "SQLite",
+        }
+    }
 }
 
 /// A live server's identity.
@@ -104,6 +149,38 @@ pub struct Table {
     /// `CREATE INDEX CONCURRENTLY`): they take writes but answer no query. `pg_dump` omits them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_indexes: Vec<String>,
+    /// Engine-level table attributes of MySQL/MariaDB and SQLite (empty on PostgreSQL).
+    #[serde(skip_serializing_if = "TableOptions::is_empty")]
+    pub options: TableOptions,
+}
+
+/// Table attributes PostgreSQL has no counterpart for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TableOptions {
+    /// MySQL storage engine (`InnoDB`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// MySQL default character set and collation of the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// MySQL `ROW_FORMAT` when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_format: Option<String>,
+    /// SQLite `WITHOUT ROWID`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub without_rowid: bool,
+    /// SQLite `STRICT`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+}
+
+impl TableOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == TableOptions::default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +200,42 @@ pub struct Column {
     pub serial_sequence: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Column attributes of MySQL/MariaDB and SQLite (empty on PostgreSQL).
+    #[serde(default, skip_serializing_if = "ColumnOptions::is_empty")]
+    pub options: ColumnOptions,
+}
+
+/// Column attributes PostgreSQL has no counterpart for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ColumnOptions {
+    /// MySQL `AUTO_INCREMENT`; SQLite `AUTOINCREMENT` on an `INTEGER PRIMARY KEY`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auto_increment: bool,
+    /// MySQL column `CHARACTER SET` / `COLLATE` when they differ from the table's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// MySQL `ON UPDATE CURRENT_TIMESTAMP[(n)]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<String>,
+    /// A generated column (MySQL, MariaDB, SQLite): `GENERATED ALWAYS AS (expression)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated: Option<GeneratedColumn>,
+}
+
+impl ColumnOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == ColumnOptions::default()
+    }
+}
+
+/// `GENERATED ALWAYS AS (expression) VIRTUAL|STORED`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedColumn {
+    pub expression: String,
+    pub stored: bool,
 }
 
 impl Column {
@@ -136,6 +249,7 @@ impl Column {
             identity: None,
             serial_sequence: None,
             comment: None,
+            options: ColumnOptions::default(),
         }
     }
 }
@@ -242,6 +356,9 @@ pub struct Index {
     /// `INCLUDE (…)` columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// MySQL prefix lengths of key columns (`name(10)`), by column name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lengths: BTreeMap<String, u32>,
 }
 
 /// One key part of an index.

@@ -80,6 +80,7 @@ impl Context {
                 method,
                 predicate: None,
                 include: vec![],
+                prefix_lengths: Default::default(),
             },
             concurrently,
         })

@@ -469,6 +469,7 @@ impl Context {
                             method: method.unwrap_or_else(|| "btree".into()).to_lowercase(),
                             predicate,
                             include,
+                            prefix_lengths: Default::default(),
                         },
                         concurrently,
                     });

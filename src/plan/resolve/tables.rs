@@ -108,6 +108,7 @@ impl Context {
                 method: "btree".into(),
                 predicate: None,
                 include: vec![],
+                prefix_lengths: Default::default(),
             });
         }
         self.push(CreateTable {

@@ -469,6 +469,7 @@ impl Reader<'_> {
                 method,
                 predicate,
                 include,
+                prefix_lengths: Default::default(),
             });
         }
         Ok(())

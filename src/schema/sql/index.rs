@@ -255,6 +255,7 @@ pub fn create_index(schema: &mut Schema, s: &IndexStmt, ctx: &Ctx) -> Result<(),
         method,
         predicate,
         include,
+        prefix_lengths: Default::default(),
     });
     Ok(())
 }
