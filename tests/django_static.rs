@@ -73,7 +73,7 @@ fn static_read_equals_what_django_migrate_builds() {
         exact_counts: false,
     };
     let live = migsmith::schema::live::postgres::load(&db.url, options).expect("read live");
-    let (read, _) = migsmith::schema::django::load(Path::new(&fixture));
+    let (read, _) = migsmith::schema::django::load(Path::new(&fixture)).unwrap();
     let django_own = |k: &str| k == "django_migrations";
     let live_tables: Vec<&String> = live.tables.keys().filter(|k| !django_own(k)).collect();
     let read_tables: Vec<&String> = read.tables.keys().collect();
@@ -92,7 +92,7 @@ fn static_read_equals_what_django_migrate_builds() {
 #[test]
 fn trimmed_real_wagtail_embeds_reads_as_django_builds_it() {
     let root = repo().join("tests/fixtures/django/real/wagtail");
-    let (schema, used) = migsmith::schema::django::load(&root);
+    let (schema, used) = migsmith::schema::django::load(&root).unwrap();
     assert_eq!(used.len(), 9);
     let keys: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
     assert_eq!(keys, ["wagtailembeds_embed"]);

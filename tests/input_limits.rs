@@ -182,3 +182,56 @@ fn truncated_and_binary_schema_rb_and_schema_prisma_are_clear_errors() {
         assert!(err.contains("binary"), "{file}: {err}");
     }
 }
+
+/// A Django migration file that is binary (or over the limit) stops the static reader with
+/// the file named: leaving it out would give a schema the project does not have.
+#[test]
+fn a_binary_or_oversized_django_migration_is_a_clear_error() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django/nested");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture, dir.path());
+    let whole = schema_cmd(dir.path(), "django");
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let migration = dir
+        .path()
+        .join("shopproj/catalog/migrations/0002_changes.py");
+    let text = std::fs::read(&migration).unwrap();
+    std::fs::write(&migration, [text.as_slice(), b"\0\x01"].concat()).unwrap();
+    let out = schema_cmd(dir.path(), "django");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("0002_changes.py") && err.contains("binary"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    std::fs::write(&migration, &text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .current_dir(dir.path())
+        .args(["schema", "--framework", "django"])
+        .env("MIGSMITH_MAX_INPUT_BYTES", "64")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("MIGSMITH_MAX_INPUT_BYTES"), "{err}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

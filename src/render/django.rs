@@ -489,7 +489,7 @@ mod test {
     }
 
     fn plan_for(root: &Path, description: &str) -> Plan {
-        let (schema, _) = crate::schema::django::load(root);
+        let (schema, _) = crate::schema::django::load(root).unwrap();
         let intents = crate::intent::parse(description).unwrap();
         let resolved = crate::plan::resolve(&intents, &schema).unwrap();
         crate::plan::build_with(description, &schema, resolved, &Default::default())

@@ -279,7 +279,7 @@ pub fn replay(
         }
         Replay::Django => {
             let root = super::django::project_root(project_dir, migrations_dir);
-            return Ok(super::django::load(&root));
+            return super::django::load(&root);
         }
         Replay::Laravel => return super::laravel_schema::replay_dir(&dir),
         Replay::NeedsDatabase => {

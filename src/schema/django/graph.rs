@@ -79,8 +79,14 @@ pub fn read(app: &str, path: PathBuf, text: &str, user_app: &str) -> Migration {
     }
 }
 
-/// Every migration of `apps`, read from disk under `root`.
-pub fn load_all(root: &Path, apps: &[App], user_app: &str) -> Vec<Migration> {
+/// Every migration of `apps`, read from disk under `root`. A migration file that is not a
+/// readable text source (too large, binary, not UTF-8: [`crate::schema::sql::read_source`])
+/// is an error: leaving it out would give a schema the project does not have.
+pub fn load_all(
+    root: &Path,
+    apps: &[App],
+    user_app: &str,
+) -> Result<Vec<Migration>, crate::schema::sql::LoadError> {
     let mut out = vec![];
     for app in apps {
         let dir = root.join(&app.migrations_dir);
@@ -94,16 +100,14 @@ pub fn load_all(root: &Path, apps: &[App], user_app: &str) -> Vec<Migration> {
             .collect();
         names.sort();
         for n in names {
-            let Ok(text) = std::fs::read_to_string(dir.join(&n)) else {
-                continue;
-            };
+            let text = crate::schema::sql::read_source(&dir.join(&n))?;
             let m = read(&app.label, app.migrations_dir.join(&n), &text, user_app);
             if m.is_migration {
                 out.push(m);
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// The migrations in the order Django applies them, with notes on what could not be ordered

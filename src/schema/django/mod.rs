@@ -7,7 +7,8 @@
 //! (`dependencies`, `replaces`, `swappable_dependency`); `editor`, `field_ops` and
 //! `constraints` turn each operation into the SQL Django runs (names from `names`, types
 //! from `fields`) and feed it to the schema's SQL interpreter. Anything not understood
-//! becomes a note on the schema, never an error. Read-only.
+//! becomes a note on the schema, never an error (only a migration file that is not readable
+//! text is). Read-only.
 
 pub mod apps;
 mod constraints;
@@ -24,8 +25,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The schema Django's migrations under `root` (the directory of `manage.py`) build, with
-/// the migration files used, in the order applied.
-pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
+/// the migration files used, in the order applied. Fails only on a migration file that cannot
+/// be read as text (see [`graph::load_all`]); what is not understood becomes a note.
+pub fn load(root: &Path) -> Result<(Schema, Vec<PathBuf>), super::sql::LoadError> {
     let found = apps::find_apps(root);
     let settings_files = apps::settings_files(root);
     let texts: Vec<String> = settings_files
@@ -50,7 +52,7 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
         .iter()
         .filter_map(|a| Some((a.label.clone(), class(a.default_auto_field.clone()?))))
         .collect();
-    let migrations = graph::load_all(root, &found, &user_model.0);
+    let migrations = graph::load_all(root, &found, &user_model.0)?;
     let labels: std::collections::BTreeSet<&str> = found.iter().map(|a| a.label.as_str()).collect();
     let missing: std::collections::BTreeSet<String> = migrations
         .iter()
@@ -94,7 +96,7 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
         contrib.after_migration(&mut editor, &user);
         used.push(root.join(&m.path));
     }
-    (editor.finish(), used)
+    Ok((editor.finish(), used))
 }
 
 /// The directory Django runs from for a migrations directory: the nearest ancestor (up to
