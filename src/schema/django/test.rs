@@ -11,7 +11,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn apps_are_replayed_in_dependency_order_across_apps() {
-    let (schema, used) = load(&fixture());
+    let (schema, used) = load(&fixture()).unwrap();
     let used: Vec<String> = used
         .iter()
         .map(|p| p.strip_prefix(fixture()).unwrap().display().to_string())
@@ -46,7 +46,7 @@ fn apps_are_replayed_in_dependency_order_across_apps() {
 
 #[test]
 fn columns_types_and_names_are_djangos() {
-    let (schema, _) = load(&fixture());
+    let (schema, _) = load(&fixture()).unwrap();
     let p = &schema.tables["catalog_product"];
     let cols: Vec<(&str, &str, bool)> = p
         .columns
@@ -128,7 +128,7 @@ fn stock_user_model_and_admin_come_from_django_itself() {
         "notes/migrations/0001_initial.py",
         "from django.db import migrations, models\nfrom django.conf import settings\n\nclass Migration(migrations.Migration):\n    dependencies = [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]\n    operations = [\n        migrations.CreateModel(name='Note', fields=[\n            ('id', models.AutoField(primary_key=True, serialize=False)),\n            ('author', models.ForeignKey(on_delete=models.CASCADE, to=settings.AUTH_USER_MODEL)),\n        ]),\n        migrations.RunSQL(make_sql()),\n    ]\n",
     );
-    let (schema, _) = load(r);
+    let (schema, _) = load(r).unwrap();
     for t in [
         "auth_user",
         "auth_user_groups",
