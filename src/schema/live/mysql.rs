@@ -13,7 +13,8 @@
 use super::mysql_queries as q;
 use super::{redact_url, LiveError};
 use crate::schema::mysql::{
-    canonical_expr, canonical_type, charset_of_collation, finish, fk_action, server_flavour,
+    canonical_expr, canonical_type, charset_of_collation, descending_key, finish, fk_action,
+    server_flavour,
 };
 use crate::schema::{
     CheckConstraint, Column, ColumnOptions, Engine, ForeignKey, GeneratedColumn, Index, IndexKey,
@@ -341,10 +342,17 @@ fn indexes(schema: &mut Schema, rows: &[Row]) {
         match (text(r, 4), text(r, 7)) {
             (Some(col), _) => {
                 // SPATIAL indexes report an internal SUB_PART (32) that is no prefix.
-                if let Some(len) = number(r, 5).filter(|_| method != "spatial") {
-                    entry.prefix_lengths.insert(col.clone(), len as u32);
+                let prefix = number(r, 5)
+                    .filter(|_| method != "spatial")
+                    .map(|n| n as u32);
+                if text(r, 8).as_deref() == Some("D") {
+                    entry.columns.push(descending_key(&col, prefix));
+                } else {
+                    if let Some(len) = prefix {
+                        entry.prefix_lengths.insert(col.clone(), len);
+                    }
+                    entry.columns.push(IndexKey::Column(col));
                 }
-                entry.columns.push(IndexKey::Column(col));
             }
             (None, Some(expr)) => entry.columns.push(IndexKey::Expression {
                 expression: canonical_expr(&expr),

@@ -23,10 +23,10 @@ JOIN information_schema.TABLES t
 WHERE c.TABLE_SCHEMA = ?
 ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION";
 
-/// Index key parts (MariaDB: no functional key parts, so no `EXPRESSION` column).
+/// Index key parts, `COLLATION` `D` for a descending one (MariaDB: no functional key parts, so no `EXPRESSION` column).
 pub const INDEXES_MARIADB: &str = "
 SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE,
-       NULL AS EXPRESSION
+       NULL AS EXPRESSION, COLLATION
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -34,7 +34,7 @@ ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
 /// Index key parts with MySQL 8's functional key parts.
 pub const INDEXES_MYSQL: &str = "
 SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE,
-       EXPRESSION
+       EXPRESSION, COLLATION
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";

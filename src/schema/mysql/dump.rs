@@ -9,7 +9,9 @@
 //! never fails on content: bad input yields notes, not errors.
 
 use super::split::{split, Statement};
-use super::{canonical_expr, canonical_type, charset_of_collation, finish, fk_action};
+use super::{
+    canonical_expr, canonical_type, charset_of_collation, descending_key, finish, fk_action,
+};
 use crate::schema::{
     CheckConstraint, Column, ColumnOptions, Engine, ForeignKey, GeneratedColumn, Index, IndexKey,
     PrimaryKey, Schema, Table,
@@ -440,7 +442,15 @@ fn key_parts(columns: &[IndexColumn]) -> (Vec<IndexKey>, BTreeMap<String, u32>) 
     let mut keys = vec![];
     let mut prefixes = BTreeMap::new();
     for c in columns {
+        let desc = matches!(
+            c.column.options.sort,
+            Some(sqlparser::ast::OrderBySort::Desc)
+        );
         match &c.column.expr {
+            Expr::Identifier(i) if desc => keys.push(descending_key(&i.value, None)),
+            Expr::Function(f) if desc && prefix_len(f).is_some() => {
+                keys.push(descending_key(&last_part(&f.name), prefix_len(f)))
+            }
             Expr::Identifier(i) => keys.push(IndexKey::Column(i.value.clone())),
             Expr::CompoundIdentifier(parts) if !parts.is_empty() => {
                 keys.push(IndexKey::Column(parts[parts.len() - 1].value.clone()))

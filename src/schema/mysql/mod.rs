@@ -110,6 +110,15 @@ pub fn canonical_expr(text: &str) -> String {
         .unwrap_or_else(|_| text.trim().to_string())
 }
 
+/// A descending key part, kept as an expression key (as PostgreSQL's `created_at DESC`):
+/// `` `kind` DESC ``, `` `name`(10) DESC `` with a prefix.
+pub fn descending_key(column: &str, prefix: Option<u32>) -> crate::schema::IndexKey {
+    let prefix = prefix.map(|n| format!("({n})")).unwrap_or_default();
+    crate::schema::IndexKey::Expression {
+        expression: format!("`{}`{prefix} DESC", column.replace('`', "``")),
+    }
+}
+
 /// The character set a collation belongs to (`utf8mb4_unicode_ci` → `utf8mb4`, `binary` →
 /// `binary`).
 pub fn charset_of_collation(collation: &str) -> String {
