@@ -318,3 +318,33 @@ fn the_session_is_read_only() {
     let e = conn.query_drop("INSERT INTO t VALUES (1)").unwrap_err();
     assert!(e.to_string().contains("READ ONLY"), "{e}");
 }
+
+/// No server needed: the committed real `mysqldump --no-data --routines` of the fixture loads
+/// whole, every statement either modelled, boilerplate, or one object note.
+#[test]
+fn committed_mariadb_dump_loads_without_unknown_statements() {
+    let text = include_str!("fixtures/mysql_dump_mariadb.sql");
+    assert!(migsmith::schema::mysql::looks_like_mysql(text));
+    let s = migsmith::schema::mysql::load_str(text, "mysql_dump_mariadb.sql");
+    assert_eq!(s.engine, Engine::Mariadb);
+    let tables: Vec<&str> = s.tables.keys().map(String::as_str).collect();
+    assert_eq!(
+        tables,
+        [
+            "accounts",
+            "cache",
+            "events",
+            "memberships",
+            "places",
+            "users"
+        ]
+    );
+    assert_eq!(
+        s.notes,
+        [
+            "procedure `touch_all`: not modelled",
+            "trigger `users_touch`: not modelled",
+            "view `active_users`: not modelled",
+        ]
+    );
+}
