@@ -199,6 +199,30 @@ fn schema_command_reads_the_server_and_the_dump_alike() {
         "{text}"
     );
 
+    // A URL without a database plus --schema-name, and DATABASE_URL, read the same database.
+    let bare = db.url.rsplit_once('/').unwrap().0;
+    let out = migsmith(&[
+        "schema",
+        "--database-url",
+        bare,
+        "--schema-name",
+        &db.name,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let by_name: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(by_name["tables"], live["tables"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args(["schema", "--format", "json"])
+        .env("DATABASE_URL", &db.url)
+        .current_dir(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(from_env["tables"], live["tables"]);
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dump.sql");
     std::fs::write(&path, db.dump(&["--routines"])).unwrap();
