@@ -403,6 +403,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         &migrations_dir,
         &detection.framework,
     )?;
+    // Until SQL generation knows MySQL (issue 12), a MySQL/MariaDB schema is refused rather
+    // than answered with PostgreSQL SQL.
+    if schema.engine.is_mysql_family() {
+        return Err(DetectError::UnsupportedDialect {
+            framework: detection.framework.clone(),
+            dialect: crate::render::detect::Dialect {
+                name: "mysql",
+                source: schema_source.clone(),
+            },
+        }
+        .into());
+    }
     if let Some(table) = opts.rows.unknown_tables(&schema).next() {
         return Err(GenerateError::UnknownRowsTable {
             table: table.to_string(),

@@ -210,7 +210,11 @@ fn schema_command_reads_the_server_and_the_dump_alike() {
         "--format",
         "json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let by_name: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(by_name["tables"], live["tables"]);
     let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
@@ -219,7 +223,11 @@ fn schema_command_reads_the_server_and_the_dump_alike() {
         .current_dir(tempfile::tempdir().unwrap().path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let from_env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(from_env["tables"], live["tables"]);
 
@@ -244,6 +252,20 @@ fn schema_command_reads_the_server_and_the_dump_alike() {
         t.as_object_mut().unwrap().remove("stats");
     }
     assert_eq!(loaded, live);
+
+    // generate refuses (until MySQL SQL generation lands) and writes nothing.
+    let project = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args(["generate", "add column nickname2 varchar(20) to users"])
+        .args(["--database-url", &db.url])
+        .current_dir(project.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("PostgreSQL only"), "{err}");
+    assert_eq!(std::fs::read_dir(project.path()).unwrap().count(), 0);
 
     // The input limit applies to MySQL dumps too.
     let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
