@@ -20,8 +20,10 @@
 //!
 //! Nothing here reads files or servers.
 
+mod alter;
 pub mod dump;
 mod split;
+mod table;
 
 pub use dump::{load_str, looks_like_mysql};
 
