@@ -408,7 +408,7 @@ pub(super) fn column_def<'a>(
                     fk.on_update,
                 );
                 if fk.name.is_empty() {
-                    fk.name = next_fk_name(&table);
+                    fk.name = next_fk_name(table);
                 }
                 table.foreign_keys.push(fk);
             }
