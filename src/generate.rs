@@ -281,6 +281,26 @@ pub fn load_project_schema(
             };
             Ok((schema, text))
         }
+        SchemaSource::Live(live) if crate::schema::live::mysql::is_mysql_url(&live.url) => {
+            let options = crate::schema::live::mysql::Options {
+                database: live.schema_name.as_deref(),
+                exact_counts: live.exact_counts,
+            };
+            let schema = crate::schema::live::mysql::load(&live.url, options)
+                .map_err(GenerateError::Live)?;
+            let server = schema
+                .server
+                .as_ref()
+                .map(|s| format!(", {} {}", schema.engine.display(), s.version))
+                .unwrap_or_default();
+            Ok((
+                schema,
+                format!(
+                    "live database `{}`{server}",
+                    crate::schema::live::redact_url(&live.url)
+                ),
+            ))
+        }
         SchemaSource::Live(live) => {
             let options = crate::schema::live::postgres::Options {
                 schema_name: live.schema_name.as_deref(),
@@ -383,6 +403,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         &migrations_dir,
         &detection.framework,
     )?;
+    // Until SQL generation knows MySQL (issue 12), a MySQL/MariaDB schema is refused rather
+    // than answered with PostgreSQL SQL.
+    if schema.engine.is_mysql_family() {
+        return Err(DetectError::UnsupportedDialect {
+            framework: detection.framework.clone(),
+            dialect: crate::render::detect::Dialect {
+                name: "mysql",
+                source: schema_source.clone(),
+            },
+        }
+        .into());
+    }
     if let Some(table) = opts.rows.unknown_tables(&schema).next() {
         return Err(GenerateError::UnknownRowsTable {
             table: table.to_string(),

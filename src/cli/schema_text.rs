@@ -12,6 +12,19 @@ pub fn render(schema: &Schema, from: &str) -> String {
         if let Some(c) = &t.comment {
             let _ = writeln!(out, "  -- {c}");
         }
+        let o = &t.options;
+        let engine_options: Vec<String> = [
+            o.engine.as_ref().map(|e| format!("ENGINE={e}")),
+            o.charset.as_ref().map(|c| format!("CHARSET={c}")),
+            o.collation.as_ref().map(|c| format!("COLLATE={c}")),
+            o.row_format.as_ref().map(|r| format!("ROW_FORMAT={r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !engine_options.is_empty() {
+            let _ = writeln!(out, "  -- {}", engine_options.join(" "));
+        }
         let width = t.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for c in &t.columns {
             let mut line = format!("  {:width$}  {}", c.name, c.data_type);
@@ -26,11 +39,28 @@ pub fn render(schema: &Schema, from: &str) -> String {
                     }
                 );
             }
+            let o = &c.options;
+            if let Some(cs) = &o.charset {
+                let _ = write!(line, " CHARACTER SET {cs}");
+            }
+            if let Some(co) = &o.collation {
+                let _ = write!(line, " COLLATE {co}");
+            }
+            if let Some(g) = &o.generated {
+                let kind = if g.stored { "STORED" } else { "VIRTUAL" };
+                let _ = write!(line, " GENERATED ALWAYS AS ({}) {kind}", g.expression);
+            }
             if !c.nullable {
                 line.push_str(" NOT NULL");
             }
             if let Some(d) = &c.default {
                 let _ = write!(line, " DEFAULT {d}");
+            }
+            if let Some(u) = &o.on_update {
+                let _ = write!(line, " ON UPDATE {u}");
+            }
+            if o.auto_increment {
+                line.push_str(" AUTO_INCREMENT");
             }
             if let Some(cm) = &c.comment {
                 let _ = write!(line, "  -- {cm}");
@@ -86,7 +116,10 @@ pub fn render(schema: &Schema, from: &str) -> String {
                 .columns
                 .iter()
                 .map(|k| match k {
-                    IndexKey::Column(c) => quote_ident(c),
+                    IndexKey::Column(c) => match i.prefix_lengths.get(c) {
+                        Some(n) => format!("{}({n})", quote_ident(c)),
+                        None => quote_ident(c),
+                    },
                     IndexKey::Expression { expression } => format!("({expression})"),
                 })
                 .collect();
