@@ -3,6 +3,7 @@
 //! `Dialect` is a capability trait in the style of sqlparser's: engines override what differs.
 //! Nothing here knows about descriptions, frameworks or reports.
 
+pub mod mysql;
 pub mod postgres;
 
 use serde::Serialize;
