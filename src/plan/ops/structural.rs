@@ -11,8 +11,21 @@ use super::{Operation, PlanError};
 use crate::schema::sql::names;
 use crate::schema::{CheckConstraint, EnumType, IndexKey, Schema, Table, UniqueConstraint};
 
-/// Apply `op`'s effect to `schema` (the caller validated it).
+/// Apply `op`'s effect to `schema` (the caller validated it). Keeps the model's invariant that
+/// every table's constraints and indexes are in name order.
 pub fn apply_structural(op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
+    apply(op, schema)?;
+    for t in schema.tables.values_mut() {
+        t.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        t.check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.exclusion_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(())
+}
+
+fn apply(op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
     match op {
         Operation::CreateTable(o) => {
             schema.tables.insert(o.table.clone(), o.definition.clone());
