@@ -294,6 +294,26 @@ pub fn load_project_schema(
             };
             Ok((schema, text))
         }
+        SchemaSource::Live(live) if crate::schema::live::mysql::is_mysql_url(&live.url) => {
+            let options = crate::schema::live::mysql::Options {
+                database: live.schema_name.as_deref(),
+                exact_counts: live.exact_counts,
+            };
+            let schema = crate::schema::live::mysql::load(&live.url, options)
+                .map_err(GenerateError::Live)?;
+            let server = schema
+                .server
+                .as_ref()
+                .map(|s| format!(", {} {}", schema.engine.display(), s.version))
+                .unwrap_or_default();
+            Ok((
+                schema,
+                format!(
+                    "live database `{}`{server}",
+                    crate::schema::live::redact_url(&live.url)
+                ),
+            ))
+        }
         SchemaSource::Live(live) => {
             let options = crate::schema::live::postgres::Options {
                 schema_name: live.schema_name.as_deref(),

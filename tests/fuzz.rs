@@ -4,7 +4,8 @@
 //! shrunk with `proptest`; a panic is a crash, shrunk to a small input and saved under
 //! `target/fuzz-crashes/<target>/`. Targets: the description grammar (and resolving what it
 //! parses against a schema), the PostgreSQL dump loader, the `schema.rb` reader, the Django
-//! migration reader (one migration file read and applied) and the `schema.prisma` reader.
+//! migration reader (one migration file read and applied), the `schema.prisma` reader and the
+//! MySQL/MariaDB dump loader (`mysqldump --no-data` output).
 //!
 //! Budget: `MIGSMITH_FUZZ_SECONDS` per target (what `scripts/fuzz.sh` sets), else
 //! `MIGSMITH_FUZZ_CASES` inputs per target (default 300, so `cargo test` stays quick);
@@ -13,7 +14,7 @@
 
 use migsmith::intent;
 use migsmith::plan;
-use migsmith::schema::{prisma_schema, rails_schema, sql, Schema};
+use migsmith::schema::{mysql, prisma_schema, rails_schema, sql, Schema};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -90,6 +91,59 @@ const SQL_TOKENS: &[&str] = &[
     "-1",
     "99999999999999999999",
     "NULL",
+];
+
+const MYSQL_TOKENS: &[&str] = &[
+    "CREATE TABLE `",
+    "` (",
+    "`",
+    "/*!40101 ",
+    "/*M!100616 ",
+    "/*!50003 CREATE*/ ",
+    " */;",
+    "*/",
+    "/*",
+    "DELIMITER ;;\n",
+    "DELIMITER ;\n",
+    ";;",
+    "-- ",
+    "#",
+    "'",
+    "''",
+    "\\",
+    "\"",
+    " int(11) unsigned",
+    " enum('a','b')",
+    " varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+    " NOT NULL",
+    " DEFAULT current_timestamp() ON UPDATE current_timestamp()",
+    " GENERATED ALWAYS AS (",
+    ") VIRTUAL",
+    ") STORED",
+    " AUTO_INCREMENT",
+    " COMMENT '",
+    "PRIMARY KEY (",
+    "UNIQUE KEY `",
+    "FULLTEXT KEY `",
+    "SPATIAL KEY `",
+    "KEY `k` (`a`(10),`b` DESC)",
+    "CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES `t` (`id`) ON DELETE SET NULL",
+    "CHECK (",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+    " ROW_FORMAT=DYNAMIC",
+    "CREATE INDEX ",
+    "DROP TABLE IF EXISTS `",
+    "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` VIEW `",
+    "CREATE TRIGGER ",
+    " BEGIN ",
+    " END",
+    "LOCK TABLES `t` WRITE;",
+    "SET NAMES utf8mb4;",
+    "(",
+    ")",
+    ",",
+    ";",
+    "\n",
 ];
 
 const DESCRIPTION_TOKENS: &[&str] = &[
@@ -679,6 +733,17 @@ fn fuzz_schema_prisma_reader() {
     ]);
     fuzz("schema_prisma", seeds, PRISMA_TOKENS, &|input| {
         let _ = prisma_schema::load(&text(input), "schema.prisma");
+    });
+}
+
+#[test]
+fn fuzz_mysql_dump_loader() {
+    let seeds = files(&[
+        "tests/fixtures/mysql_dump_mariadb.sql",
+        "tests/fixtures/mysql_rich.sql",
+    ]);
+    fuzz("mysql_dump", seeds, MYSQL_TOKENS, &|input| {
+        let _ = mysql::load_str(&text(input), "fuzz.sql");
     });
 }
 

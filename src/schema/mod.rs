@@ -15,6 +15,7 @@ pub mod deps;
 pub mod django;
 pub mod laravel_schema;
 pub mod live;
+pub mod mysql;
 pub mod prisma_schema;
 pub mod project;
 pub mod rails_schema;

@@ -1,8 +1,12 @@
 //! Reading the schema from a live database, read-only. Connection URLs carry passwords: every
 //! message and report shows them through [`redact_url`].
 //!
-//! `postgres` reads PostgreSQL's catalogs (`pg_queries` holds the SQL).
+//! `postgres` reads PostgreSQL's catalogs (`pg_queries` holds the SQL); `mysql` reads a
+//! MySQL/MariaDB database's `information_schema` (`mysql_queries`). [`mysql::is_mysql_url`]
+//! tells which one a URL is for.
 
+pub mod mysql;
+mod mysql_queries;
 mod pg_queries;
 pub mod postgres;
 
@@ -11,6 +15,14 @@ pub mod postgres;
 pub enum LiveError {
     #[error("invalid database URL `{url}`: {reason}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")]
     BadUrl { url: String, reason: String },
+    #[error("invalid MySQL/MariaDB URL `{url}`: {reason}")]
+    BadMysqlUrl { url: String, reason: String },
+    #[error("database `{name}` does not exist on {url} (or this user may not see it); it has: {}", if .known.is_empty() { "no database this user can see".to_string() } else { .known.join(", ") })]
+    NoSuchDatabase {
+        url: String,
+        name: String,
+        known: Vec<String>,
+    },
     #[error("cannot connect to {url}: {reason}; check that the server is running and that the host, port, user, password and database name are right")]
     Connect { url: String, reason: String },
     #[error("reading {what} from {url} failed: {reason}")]
@@ -41,6 +53,8 @@ impl LiveError {
         match self {
             LiveError::Connect { .. } | LiveError::Query { .. } => ErrorClass::Database,
             LiveError::BadUrl { .. }
+            | LiveError::BadMysqlUrl { .. }
+            | LiveError::NoSuchDatabase { .. }
             | LiveError::NoSuchSchema { .. }
             | LiveError::Catalog { .. } => ErrorClass::Input,
         }

@@ -331,6 +331,9 @@ pub fn load_file(path: &Path) -> Result<Schema, LoadError> {
     if path.extension().is_some_and(|e| e == "rb") {
         return super::rails_schema::load(&text, &origin);
     }
+    if super::mysql::looks_like_mysql(&text) {
+        return Ok(super::mysql::load_str(&text, &origin));
+    }
     load_str(&text, &origin)
 }
 
