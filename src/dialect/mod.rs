@@ -184,16 +184,20 @@ impl Dialect for NotYet {
 }
 
 static POSTGRES: postgres::Postgres = postgres::Postgres;
-static NOT_YET_MYSQL: NotYet = NotYet(Engine::Mysql);
-static NOT_YET_MARIADB: NotYet = NotYet(Engine::Mariadb);
+static MYSQL: mysql::Mysql = mysql::Mysql {
+    version: mysql::Version::new(Engine::Mysql, 8, 0, 35),
+};
+static MARIADB: mysql::Mysql = mysql::Mysql {
+    version: mysql::Version::new(Engine::Mariadb, 10, 11, 6),
+};
 static NOT_YET_SQLITE: NotYet = NotYet(Engine::Sqlite);
 
 /// The dialect for `engine`. Engines whose folder has not landed get a [`NotYet`] that refuses.
 pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
     match engine {
         Engine::Postgres => &POSTGRES,
-        Engine::Mysql => &NOT_YET_MYSQL,
-        Engine::Mariadb => &NOT_YET_MARIADB,
+        Engine::Mysql => &MYSQL,
+        Engine::Mariadb => &MARIADB,
         Engine::Sqlite => &NOT_YET_SQLITE,
     }
 }
@@ -202,6 +206,8 @@ pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
 pub fn generates_for(engine: Engine) -> Result<&'static dyn Dialect, PlanError> {
     match engine {
         Engine::Postgres => Ok(&POSTGRES),
+        Engine::Mysql => Ok(&MYSQL),
+        Engine::Mariadb => Ok(&MARIADB),
         other => Err(NotYet(other).refusal()),
     }
 }

@@ -17,6 +17,7 @@ pub mod online;
 pub mod ops;
 pub mod osc;
 pub mod quote;
+pub mod strategy;
 pub mod types;
 
 pub use online::{Algorithm, Concurrency, Online, Version};
@@ -97,10 +98,10 @@ impl Ddl {
     /// analysis truthful: writes blocked only when MySQL blocks them.
     pub fn to_statement(&self) -> Statement {
         let lock = match (&self.online, self.sql.split_whitespace().next()) {
-            (Some(o), _) if o.blocks_reads() => LockMode::AccessExclusive,
+            (Some(o), _) if o.blocks_reads() => LockMode::Exclusive,
             (Some(o), _) if o.blocks_writes() => LockMode::Share,
             (Some(_), _) => LockMode::ShareUpdateExclusive,
-            (None, Some("DROP")) => LockMode::AccessExclusive,
+            (None, Some("DROP")) => LockMode::Exclusive,
             (None, Some("UPDATE")) => LockMode::RowExclusive,
             _ => LockMode::None,
         };
@@ -121,6 +122,7 @@ impl Ddl {
                 .collect(),
             min_version: None,
             origin: None,
+            engine_lock: None,
         }
     }
 }
@@ -176,17 +178,94 @@ impl Mysql {
         for op in operations {
             up.extend(self.statements(op, &schema, None, small_table_rows)?);
             states.push(schema.clone());
-            op.apply(&mut schema)?;
+            op.validate(&schema)?;
+            crate::plan::ops::apply_structural(op, &mut schema)?;
         }
         let after = schema.clone();
         let mut down = vec![];
         for (op, origin) in operations.iter().zip(&states).rev() {
             for inverse in op.inverse() {
                 down.extend(self.statements(&inverse, &schema, Some(origin), small_table_rows)?);
-                inverse.apply(&mut schema)?;
+                crate::plan::ops::apply_structural(&inverse, &mut schema)?;
             }
         }
         Ok(Migration { up, down, after })
+    }
+}
+
+impl crate::dialect::Dialect for Mysql {
+    fn engine(&self) -> Engine {
+        self.version.engine
+    }
+    fn name(&self) -> &'static str {
+        self.version.engine.name()
+    }
+    fn display_name(&self) -> &'static str {
+        self.version.engine.display()
+    }
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+    /// Secondary indexes build with `ALGORITHM=INPLACE, LOCK=NONE` (writes continue).
+    fn supports_concurrent_index(&self) -> bool {
+        true
+    }
+    fn ident(&self, name: &str) -> String {
+        quote::ident(name)
+    }
+    fn literal(&self, value: &str) -> String {
+        quote::literal(value)
+    }
+    fn statements(&self, op: &Operation, before: &Schema) -> Result<Vec<Statement>, PlanError> {
+        let v = self.effective(before);
+        let ddls = ops::statements(&v, op, before, None, u64::MAX)?;
+        let count = ddls.len();
+        Ok(ddls
+            .iter()
+            .enumerate()
+            .map(|(index, d)| {
+                let mut s = strategy::statement(d);
+                s.origin = Some(crate::plan::ops::Origin {
+                    op: Box::new(op.clone()),
+                    index,
+                    count,
+                });
+                s
+            })
+            .collect())
+    }
+    fn build(
+        &self,
+        description: &str,
+        before: &Schema,
+        resolved: crate::plan::resolve::Resolved,
+        opts: &crate::plan::StrategyOptions,
+    ) -> crate::plan::Plan {
+        strategy::build(&self.effective(before), description, before, resolved, opts)
+    }
+    fn describe_lock(&self, statement: &Statement) -> String {
+        match &statement.engine_lock {
+            Some(lock) => lock.description.clone(),
+            None => "metadata lock".into(),
+        }
+    }
+}
+
+impl Mysql {
+    /// The server the schema came from when known (its flavour and version), else this
+    /// dialect's default for its engine.
+    pub fn effective(&self, schema: &Schema) -> Version {
+        schema
+            .server
+            .as_ref()
+            .and_then(|s| Version::parse(&s.version))
+            .map(|mut v| {
+                if self.version.engine == Engine::Mariadb {
+                    v.engine = Engine::Mariadb;
+                }
+                v
+            })
+            .unwrap_or(self.version)
     }
 }
 

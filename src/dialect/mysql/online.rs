@@ -146,7 +146,7 @@ impl Version {
         }
     }
 
-    pub fn new(engine: Engine, major: u32, minor: u32, patch: u32) -> Version {
+    pub const fn new(engine: Engine, major: u32, minor: u32, patch: u32) -> Version {
         Version {
             engine,
             major,
