@@ -27,7 +27,11 @@ pub fn column(c: &Column, schema: &Schema) -> String {
     }
     out.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
     if c.options.generated.is_none() {
-        if let Some(d) = c.default.as_deref().and_then(|d| types::default_expr(d, &ty)) {
+        if let Some(d) = c
+            .default
+            .as_deref()
+            .and_then(|d| types::default_expr(d, &ty))
+        {
             if !(d.eq_ignore_ascii_case("null") && !c.nullable) {
                 out.push_str(&format!(" DEFAULT {d}"));
             }
@@ -51,8 +55,7 @@ pub fn auto_increment(c: &Column) -> bool {
         || c.identity.is_some()
         || c.serial_sequence.is_some()
         || types::is_serial(&c.data_type)
-        || c
-            .default
+        || c.default
             .as_deref()
             .is_some_and(|d| d.trim_start().to_ascii_lowercase().starts_with("nextval("))
 }
@@ -154,7 +157,10 @@ pub fn create_table(key: &str, t: &Table, schema: &Schema) -> String {
         items.join(",\n  ")
     );
     let o = &t.options;
-    out.push_str(&format!(" ENGINE={}", o.engine.as_deref().unwrap_or("InnoDB")));
+    out.push_str(&format!(
+        " ENGINE={}",
+        o.engine.as_deref().unwrap_or("InnoDB")
+    ));
     if let Some(cs) = &o.charset {
         out.push_str(&format!(" DEFAULT CHARSET={cs}"));
     }

@@ -280,7 +280,10 @@ pub struct Migration {
 /// `SET SESSION lock_wait_timeout = N`: how long a statement waits for the table's metadata
 /// lock before giving up (MySQL's analogue of PostgreSQL's `lock_timeout`), in whole seconds.
 pub fn lock_wait_timeout(ms: u64) -> String {
-    format!("SET SESSION lock_wait_timeout = {}", ms.div_ceil(1000).max(1))
+    format!(
+        "SET SESSION lock_wait_timeout = {}",
+        ms.div_ceil(1000).max(1)
+    )
 }
 
 /// The text of one file: the session setting, then each statement terminated by `;`.
@@ -298,7 +301,12 @@ pub fn file_sql(statements: &[Ddl], lock_wait_timeout_ms: u64) -> String {
 pub fn half_applied(statements: &[Ddl]) -> String {
     let changes = statements
         .iter()
-        .filter(|s| s.table.is_some() && s.online.is_some() || s.sql.starts_with("CREATE") || s.sql.starts_with("DROP") || s.sql.starts_with("RENAME"))
+        .filter(|s| {
+            s.table.is_some() && s.online.is_some()
+                || s.sql.starts_with("CREATE")
+                || s.sql.starts_with("DROP")
+                || s.sql.starts_with("RENAME")
+        })
         .count();
     if changes <= 1 {
         "MySQL commits each DDL statement on its own, but this file holds one change, so it is either fully applied or not at all; if it failed, fix the cause and run it again.".into()
@@ -326,7 +334,13 @@ pub fn strip_casts(e: &str) -> String {
                     chars.next();
                 } else if n == ' ' {
                     let rest: String = chars.clone().skip(1).take(8).collect();
-                    if rest.starts_with("varying") || rest.starts_with("precision") || rest.starts_with("with") || rest.starts_with("without") || rest.starts_with("time") || rest.starts_with("zone") {
+                    if rest.starts_with("varying")
+                        || rest.starts_with("precision")
+                        || rest.starts_with("with")
+                        || rest.starts_with("without")
+                        || rest.starts_with("time")
+                        || rest.starts_with("zone")
+                    {
                         chars.next();
                     } else {
                         break;

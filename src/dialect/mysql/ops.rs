@@ -331,15 +331,20 @@ fn has_index_on(t: &Table, columns: &[String]) -> bool {
         || t.unique_constraints
             .iter()
             .any(|u| starts(u.columns.iter().map(String::as_str).collect()))
-        || t
-            .primary_key
+        || t.primary_key
             .as_ref()
             .is_some_and(|p| starts(p.columns.iter().map(String::as_str).collect()))
 }
 
 /// `DROP FOREIGN KEY`, and the index InnoDB (or `add_foreign_key`) made for it when the model
 /// has none of its own on those columns, so a down leaves the table as it was.
-fn drop_foreign_key(v: &Version, t: &Table, table: &str, name: &str, columns: &[String]) -> Vec<Ddl> {
+fn drop_foreign_key(
+    v: &Version,
+    t: &Table,
+    table: &str,
+    name: &str,
+    columns: &[String],
+) -> Vec<Ddl> {
     let mut out = vec![alter(
         table,
         format!("DROP FOREIGN KEY {}", ident(name)),

@@ -156,6 +156,9 @@ mod tests {
             "'draft'"
         );
         assert_eq!(default_expr("nextval('s'::regclass)", "int"), None);
-        assert_eq!(default_expr("current_timestamp()", "timestamp").unwrap(), "CURRENT_TIMESTAMP");
+        assert_eq!(
+            default_expr("current_timestamp()", "timestamp").unwrap(),
+            "CURRENT_TIMESTAMP"
+        );
     }
 }
