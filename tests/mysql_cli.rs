@@ -64,7 +64,9 @@ fn files(dir: &Path, suffix: &str) -> Vec<String> {
 
 #[test]
 fn generate_for_mysql_writes_files_that_round_trip_on_mariadb() {
-    let Some(db) = MyDb::create("cli") else { return };
+    let Some(db) = MyDb::create("cli") else {
+        return;
+    };
     db.run_file(START).expect("start schema");
     let project = tempfile::tempdir().unwrap();
     std::fs::write(project.path().join("schema.sql"), dump(&db)).unwrap();
@@ -91,11 +93,17 @@ fn generate_for_mysql_writes_files_that_round_trip_on_mariadb() {
         up.contains("ALTER TABLE `users` ADD COLUMN `email_verified` tinyint(1) NOT NULL DEFAULT 0, ALGORITHM=INSTANT"),
         "{up}"
     );
-    assert!(!up.contains("BEGIN;"), "MySQL DDL is not transactional: {up}");
+    assert!(
+        !up.contains("BEGIN;"),
+        "MySQL DDL is not transactional: {up}"
+    );
     let start = db.catalog();
     db.run_file(up).expect("up");
     let after = db.catalog();
-    assert!(after.contains("`email_verified` tinyint(1) NOT NULL DEFAULT 0"), "{after}");
+    assert!(
+        after.contains("`email_verified` tinyint(1) NOT NULL DEFAULT 0"),
+        "{after}"
+    );
     db.run_file(&downs[0]).expect("down");
     assert_eq!(db.catalog(), start, "down restores the start");
     db.run_file(up).expect("up again");

@@ -38,7 +38,10 @@ fn id() -> Column {
 fn index(name: &str, columns: &[&str], unique: bool) -> Index {
     Index {
         name: name.into(),
-        columns: columns.iter().map(|c| IndexKey::Column(c.to_string())).collect(),
+        columns: columns
+            .iter()
+            .map(|c| IndexKey::Column(c.to_string()))
+            .collect(),
         unique,
         method: "btree".into(),
         predicate: None,
@@ -93,7 +96,12 @@ fn start() -> Schema {
         col("nickname", "varchar(20)", true, None),
         col("status", "user_status", false, Some("'active'")),
         col("score", "int", false, Some("0")),
-        col("created_at", "datetime(6)", false, Some("CURRENT_TIMESTAMP(6)")),
+        col(
+            "created_at",
+            "datetime(6)",
+            false,
+            Some("CURRENT_TIMESTAMP(6)"),
+        ),
     ];
     users.primary_key = pk("users");
     users.indexes = vec![index("users_email_idx", &["email"], false)];
@@ -117,7 +125,12 @@ fn start() -> Schema {
     ];
     posts.primary_key = pk("posts");
     posts.indexes = vec![index("posts_user_id_idx", &["user_id"], false)];
-    posts.foreign_keys = vec![fk("posts_user_id_fkey", &["user_id"], "users", FkAction::Cascade)];
+    posts.foreign_keys = vec![fk(
+        "posts_user_id_fkey",
+        &["user_id"],
+        "users",
+        FkAction::Cascade,
+    )];
     posts.options = TableOptions {
         engine: Some("InnoDB".into()),
         charset: Some("utf8mb4".into()),
@@ -160,34 +173,294 @@ fn cases(s: &Schema) -> Vec<(&'static str, Vec<Operation>, Option<Algorithm>)> {
         default: Some("'active'".into()),
     }];
     vec![
-        ("create_table", vec![CreateTable { table: "tags".into(), definition: tags }.into()], None),
-        ("drop_table", vec![DropTable { table: "audit_log".into(), definition: audit.clone(), dependents: vec![], cascade: false }.into()], None),
-        ("rename_table", vec![RenameTable { table: "audit_log".into(), from: "audit_log".into(), to: "audit_events".into() }.into()], Some(Algorithm::Instant)),
-        ("add_column", vec![AddColumn { table: "users".into(), column: col("email_verified", "boolean", false, Some("false")) }.into()], Some(Algorithm::Instant)),
-        ("add_column_timestamptz", vec![AddColumn { table: "users".into(), column: col("verified_at", "timestamptz", true, Some("now()")) }.into()], Some(Algorithm::Instant)),
-        ("drop_column", vec![DropColumn::bare("users", users_col("nickname")).into()], Some(Algorithm::Instant)),
-        ("drop_indexed_column", vec![DropColumn { indexes: vec![users.indexes[0].clone()], ..DropColumn::bare("users", users_col("email")) }.into()], Some(Algorithm::Inplace)),
-        ("rename_column", vec![RenameColumn { table: "users".into(), from: "name".into(), to: "display_name".into() }.into()], Some(Algorithm::Instant)),
-        ("change_column_type_widen", vec![ChangeColumnType { table: "users".into(), column: "nickname".into(), from_type: "varchar(20)".into(), to_type: "varchar(40)".into(), using: None }.into()], Some(Algorithm::Instant)),
-        ("change_column_type_copy", vec![ChangeColumnType { table: "users".into(), column: "score".into(), from_type: "int".into(), to_type: "bigint".into(), using: None }.into()], Some(Algorithm::Copy)),
-        ("set_not_null", vec![SetNotNull { table: "users".into(), column: "nickname".into() }.into()], Some(Algorithm::Inplace)),
-        ("drop_not_null", vec![DropNotNull { table: "users".into(), column: "email".into() }.into()], Some(Algorithm::Inplace)),
-        ("set_default", vec![SetDefault { table: "users".into(), column: "score".into(), default: "10".into(), previous: Some("0".into()) }.into()], Some(Algorithm::Instant)),
-        ("drop_default", vec![DropDefault { table: "users".into(), column: "name".into(), previous: "'anon'".into() }.into()], Some(Algorithm::Instant)),
-        ("add_index", vec![AddIndex { table: "users".into(), index: index("users_name_idx", &["name"], false), concurrently: true }.into()], Some(Algorithm::Inplace)),
-        ("add_prefix_index", vec![AddIndex { table: "posts".into(), index: Index { prefix_lengths: [("title".to_string(), 10)].into(), ..index("posts_title_idx", &["title"], false) }, concurrently: false }.into()], Some(Algorithm::Inplace)),
-        ("drop_index", vec![DropIndex { table: "users".into(), index: users.indexes[0].clone(), concurrently: true }.into()], Some(Algorithm::Inplace)),
-        ("add_foreign_key", vec![AddForeignKey { table: "audit_log".into(), foreign_key: fk("audit_log_user_id_fkey", &["user_id"], "users", FkAction::SetNull) }.into()], Some(Algorithm::Copy)),
-        ("drop_foreign_key", vec![DropForeignKey { table: "posts".into(), foreign_key: posts.foreign_keys[0].clone() }.into()], Some(Algorithm::Inplace)),
-        ("add_unique_constraint", vec![AddUniqueConstraint { table: "users".into(), name: "users_email_key".into(), columns: vec!["email".into()] }.into()], Some(Algorithm::Inplace)),
-        ("add_check_constraint", vec![AddCheckConstraint { table: "posts".into(), name: "posts_title_check".into(), expression: "char_length(title) > 0".into() }.into()], Some(Algorithm::Copy)),
-        ("drop_constraint", vec![DropConstraint { table: "users".into(), name: "users_score_check".into(), definition: ConstraintDefinition::Check { expression: "score >= 0".into() } }.into()], Some(Algorithm::Instant)),
-        ("backfill", vec![Backfill { table: "users".into(), column: "nickname".into(), value: "'x'::character varying".into(), condition: Some("nickname IS NULL".into()) }.into()], None),
-        ("create_enum", vec![CreateEnum { name: "post_kind".into(), values: vec!["a".into(), "b".into()] }.into()], None),
-        ("drop_enum", vec![DropEnum { name: "legacy_kind".into(), values: vec!["x".into()] }.into()], None),
-        ("add_enum_value", vec![AddEnumValue { name: "user_status".into(), value: "pending".into(), after: None, existing: vec!["active".into(), "banned".into()], columns: status_cols.clone() }.into()], Some(Algorithm::Instant)),
-        ("add_enum_value_middle", vec![AddEnumValue { name: "user_status".into(), value: "pending".into(), after: Some("active".into()), existing: vec!["active".into(), "banned".into()], columns: status_cols.clone() }.into()], Some(Algorithm::Copy)),
-        ("remove_enum_value", vec![RemoveEnumValue { name: "user_status".into(), value: "banned".into(), after: Some("active".into()), remaining: vec!["active".into()], columns: status_cols }.into()], Some(Algorithm::Copy)),
+        (
+            "create_table",
+            vec![CreateTable {
+                table: "tags".into(),
+                definition: tags,
+            }
+            .into()],
+            None,
+        ),
+        (
+            "drop_table",
+            vec![DropTable {
+                table: "audit_log".into(),
+                definition: audit.clone(),
+                dependents: vec![],
+                cascade: false,
+            }
+            .into()],
+            None,
+        ),
+        (
+            "rename_table",
+            vec![RenameTable {
+                table: "audit_log".into(),
+                from: "audit_log".into(),
+                to: "audit_events".into(),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "add_column",
+            vec![AddColumn {
+                table: "users".into(),
+                column: col("email_verified", "boolean", false, Some("false")),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "add_column_timestamptz",
+            vec![AddColumn {
+                table: "users".into(),
+                column: col("verified_at", "timestamptz", true, Some("now()")),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "drop_column",
+            vec![DropColumn::bare("users", users_col("nickname")).into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "drop_indexed_column",
+            vec![DropColumn {
+                indexes: vec![users.indexes[0].clone()],
+                ..DropColumn::bare("users", users_col("email"))
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "rename_column",
+            vec![RenameColumn {
+                table: "users".into(),
+                from: "name".into(),
+                to: "display_name".into(),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "change_column_type_widen",
+            vec![ChangeColumnType {
+                table: "users".into(),
+                column: "nickname".into(),
+                from_type: "varchar(20)".into(),
+                to_type: "varchar(40)".into(),
+                using: None,
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "change_column_type_copy",
+            vec![ChangeColumnType {
+                table: "users".into(),
+                column: "score".into(),
+                from_type: "int".into(),
+                to_type: "bigint".into(),
+                using: None,
+            }
+            .into()],
+            Some(Algorithm::Copy),
+        ),
+        (
+            "set_not_null",
+            vec![SetNotNull {
+                table: "users".into(),
+                column: "nickname".into(),
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "drop_not_null",
+            vec![DropNotNull {
+                table: "users".into(),
+                column: "email".into(),
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "set_default",
+            vec![SetDefault {
+                table: "users".into(),
+                column: "score".into(),
+                default: "10".into(),
+                previous: Some("0".into()),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "drop_default",
+            vec![DropDefault {
+                table: "users".into(),
+                column: "name".into(),
+                previous: "'anon'".into(),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "add_index",
+            vec![AddIndex {
+                table: "users".into(),
+                index: index("users_name_idx", &["name"], false),
+                concurrently: true,
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "add_prefix_index",
+            vec![AddIndex {
+                table: "posts".into(),
+                index: Index {
+                    prefix_lengths: [("title".to_string(), 10)].into(),
+                    ..index("posts_title_idx", &["title"], false)
+                },
+                concurrently: false,
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "drop_index",
+            vec![DropIndex {
+                table: "users".into(),
+                index: users.indexes[0].clone(),
+                concurrently: true,
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "add_foreign_key",
+            vec![AddForeignKey {
+                table: "audit_log".into(),
+                foreign_key: fk(
+                    "audit_log_user_id_fkey",
+                    &["user_id"],
+                    "users",
+                    FkAction::SetNull,
+                ),
+            }
+            .into()],
+            Some(Algorithm::Copy),
+        ),
+        (
+            "drop_foreign_key",
+            vec![DropForeignKey {
+                table: "posts".into(),
+                foreign_key: posts.foreign_keys[0].clone(),
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "add_unique_constraint",
+            vec![AddUniqueConstraint {
+                table: "users".into(),
+                name: "users_email_key".into(),
+                columns: vec!["email".into()],
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
+            "add_check_constraint",
+            vec![AddCheckConstraint {
+                table: "posts".into(),
+                name: "posts_title_check".into(),
+                expression: "char_length(title) > 0".into(),
+            }
+            .into()],
+            Some(Algorithm::Copy),
+        ),
+        (
+            "drop_constraint",
+            vec![DropConstraint {
+                table: "users".into(),
+                name: "users_score_check".into(),
+                definition: ConstraintDefinition::Check {
+                    expression: "score >= 0".into(),
+                },
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "backfill",
+            vec![Backfill {
+                table: "users".into(),
+                column: "nickname".into(),
+                value: "'x'::character varying".into(),
+                condition: Some("nickname IS NULL".into()),
+            }
+            .into()],
+            None,
+        ),
+        (
+            "create_enum",
+            vec![CreateEnum {
+                name: "post_kind".into(),
+                values: vec!["a".into(), "b".into()],
+            }
+            .into()],
+            None,
+        ),
+        (
+            "drop_enum",
+            vec![DropEnum {
+                name: "legacy_kind".into(),
+                values: vec!["x".into()],
+            }
+            .into()],
+            None,
+        ),
+        (
+            "add_enum_value",
+            vec![AddEnumValue {
+                name: "user_status".into(),
+                value: "pending".into(),
+                after: None,
+                existing: vec!["active".into(), "banned".into()],
+                columns: status_cols.clone(),
+            }
+            .into()],
+            Some(Algorithm::Instant),
+        ),
+        (
+            "add_enum_value_middle",
+            vec![AddEnumValue {
+                name: "user_status".into(),
+                value: "pending".into(),
+                after: Some("active".into()),
+                existing: vec!["active".into(), "banned".into()],
+                columns: status_cols.clone(),
+            }
+            .into()],
+            Some(Algorithm::Copy),
+        ),
+        (
+            "remove_enum_value",
+            vec![RemoveEnumValue {
+                name: "user_status".into(),
+                value: "banned".into(),
+                after: Some("active".into()),
+                remaining: vec!["active".into()],
+                columns: status_cols,
+            }
+            .into()],
+            Some(Algorithm::Copy),
+        ),
     ]
 }
 
@@ -198,28 +471,44 @@ fn server_version(db: &MyDb) -> Version {
 
 #[test]
 fn every_operation_kind_round_trips_on_mariadb() {
-    let Some(probe) = MyDb::create("probe") else { return };
+    let Some(probe) = MyDb::create("probe") else {
+        return;
+    };
     let version = server_version(&probe);
     drop(probe);
     let dialect = Mysql::new(version);
     let schema = start();
-    let kinds: std::collections::BTreeSet<String> =
-        cases(&schema).iter().flat_map(|(_, ops, _)| ops.iter().map(|o| o.name())).collect();
+    let kinds: std::collections::BTreeSet<String> = cases(&schema)
+        .iter()
+        .flat_map(|(_, ops, _)| ops.iter().map(|o| o.name()))
+        .collect();
     assert_eq!(kinds.len(), 23, "every op kind has a case: {kinds:?}");
     let mut failures = vec![];
     for (name, ops, expected) in cases(&schema) {
         let Some(db) = MyDb::create(name) else { return };
         // users before the tables that reference it
-        let empty = Schema { tables: Default::default(), ..schema.clone() };
+        let empty = Schema {
+            tables: Default::default(),
+            ..schema.clone()
+        };
         let mut setup = vec![];
         for (k, t) in schema.tables.iter().rev() {
-            let op = Operation::from(CreateTable { table: k.clone(), definition: t.clone() });
-            setup.extend(dialect.statements(&op, &empty, None, 10_000).expect("setup plan"));
+            let op = Operation::from(CreateTable {
+                table: k.clone(),
+                definition: t.clone(),
+            });
+            setup.extend(
+                dialect
+                    .statements(&op, &empty, None, 10_000)
+                    .expect("setup plan"),
+            );
         }
         db.run_file(&file_sql(&setup, 5000)).expect("setup");
         db.run_file(SEED).expect("seed");
         let result = (|| -> Result<(), String> {
-            let m = dialect.migration(&ops, &schema, 10_000).map_err(|e| e.to_string())?;
+            let m = dialect
+                .migration(&ops, &schema, 10_000)
+                .map_err(|e| e.to_string())?;
             if let Some(want) = expected {
                 let got = m.up.iter().find_map(|s| s.online).map(|o| o.algorithm);
                 if got != Some(want) {
@@ -240,7 +529,9 @@ fn every_operation_kind_round_trips_on_mariadb() {
             db.run_file(&up).map_err(|e| format!("up again: {e}"))?;
             let again = db.catalog();
             if again != first {
-                return Err(format!("second up differs\n--- first\n{first}\n--- again\n{again}"));
+                return Err(format!(
+                    "second up differs\n--- first\n{first}\n--- again\n{again}"
+                ));
             }
             Ok(())
         })();
@@ -248,5 +539,10 @@ fn every_operation_kind_round_trips_on_mariadb() {
             failures.push(format!("{name}: {e}"));
         }
     }
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -40,7 +40,13 @@ impl MyDb {
             .subsec_nanos();
         let tag: String = tag
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .take(20)
             .collect();
         let name = format!("mysqlddl_{tag}_{}_{n}_{nanos}", std::process::id());
