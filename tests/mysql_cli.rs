@@ -137,4 +137,30 @@ fn generate_for_mysql_writes_files_that_round_trip_on_mariadb() {
     db2.run_file(&files(project2.path(), ".down.sql")[0])
         .expect("down");
     assert_eq!(db2.catalog(), start);
+
+    // A COPY change on a large table names the online schema-change tools (and why gh-ost
+    // cannot run: `users` is referenced by nothing, so both are offered).
+    let report = run(
+        project2.path(),
+        &[
+            "generate",
+            "change users.name to text",
+            "--dialect",
+            "mariadb",
+            "--schema",
+            "schema.sql",
+            "--framework",
+            "sql",
+            "--rows",
+            "users=2000000",
+            "--dry-run",
+        ],
+    );
+    assert!(report.contains("ALGORITHM=COPY, LOCK=SHARED"), "{report}");
+    assert!(report.contains("gh-ost --host=$HOST"), "{report}");
+    assert!(
+        report.contains("pt-online-schema-change --alter="),
+        "{report}"
+    );
+    assert!(!report.contains("ACCESS EXCLUSIVE"), "{report}");
 }

@@ -144,6 +144,11 @@ fn start() -> Schema {
         col("we`ird name", "text", true, None),
     ];
     audit.primary_key = pk("audit_log");
+    // One row known: above a small-table threshold of 0 (the `_large` cases), below 10,000.
+    audit.stats = Some(migsmith::schema::TableStats {
+        rows: 1,
+        ..Default::default()
+    });
     s.tables.insert("users".into(), users);
     s.tables.insert("posts".into(), posts);
     s.tables.insert("audit_log".into(), audit);
@@ -356,6 +361,20 @@ fn cases(s: &Schema) -> Vec<(&'static str, Vec<Operation>, Option<Algorithm>)> {
             Some(Algorithm::Copy),
         ),
         (
+            "add_foreign_key_large",
+            vec![AddForeignKey {
+                table: "audit_log".into(),
+                foreign_key: fk(
+                    "audit_log_user_id_fkey",
+                    &["user_id"],
+                    "users",
+                    FkAction::SetNull,
+                ),
+            }
+            .into()],
+            Some(Algorithm::Inplace),
+        ),
+        (
             "drop_foreign_key",
             vec![DropForeignKey {
                 table: "posts".into(),
@@ -507,7 +526,11 @@ fn every_operation_kind_round_trips_on_mariadb() {
         db.run_file(SEED).expect("seed");
         let result = (|| -> Result<(), String> {
             let m = dialect
-                .migration(&ops, &schema, 10_000)
+                .migration(
+                    &ops,
+                    &schema,
+                    if name.ends_with("_large") { 0 } else { 10_000 },
+                )
                 .map_err(|e| e.to_string())?;
             if let Some(want) = expected {
                 let got = m.up.iter().find_map(|s| s.online).map(|o| o.algorithm);

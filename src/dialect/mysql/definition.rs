@@ -32,7 +32,7 @@ pub fn column(c: &Column, schema: &Schema) -> String {
             .as_deref()
             .and_then(|d| types::default_expr(d, &ty))
         {
-            if !(d.eq_ignore_ascii_case("null") && !c.nullable) {
+            if c.nullable || !d.eq_ignore_ascii_case("null") {
                 out.push_str(&format!(" DEFAULT {d}"));
             }
         }
@@ -191,9 +191,7 @@ pub fn bytes_per_char(c: &Column, t: &Table) -> u32 {
         4
     } else if cs.starts_with("utf8") {
         3
-    } else if cs.starts_with("ucs2") || cs.starts_with("utf16") {
-        4
-    } else if cs.starts_with("utf32") {
+    } else if cs.starts_with("ucs2") || cs.starts_with("utf16") || cs.starts_with("utf32") {
         4
     } else {
         1

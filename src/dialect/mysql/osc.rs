@@ -68,3 +68,61 @@ pub fn commands(schema: &Schema, key: &str, t: &Table, alter: &str) -> OscComman
     };
     OscCommands { gh_ost, pt_osc }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, FkAction, ForeignKey, PrimaryKey};
+
+    fn table(name: &str) -> Table {
+        let mut t = Table::new(name);
+        t.columns = vec![Column {
+            nullable: false,
+            ..Column::new("id", "bigint")
+        }];
+        t.primary_key = Some(PrimaryKey {
+            name: format!("{name}_pkey"),
+            columns: vec!["id".into()],
+        });
+        t
+    }
+
+    #[test]
+    fn gh_ost_refuses_foreign_keys_and_both_need_a_key() {
+        let mut s = Schema::default();
+        s.tables.insert("users".into(), table("users"));
+        let c = commands(
+            &s,
+            "users",
+            s.table("users").unwrap(),
+            "MODIFY COLUMN `x` text",
+        );
+        assert!(c
+            .gh_ost
+            .as_ref()
+            .unwrap()
+            .contains("--table=users --alter='MODIFY COLUMN `x` text'"));
+        assert!(c.pt_osc.as_ref().unwrap().ends_with("D=$DB,t=users"));
+        let mut posts = table("posts");
+        posts.foreign_keys.push(ForeignKey {
+            name: "fk".into(),
+            columns: vec!["id".into()],
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: FkAction::NoAction,
+            on_update: FkAction::NoAction,
+            deferrable: false,
+            initially_deferred: false,
+            validated: true,
+        });
+        s.tables.insert("posts".into(), posts);
+        let c = commands(&s, "users", s.table("users").unwrap(), "FORCE");
+        assert!(c.gh_ost.unwrap_err().contains("foreign keys"));
+        assert!(c.pt_osc.unwrap().contains("--alter-foreign-keys-method"));
+        let mut bare = table("bare");
+        bare.primary_key = None;
+        let c = commands(&s, "bare", &bare, "FORCE");
+        assert!(c.gh_ost.unwrap_err().contains("PRIMARY KEY"));
+        assert!(c.pt_osc.unwrap_err().contains("PRIMARY KEY"));
+    }
+}

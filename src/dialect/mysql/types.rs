@@ -18,15 +18,14 @@ pub fn column_type(ty: &str, schema: &Schema) -> String {
     {
         return format!("enum({})", quote::literal_list(&e.values));
     }
-    if let Some(inner) = lower.strip_suffix("[]") {
-        let _ = inner;
+    if lower.ends_with("[]") {
         return "json".into();
     }
     let (base, args) = match lower.split_once('(') {
         Some((b, rest)) => (b.trim(), Some(rest.trim_end_matches(')').trim())),
         None => (lower.as_str(), None),
     };
-    let mapped = match (base, args) {
+    match (base, args) {
         ("boolean" | "bool", None) => "tinyint(1)".to_string(),
         ("integer" | "int4", None) => "int".to_string(),
         ("int8", None) => "bigint".to_string(),
@@ -57,9 +56,8 @@ pub fn column_type(ty: &str, schema: &Schema) -> String {
         ("interval", None) => "varchar(64)".to_string(),
         ("money", None) => "decimal(19,4)".to_string(),
         ("tsvector", None) => "longtext".to_string(),
-        _ => return t.to_string(),
-    };
-    mapped
+        _ => t.to_string(),
+    }
 }
 
 /// Whether the column type is auto-numbered in PostgreSQL spelling (`serial`, `bigserial`).
@@ -103,7 +101,6 @@ pub fn default_expr(expr: &str, mysql_type: &str) -> Option<String> {
         "'{}'::jsonb" | "'{}'::json" => "(json_object())".into(),
         _ if lower.starts_with("current_timestamp(") => e.to_string(),
         _ if is_plain_literal(e) => e.to_string(),
-        _ if mysql_type == "json" && e.starts_with('\'') => format!("({e})"),
         _ => format!("({e})"),
     })
 }
