@@ -2,7 +2,9 @@
 //! analyse. The CLI is a thin shell around this; tests call it directly.
 
 use crate::analyze::{analyze, Analysis};
+use crate::config::DialectChoice;
 use crate::dialect::postgres::PgVersion;
+use crate::dialect::Dialect;
 use crate::intent::{self, ParseError};
 use crate::plan::cost::CostTable;
 use crate::plan::{self, Plan, PlanError, StrategyOptions};
@@ -15,7 +17,7 @@ use crate::render::{
 use crate::schema::project::{replay, Replay};
 use crate::schema::sizes::RowCounts;
 use crate::schema::sql::{load_file, LoadError};
-use crate::schema::Schema;
+use crate::schema::{Engine, Schema};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -60,6 +62,9 @@ pub struct GenerateOptions {
     pub rows: RowCounts,
     /// `--pg-version`: default the live server's major version, else 15.
     pub pg_version: Option<PgVersion>,
+    /// `--dialect` or the `dialect` key, with where it was set (`--dialect`,
+    /// `migsmith.toml:3`); `None`: from the URL scheme, the framework's config, the schema.
+    pub dialect: Option<(DialectChoice, String)>,
     /// Thresholds, timeouts and batch size for the zero-downtime forms. Its `pg_version` and
     /// `costs` are replaced by the two fields above.
     pub strategy: StrategyOptions,
@@ -86,6 +91,7 @@ impl GenerateOptions {
             costs: CostTable::default(),
             rows: RowCounts::default(),
             pg_version: None,
+            dialect: None,
             strategy: StrategyOptions::default(),
             resolve: plan::ResolveOptions::default(),
             operations: None,
@@ -104,6 +110,8 @@ pub struct Generated {
     /// Human description of where the schema came from.
     pub schema_source: String,
     pub renderer: &'static dyn Renderer,
+    /// The engine the plan is for (`--dialect`, URL, framework config, schema; else PostgreSQL).
+    pub dialect: &'static dyn Dialect,
     pub framework_reason: String,
     /// What detection found (or what `--framework` chose).
     pub detection: Detection,
@@ -141,6 +149,10 @@ pub enum GenerateError {
     },
     #[error(transparent)]
     Detect(DetectError),
+    /// An engine chosen by `--dialect`, the `dialect` key, the URL or the schema whose
+    /// dialect has not landed.
+    #[error("the database is {display} (from {from}); migsmith generates PostgreSQL only today: choose --dialect postgres (or dialect = \"postgres\")")]
+    UnsupportedEngine { display: &'static str, from: String },
     /// `--ops` input that is not the contract's `operations` array. (Not a `#[from]`, so
     /// it is not its own source.)
     #[error("--ops: {0}")]
@@ -192,7 +204,8 @@ impl GenerateError {
             GenerateError::UnknownFramework { .. } => "unknown_framework",
             GenerateError::UnknownRowsTable { .. } => "unknown_table",
             GenerateError::Detect(DetectError::Ambiguous { .. }) => "ambiguous_framework",
-            GenerateError::Detect(DetectError::UnsupportedDialect { .. }) => "unsupported_dialect",
+            GenerateError::Detect(DetectError::UnsupportedDialect { .. })
+            | GenerateError::UnsupportedEngine { .. } => "unsupported_dialect",
             GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
             GenerateError::NoRenderer { .. } => "no_renderer",
             GenerateError::Operations(_) => "invalid_operations",
@@ -364,7 +377,7 @@ pub fn detect_framework(
 ) -> Result<Detection, GenerateError> {
     let detection = find_framework(project_dir, framework)?;
     if let Some(d) = &detection.dialect {
-        if !d.is_postgres() {
+        if !d.is_supported() {
             return Err(DetectError::UnsupportedDialect {
                 framework: detection.framework.clone(),
                 dialect: d.clone(),
@@ -373,6 +386,42 @@ pub fn detect_framework(
         }
     }
     Ok(detection)
+}
+
+/// The engine a run generates for, and what chose it: `--dialect` or the `dialect` key, else a
+/// live URL's scheme, else the framework's config (database.yml adapter, Django ENGINE, Prisma
+/// provider, …), else `None` (the loaded schema's engine decides).
+fn chosen_engine(
+    opts: &GenerateOptions,
+    detection: &Detection,
+) -> Result<Option<(Engine, String)>, GenerateError> {
+    if let Some((choice, from)) = &opts.dialect {
+        return Ok(Some((choice.engine(), from.clone())));
+    }
+    if let SchemaSource::Live(live) = &opts.source {
+        if let Some(choice) = DialectChoice::from_url(&live.url) {
+            return Ok(Some((choice.engine(), "the --database-url scheme".into())));
+        }
+    }
+    match &detection.dialect {
+        Some(d) => match d.engine() {
+            Some(engine) if d.is_supported() => Ok(Some((engine, d.source.clone()))),
+            _ => Err(DetectError::UnsupportedDialect {
+                framework: detection.framework.clone(),
+                dialect: d.clone(),
+            }
+            .into()),
+        },
+        None => Ok(None),
+    }
+}
+
+/// The dialect of `engine`, or the refusal naming what chose it.
+fn dialect_for(engine: Engine, from: &str) -> Result<&'static dyn Dialect, GenerateError> {
+    crate::dialect::generates_for(engine).map_err(|_| GenerateError::UnsupportedEngine {
+        display: engine.display(),
+        from: from.to_string(),
+    })
 }
 
 /// Run the pipeline up to (not including) writing files.
@@ -384,7 +433,13 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         timings.push((stage, now - clock));
         clock = now;
     };
-    let detection = detect_framework(&opts.project_dir, opts.framework.as_deref())?;
+    let detection = find_framework(&opts.project_dir, opts.framework.as_deref())?;
+    let chosen = chosen_engine(opts, &detection)?;
+    // Refuse before reading anything: nothing is loaded or written for an engine without its
+    // dialect.
+    if let Some((engine, from)) = &chosen {
+        dialect_for(*engine, from)?;
+    }
     let renderer =
         registry::by_name(&detection.framework).ok_or_else(|| GenerateError::NoRenderer {
             framework: detection.framework.clone(),
@@ -425,6 +480,13 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         });
     }
     opts.rows.apply(&mut schema);
+    let dialect = match chosen {
+        Some((engine, from)) => {
+            schema.engine = engine;
+            dialect_for(engine, &from)?
+        }
+        None => dialect_for(schema.engine, "the schema")?,
+    };
     let mut strategy = opts.strategy.clone();
     strategy.costs = opts.costs.clone();
     strategy.pg_version = opts
@@ -469,7 +531,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     })?;
     resolved.decisions.splice(0..0, notes);
     lap("resolve");
-    let mut plan = plan::build_with(&description, &schema, resolved, &strategy);
+    let mut plan = dialect.build(&description, &schema, resolved, &strategy);
     lap("plan");
     let mut migrations_dir = migrations_dir;
     // Django: the app that owns the table the change touches, unless --migrations-dir says.
@@ -504,6 +566,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         schema_changes,
         schema_source,
         renderer,
+        dialect,
         framework_reason: detection.reason(),
         detection,
         timings,

@@ -241,7 +241,7 @@ fn a_bad_value_names_file_line_and_key() {
         "{}",
         err(&o)
     );
-    let p = project("dialect = \"mysql\"\n");
+    let p = project("dialect = \"sqlite\"\n");
     let o = run(
         p.path(),
         &["generate", "add x to users", "--format", "json"],

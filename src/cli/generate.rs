@@ -5,7 +5,7 @@ use super::{verify, SourceArgs};
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use clap::ValueEnum;
-use migsmith::config::{Origin, Settings, Values};
+use migsmith::config::{DialectChoice, DialectError, Origin, Settings, Values};
 use migsmith::dialect::postgres::PgVersion;
 use migsmith::generate::{generate, GenerateError, GenerateOptions};
 use migsmith::render::schema_file::write_with_schema;
@@ -72,6 +72,11 @@ pub struct ZdtArgs {
     /// Target PostgreSQL major version, 12–17 (default: the live server's, else 15).
     #[arg(long, value_name = "MAJOR")]
     pg_version: Option<PgVersion>,
+    /// The database engine to generate for: postgres, mysql, mariadb or sqlite (default: the
+    /// `dialect` key, else the --database-url scheme, else the framework's config, else
+    /// postgres).
+    #[arg(long, value_name = "ENGINE", value_parser = parse_dialect)]
+    dialect: Option<DialectChoice>,
     /// At or below this many rows a table gets the simple form [default: 10000].
     #[arg(long, value_name = "N")]
     small_table_rows: Option<u64>,
@@ -101,6 +106,7 @@ impl ZdtArgs {
         Values {
             rows: (!self.rows.is_empty()).then(|| self.rows.clone()),
             pg_version: self.pg_version.map(|v| v.major() * 10000),
+            dialect: self.dialect.or(values.dialect),
             small_table_rows: self.small_table_rows,
             lock_timeout_ms: self.lock_timeout,
             statement_timeout_ms: self.statement_timeout,
@@ -115,6 +121,21 @@ impl ZdtArgs {
             ..values
         }
     }
+}
+
+/// `--dialect NAME`, with the `dialect` key's names and errors.
+fn parse_dialect(text: &str) -> Result<DialectChoice, String> {
+    DialectChoice::parse(text).map_err(|e| match e {
+        DialectError::NotSupported { display } => {
+            format!("migsmith does not know {display}; the engines are postgres, mysql, mariadb, sqlite")
+        }
+        DialectError::Unknown { suggestion } => format!(
+            "unknown database engine{}; the engines are postgres, mysql, mariadb, sqlite",
+            suggestion
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default()
+        ),
+    })
 }
 
 /// `--strategy` values.
@@ -178,6 +199,14 @@ fn reason(detected: &str, origin: &Origin) -> String {
     }
 }
 
+/// Where `--dialect`/`dialect` was set, for the refusal message.
+fn dialect_origin(origin: &Origin) -> String {
+    match origin {
+        Origin::File { path, line } => format!("`dialect` in {}:{line}", path.display()),
+        other => other.to_string().replace("flag ", ""),
+    }
+}
+
 fn settings(ctx: &Ctx, args: &GenerateArgs) -> Result<Settings> {
     let flags = args.zdt.onto(Values {
         framework: args.framework.clone(),
@@ -208,6 +237,12 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         costs: context::costs(&settings)?,
         rows: migsmith::schema::sizes::RowCounts::from_specs(&settings.rows.value),
         pg_version,
+        dialect: (settings.dialect.origin != Origin::Default).then(|| {
+            (
+                settings.dialect.value,
+                dialect_origin(&settings.dialect.origin),
+            )
+        }),
         strategy: settings.strategy_options(),
         resolve: migsmith::plan::ResolveOptions {
             allow_duplicate: args.allow_duplicate,
@@ -266,7 +301,7 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         &generated_paths,
         &opts.costs,
     )?;
-    let dialect = settings.dialect.value;
+    let dialect = generated.dialect;
     let report = Report {
         plan: &generated.plan,
         analysis: &generated.analysis,
@@ -276,7 +311,7 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         framework_display: generated.renderer.display_name(),
         framework_reason: &framework_reason,
         dialect: dialect.name(),
-        dialect_display: dialect.display(),
+        dialect_display: dialect.display_name(),
         schema_source: &generated.schema_source,
         generated_at: opts.now,
         written: !args.dry_run,

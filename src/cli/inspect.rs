@@ -54,7 +54,7 @@ pub fn run_detect(ctx: &Ctx, args: DetectArgs) -> Result<()> {
             serde_json::json!({
                 "name": dialect.display(),
                 "source": dialect.source,
-                "supported": dialect.is_postgres(),
+                "supported": dialect.is_supported(),
             })
         });
         let value = serde_json::json!({
@@ -77,7 +77,7 @@ pub fn run_detect(ctx: &Ctx, args: DetectArgs) -> Result<()> {
     }
     println!("migrations: {}", d.migrations_dir.display());
     match &d.dialect {
-        Some(dialect) if dialect.is_postgres() => {
+        Some(dialect) if dialect.is_supported() => {
             println!("database: {} (from {})", dialect.display(), dialect.source)
         }
         Some(dialect) => println!(

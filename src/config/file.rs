@@ -87,7 +87,7 @@ impl ConfigFile {
                         line,
                         key: known.name,
                         message: format!(
-                            "unknown database engine {}{}; this build generates for: {}",
+                            "unknown database engine {}{}; the engines are: {}",
                             value.get_ref(),
                             suggestion
                                 .map(|s| format!(" (did you mean \"{s}\"?)"))

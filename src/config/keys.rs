@@ -25,10 +25,12 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "dialect",
-        flag: None,
+        flag: Some("--dialect"),
         commands: "generate",
         example: "\"postgres\"",
-        help: "the database engine (PostgreSQL only today)",
+        help: "the database engine: postgres, mysql, mariadb or sqlite (default: the \
+               --database-url scheme, else the framework's config, else postgres; only \
+               postgres generates today)",
     },
     Key {
         name: "migrations_dir",

@@ -116,9 +116,9 @@ fn bad_values_name_file_line_and_key() {
 
 #[test]
 fn another_engine_is_refused_with_the_postgresql_only_message() {
-    let e = parse("dialect = \"mysql\"\n").unwrap_err();
+    let e = parse("dialect = \"oracle\"\n").unwrap_err();
     assert_eq!(e.kind(), "unsupported_dialect");
-    assert!(e.to_string().contains("MySQL"), "{e}");
+    assert!(e.to_string().contains("Oracle"), "{e}");
     assert!(e.to_string().contains("PostgreSQL only"), "{e}");
 }
 

@@ -89,6 +89,7 @@ impl Fixture {
             costs: Default::default(),
             rows: Default::default(),
             pg_version: None,
+            dialect: None,
             resolve: Default::default(),
             operations: None,
             strategy: migsmith::plan::StrategyOptions {

@@ -63,22 +63,40 @@ pub const FRAMEWORKS: &[&str] = &[
 /// The database a project's config names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dialect {
-    /// `postgresql`, `mysql`, `sqlite`, `sqlserver`, `oracle`.
+    /// `postgresql`, `mysql`, `mariadb`, `sqlite`, `sqlserver`, `oracle`.
     pub name: &'static str,
     /// The file (relative to the project directory) that named it.
     pub source: String,
 }
 
 impl Dialect {
-    /// Whether migsmith can generate for it (PostgreSQL only, today).
     pub fn is_postgres(&self) -> bool {
         self.name == "postgresql"
+    }
+
+    /// The schema model's engine, when the model has one for this database.
+    pub fn engine(&self) -> Option<crate::schema::Engine> {
+        use crate::schema::Engine;
+        match self.name {
+            "postgresql" => Some(Engine::Postgres),
+            "mysql" => Some(Engine::Mysql),
+            "mariadb" => Some(Engine::Mariadb),
+            "sqlite" => Some(Engine::Sqlite),
+            _ => None,
+        }
+    }
+
+    /// Whether migsmith generates for it (`dialect::generates_for`).
+    pub fn is_supported(&self) -> bool {
+        self.engine()
+            .is_some_and(|e| crate::dialect::generates_for(e).is_ok())
     }
 
     pub fn display(&self) -> &'static str {
         match self.name {
             "postgresql" => "PostgreSQL",
             "mysql" => "MySQL",
+            "mariadb" => "MariaDB",
             "sqlite" => "SQLite",
             "sqlserver" => "SQL Server",
             "oracle" => "Oracle",
@@ -138,7 +156,7 @@ pub enum DetectError {
     Ambiguous { found: Vec<Detection> },
     #[error("unknown framework `{name}`; known: {}", .known.join(", "))]
     UnknownFramework { name: String, known: Vec<String> },
-    #[error("the project's database is {} (from {}); migsmith generates PostgreSQL only today, so it will not write {framework} migrations for it", .dialect.display(), .dialect.source)]
+    #[error("the project's database is {} (from {}); migsmith generates PostgreSQL only today, so it will not write {framework} migrations for it (--dialect postgres overrides the detection)", .dialect.display(), .dialect.source)]
     UnsupportedDialect { framework: String, dialect: Dialect },
 }
 
