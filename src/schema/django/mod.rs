@@ -26,6 +26,18 @@ use std::path::{Path, PathBuf};
 /// The schema Django's migrations under `root` (the directory of `manage.py`) build, with
 /// the migration files used, in the order applied.
 pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
+    load_observed(root, None)
+}
+
+/// Called with each migration applied, the schema before it and the schema after it.
+pub type Observer<'a> = &'a mut dyn FnMut(&graph::Migration, &Schema, &Schema);
+
+/// [`load`], calling `observe(migration, schema before it, schema after it)` for each
+/// migration applied (the real-name corpus builder diffs the two).
+pub fn load_observed(
+    root: &Path,
+    mut observe: Option<Observer>,
+) -> (Schema, Vec<PathBuf>) {
     let found = apps::find_apps(root);
     let settings_files = apps::settings_files(root);
     let texts: Vec<String> = settings_files
@@ -90,8 +102,12 @@ pub fn load(root: &Path) -> (Schema, Vec<PathBuf>) {
     contrib.start(&mut editor);
     let mut used = vec![];
     for m in &ordered {
+        let before = observe.is_some().then(|| editor.schema().clone());
         editor.migrate(m);
         contrib.after_migration(&mut editor, &user);
+        if let (Some(f), Some(before)) = (observe.as_mut(), before) {
+            f(m, &before, editor.schema());
+        }
         used.push(root.join(&m.path));
     }
     (editor.finish(), used)
