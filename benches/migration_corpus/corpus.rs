@@ -129,7 +129,32 @@ impl Replay {
 
     /// Make what `ops` touch exist (tables, columns, indexes, foreign keys they drop).
     pub fn prepare(&mut self, ops: &[Op]) {
-        for o in ops {
+        // What the migration itself creates is not there before it.
+        let created: BTreeSet<&str> = ops
+            .iter()
+            .filter(|o| o.kind == "create_table")
+            .map(|o| o.table.as_str())
+            .collect();
+        let added: BTreeSet<(&str, &str)> = ops
+            .iter()
+            .filter(|o| o.kind == "add_column")
+            .flat_map(|o| o.columns.iter().map(|c| (o.table.as_str(), c.as_str())))
+            .collect();
+        let before = |o: &Op| Op {
+            columns: o
+                .columns
+                .iter()
+                .filter(|c| !added.contains(&(o.table.as_str(), c.as_str())))
+                .cloned()
+                .collect(),
+            ..o.clone()
+        };
+        let ops: Vec<Op> = ops
+            .iter()
+            .filter(|o| !created.contains(o.table.as_str()) || o.kind == "drop_table")
+            .map(before)
+            .collect();
+        for o in &ops {
             match o.kind.as_str() {
                 "create_table" => {}
                 "drop_table" | "rename_table" => self.ensure_table(&o.table),
@@ -195,10 +220,13 @@ impl Replay {
                         .iter()
                         .collect::<BTreeSet<_>>()
                         .into_iter()
-                        .map(|c| format!("{} {}", q(c), col_type(c)))
+                        .map(|c| {
+                            let pk = if c == "id" { " PRIMARY KEY" } else { "" };
+                            format!("{} {}{pk}", q(c), col_type(c))
+                        })
                         .collect();
                     if cols.is_empty() {
-                        cols.push("id bigint".into());
+                        cols.push("id bigint PRIMARY KEY".into());
                     }
                     self.run(&format!("DROP TABLE IF EXISTS {t} CASCADE;"));
                     self.run(&format!("CREATE TABLE {t} ({});", cols.join(", ")));
@@ -461,8 +489,8 @@ const TYPE_WORDS: &[&str] = &[
 /// name's words (CamelCase and snake_case split) contain (1) a verb for that kind
 /// (`add`, `remove`/`drop`/`delete`, `rename`, `create`, `change`/`alter` + a type word or
 /// `null`/`default`, `index`, `foreign key`/`fk`, `constraint`/`unique`) — Django's
-/// `makemigrations` names need no verb for an added field (`<model>_<field>`) or a new model
-/// (`<model>`); (2) the table (or its singular, or the Django model); (3) for column-level
+/// `makemigrations` name for an added field (`<model>_<field>`) needs no verb, as it is
+/// written for exactly that operation (its bare `<model>` for a new model names none); (2) the table (or its singular, or the Django model); (3) for column-level
 /// kinds every column (an `_id` column may be named without `_id`; `timestamps` names
 /// created_at + updated_at; a rename both names). A migration with no schema operation (data,
 /// SQL only) is never informative.
@@ -478,7 +506,8 @@ pub fn informative(e: &Entry, main: &[Op]) -> Result<(), String> {
             "add_column" => django || has(&["add", "adds", "adding"]),
             "drop_column" => has(&["remove", "drop", "delete", "removes", "drops"]),
             "rename_column" | "rename_table" => has(&["rename", "renames"]),
-            "create_table" => django || has(&["create", "creates", "add"]),
+            // Django's CreateModel name is the bare model name: it names no operation.
+            "create_table" => has(&["create", "creates", "add"]),
             "drop_table" => has(&["drop", "remove", "delete", "destroy"]),
             "change_column_type" => has(&["change", "alter", "convert", "make"]) && has(TYPE_WORDS),
             "change_null" => has(&["null", "nullable", "required", "optional"]),
@@ -506,8 +535,13 @@ pub fn informative(e: &Entry, main: &[Op]) -> Result<(), String> {
             }
             continue;
         }
-        if matches!(o.kind.as_str(), "create_table" | "drop_table") {
+        if matches!(o.kind.as_str(), "create_table" | "drop_table" | "add_constraint" | "drop_constraint") {
             continue;
+        }
+        if o.columns.is_empty() {
+            // `add_index :t, %i[…]`, an expression index, a name only: the corpus does not
+            // hold the columns to check the name against.
+            return Err(format!("the file's columns were not read ({})", o.kind));
         }
         let stamps = o.columns.iter().all(|c| c == "created_at" || c == "updated_at");
         if stamps && has(&["timestamps"]) {

@@ -7,7 +7,7 @@
 
 use super::lexer::{Kind, Token};
 use super::vocabulary::join_table_text;
-use crate::plan::resolve::names::plural;
+use crate::plan::resolve::names::{plural, singular};
 
 /// The words of a migration name: `AddDueOnToProjects` / `add_due_on_to_projects` →
 /// `add due on to projects`. `None` when `word` is not in either spelling.
@@ -35,8 +35,72 @@ fn name_words(word: &str) -> Option<Vec<String>> {
         }
         out
     };
+    let mut words = words;
+    if let Some(base) = words.first().and_then(|w| verb_base(w)) {
+        words[0] = base.to_string();
+    }
+    (words.len() >= 2).then_some(words)
+}
+
+/// `add`, `adds`, `adding` → `add`; the verbs a migration name starts with.
+fn verb_base(w: &str) -> Option<&'static str> {
     const VERBS: &[&str] = &["add", "remove", "drop", "delete", "create", "rename"];
-    (words.len() >= 2 && VERBS.contains(&words[0].as_str())).then_some(words)
+    VERBS.iter().copied().find(|v| {
+        w == *v
+            || w.strip_prefix(v).is_some_and(|r| r == "s" || r == "es")
+            || w == format!("{}ing", v.trim_end_matches('e'))
+    })
+}
+
+/// The table that `words` name, when exactly one does: the table itself, its plural or
+/// singular, or — Django — the one table `<app label>_<model>` whose model they name
+/// (`page` → `wagtailcore_page`).
+pub(super) fn table_named(words: &[String], tables: &[String]) -> Option<String> {
+    if words.is_empty() {
+        return None;
+    }
+    let joined = words.join("_");
+    let forms = [joined.clone(), plural(&joined), singular(&joined)];
+    if let Some(t) = tables.iter().find(|t| forms.contains(t)) {
+        return Some(t.clone());
+    }
+    let suffixes: Vec<String> = forms.iter().map(|f| format!("_{f}")).collect();
+    let mut found = tables.iter().filter(|t| {
+        suffixes.iter().any(|s| {
+            t.strip_suffix(s.as_str())
+                .is_some_and(|label| !label.is_empty() && !label.contains('_'))
+        })
+    });
+    match (found.next(), found.next()) {
+        (Some(t), None) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The table that `words` name, or the words joined (for `plan::resolve` to check and
+/// suggest). A trailing `table` word is not part of it (`AddXToUsersTable`).
+fn table_text(words: &[String], tables: &[String]) -> String {
+    let mut w = words;
+    if w.len() > 1 && w.last().is_some_and(|x| x == "table") && table_named(w, tables).is_none() {
+        w = &w[..w.len() - 1];
+    }
+    table_named(w, tables).unwrap_or_else(|| w.join("_"))
+}
+
+/// Words cut into a table and the rest, where exactly one cut has a known table before it
+/// (`account mode` → `accounts`, `[mode]`) or after it (`last synced at institution`).
+fn split_table(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
+    let mut cuts = vec![];
+    for k in 1..words.len() {
+        if let Some(t) = table_named(&words[..k], tables) {
+            cuts.push((t, words[k..].to_vec()));
+        }
+        if let Some(t) = table_named(&words[k..], tables) {
+            cuts.push((t, words[..k].to_vec()));
+        }
+    }
+    cuts.dedup();
+    (cuts.len() == 1).then(|| cuts.remove(0))
 }
 
 /// Words joined as one identifier, columns split at `and`: `[due, on, and, title]` →
@@ -54,14 +118,13 @@ fn columns_of(words: &[String]) -> Vec<String> {
 /// after the first word.
 fn table_and_columns(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
     if let Some(k) = words.iter().position(|w| w == "on" || w == "by") {
-        return Some((words[..k].join("_"), columns_of(&words[k + 1..])));
+        return Some((table_text(&words[..k], tables), columns_of(&words[k + 1..])));
     }
-    let known = |t: &str| tables.iter().any(|k| k == t || *k == plural(t));
     let k = (1..words.len())
         .rev()
-        .find(|&k| known(&words[..k].join("_")))
+        .find(|&k| table_named(&words[..k], tables).is_some())
         .unwrap_or(1);
-    (k < words.len()).then(|| (words[..k].join("_"), columns_of(&words[k..])))
+    (k < words.len()).then(|| (table_text(&words[..k], tables), columns_of(&words[k..])))
 }
 
 /// A description that is a migration name (one word), optionally followed by Rails generator
@@ -74,6 +137,9 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
         return None;
     }
     let words = name_words(&first.text)?;
+    if verb_base(&words[0]).is_none() {
+        return django_field(&words, tables, &specs);
+    }
     let find = |w: &str| words.iter().rposition(|x| x == w).filter(|&i| i >= 1);
     let specs_or = |cols: Vec<String>| {
         if specs.is_empty() {
@@ -117,7 +183,14 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             Some(format!("add index on {table}({})", columns.join(", ")))
         }
         "add" => {
-            let i = find("to")?;
+            let Some(i) = find("to").or_else(|| find("for")) else {
+                // `AddAccountMode`: no `to`, the table is among the words.
+                let (table, cols) = split_table(&words[1..], tables)?;
+                if vague(&cols) || cols.first().is_some_and(|w| w == "index") {
+                    return None;
+                }
+                return Some(format!("add {} to {table}", specs_or(columns_of(&cols))));
+            };
             let (cols, table) = (&words[1..i], &words[i + 1..]);
             if table.is_empty() || (cols.is_empty() && specs.is_empty()) {
                 return None;
@@ -148,7 +221,17 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if cols.last().is_some_and(|w| w == "column" || w == "columns") {
                 cols = &cols[..cols.len() - 1];
             }
-            let table = table.join("_");
+            // `AddSlugToCasaOrgsAndCasaCases`: the same columns on each known table.
+            let parts: Vec<&[String]> = table.split(|w| w == "and").collect();
+            if parts.len() > 1 && parts.iter().all(|p| table_named(p, tables).is_some()) {
+                let cols = specs_or(columns_of(cols));
+                let each: Vec<String> = parts
+                    .iter()
+                    .map(|p| format!("add {cols} to {}", table_text(p, tables)))
+                    .collect();
+                return Some(each.join(" and "));
+            }
+            let table = table_text(table, tables);
             if cols.last().is_some_and(|w| w == "index") {
                 let columns = columns_of(&cols[..cols.len() - 1]);
                 return Some(format!(
@@ -168,9 +251,17 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if cols == ["timestamps"] {
                 return Some(format!("add timestamps to {table}"));
             }
+            // `AddUserToEvents` (Rails' `add_reference`): the column names a table.
+            if specs.is_empty() && !cols.contains(&"and".to_string()) {
+                if let Some(target) = table_named(cols, tables) {
+                    if !tables.contains(&cols.join("_")) || target != cols.join("_") {
+                        return Some(format!("add reference to {target} on {table} as {}_id", cols.join("_")));
+                    }
+                }
+            }
             Some(format!("add {} to {table}", specs_or(columns_of(cols))))
         }
-        "remove" | "drop" | "delete" => match find("from") {
+        "remove" | "drop" | "delete" => match find("from").or_else(|| find("on")) {
             Some(i) => {
                 let (cols, table) = (&words[1..i], &words[i + 1..]);
                 if cols.is_empty() || table.is_empty() {
@@ -180,22 +271,42 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
                     let (table, columns) = if cols.len() == 1 {
                         table_and_columns(table, tables)?
                     } else {
-                        (table.join("_"), columns_of(&cols[1..]))
+                        (table_text(table, tables), columns_of(&cols[1..]))
                     };
                     return Some(format!("remove index on {table}({})", columns.join(", ")));
                 }
-                let table = table.join("_");
+                let table = table_text(table, tables);
+                if cols == ["timestamps"] {
+                    return Some(format!("remove created_at and updated_at from {table}"));
+                }
+                let mut cols = cols;
+                if cols.len() > 1 && cols.last().is_some_and(|w| w == "column" || w == "columns") {
+                    cols = &cols[..cols.len() - 1];
+                }
                 Some(format!(
                     "remove {} from {table}",
                     specs_or(columns_of(cols))
                 ))
             }
-            None if specs.is_empty() && words[0] == "drop" => {
+            None if specs.is_empty() => {
                 let mut t = &words[1..];
                 if t.last().is_some_and(|w| w == "table") {
                     t = &t[..t.len() - 1];
                 }
-                (!t.is_empty()).then(|| format!("drop table {}", t.join("_")))
+                if t.is_empty() {
+                    return None;
+                }
+                // `RemoveAnnouncements` / `remove_menu_json_content` (Django): a known table,
+                // or a known table and the columns of it.
+                if let Some(table) = table_named(t, tables) {
+                    return Some(format!("drop table {table}"));
+                }
+                if let Some((table, cols)) = split_table(t, tables) {
+                    if !vague(&cols) && cols.first().is_some_and(|w| w != "index") {
+                        return Some(format!("remove {} from {table}", columns_of(&cols).join(" and ")));
+                    }
+                }
+                (words[0] == "drop").then(|| format!("drop table {}", t.join("_")))
             }
             None => None,
         },
@@ -255,6 +366,28 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
         }
         _ => None,
     }
+}
+
+/// A name without a verb, as Django's `makemigrations` writes for one added field:
+/// `<model>_<field>` (`page_draft_title` → "add draft_title to wagtailcore_page"), where the
+/// model names exactly one table; `_and_more` (Django's "and other operations") is dropped.
+fn django_field(words: &[String], tables: &[String], specs: &[&str]) -> Option<String> {
+    let mut w = words;
+    if w.ends_with(&["and".to_string(), "more".to_string()]) {
+        w = &w[..w.len() - 2];
+    }
+    if !specs.is_empty() || w.len() < 2 {
+        return None;
+    }
+    let k = (1..w.len()).find(|&k| table_named(&w[..k], tables).is_some())?;
+    let table = table_named(&w[..k], tables)?;
+    let column = w[k..].join("_");
+    // `<model>_<index name>` (AddIndex) and `<model>_<constraint>` are not fields.
+    const NOT_FIELDS: &[&str] = &["idx", "index", "unique", "uniq", "constraint", "options", "managers", "table", "together"];
+    if w[k..].iter().any(|x| NOT_FIELDS.contains(&x.as_str())) {
+        return None;
+    }
+    Some(format!("add {column} to {table}"))
 }
 
 #[cfg(test)]
