@@ -402,7 +402,9 @@ pub fn main_ops(ops: &[Op]) -> Vec<Op> {
         if aux_add && (created.contains(o.table.as_str()) || all_in(&added)) {
             continue;
         }
-        if aux_drop && (dropped_t.contains(o.table.as_str()) || all_in(&removed)) {
+        // A foreign key dropped with a table drop (the keys that reference it) is part of it.
+        let with_drop = o.kind == "drop_foreign_key" && !dropped_t.is_empty();
+        if aux_drop && (dropped_t.contains(o.table.as_str()) || all_in(&removed) || with_drop) {
             continue;
         }
         // A table created and dropped in one go is a rebuild: keep both, columns aside.

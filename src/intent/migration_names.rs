@@ -36,6 +36,10 @@ fn name_words(word: &str) -> Option<Vec<String>> {
         out
     };
     let mut words = words;
+    // `DeviseCreateUsers`, `ClearanceCreateUsers`: a gem's generator names its migration so.
+    if words.len() > 2 && verb_base(&words[0]).is_none() && words[1] == "create" {
+        words.remove(0);
+    }
     if let Some(base) = words.first().and_then(|w| verb_base(w)) {
         words[0] = base.to_string();
     }
@@ -103,6 +107,18 @@ fn split_table(words: &[String], tables: &[String]) -> Option<(String, Vec<Strin
     (cuts.len() == 1).then(|| cuts.remove(0))
 }
 
+/// A new table's name as the schema names its tables: when (nearly) all of them are plural —
+/// Rails' convention — a singular name is made plural (`CreateGemDownload` → `gem_downloads`).
+fn conventional_table(name: &str, tables: &[String]) -> String {
+    let plural_tables = tables.iter().filter(|t| t.ends_with('s')).count();
+    let rails_like = tables.len() >= 3 && plural_tables * 10 >= tables.len() * 8;
+    if rails_like && !name.ends_with('s') && !tables.iter().any(|t| t == name) {
+        plural(name)
+    } else {
+        name.to_string()
+    }
+}
+
 /// Words joined as one identifier, columns split at `and`: `[due, on, and, title]` →
 /// `["due_on", "title"]`.
 fn columns_of(words: &[String]) -> Vec<String> {
@@ -168,9 +184,18 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
         "cache",
         "caches",
     ];
+    // `key`, `check`, `limit`, `cache` end real column names too (`display_key`,
+    // `scheduled_check`): vague alone or after `foreign`/`primary`/`unique`/`null`/`counter`.
+    const ALSO_COLUMN_ENDS: &[&str] = &["key", "keys", "check", "limit", "cache", "caches"];
+    const QUALIFIERS: &[&str] = &["foreign", "primary", "unique", "null", "counter", "not"];
     let vague = |cols: &[String]| {
-        cols.last()
-            .is_some_and(|w| NOT_A_COLUMN.contains(&w.as_str()))
+        let n = cols.len();
+        cols.last().is_some_and(|w| {
+            NOT_A_COLUMN.contains(&w.as_str())
+                && (!ALSO_COLUMN_ENDS.contains(&w.as_str())
+                    || n == 1
+                    || QUALIFIERS.contains(&cols[n - 2].as_str()))
+        })
     };
     match words[0].as_str() {
         "add" if find("to").is_none() && words.get(1).is_some_and(|w| w == "index") => {
@@ -195,8 +220,19 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if table.is_empty() || (cols.is_empty() && specs.is_empty()) {
                 return None;
             }
-            let unique = cols.first().is_some_and(|w| w == "unique");
+            let has_index = cols.iter().any(|w| w == "index");
+            let unique = has_index && cols.first().is_some_and(|w| w == "unique" || w == "uniq");
             let cols = &cols[usize::from(unique)..];
+            // `AddTransactionMemoUniqueIndexToX`: `unique` just before the closing `index`.
+            let n = cols.len();
+            let (unique, cols) = if n >= 3 && cols[n - 1] == "index" && (cols[n - 2] == "unique" || cols[n - 2] == "uniq") {
+                let mut v = cols[..n - 2].to_vec();
+                v.push("index".into());
+                (true, v)
+            } else {
+                (unique, cols.to_vec())
+            };
+            let cols = &cols[..];
             let unique = if unique { "unique " } else { "" };
             if cols.first().is_some_and(|w| w == "index") {
                 let after: Vec<String> = cols[1..]
@@ -268,11 +304,22 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
                     return None;
                 }
                 if cols.first().is_some_and(|w| w == "index") {
-                    let (table, columns) = if cols.len() == 1 {
+                    let after: Vec<String> = cols[1..]
+                        .iter()
+                        .skip_while(|w| *w == "on" || *w == "for")
+                        .cloned()
+                        .collect();
+                    let (table, columns) = if after.is_empty() {
                         table_and_columns(table, tables)?
                     } else {
-                        (table_text(table, tables), columns_of(&cols[1..]))
+                        (table_text(table, tables), columns_of(&after))
                     };
+                    return Some(format!("remove index on {table}({})", columns.join(", ")));
+                }
+                if cols.len() > 1 && cols.last().is_some_and(|w| w == "index") {
+                    // `RemoveKeyIndexFromApiKeys`
+                    let columns = columns_of(&cols[..cols.len() - 1]);
+                    let table = table_text(table, tables);
                     return Some(format!("remove index on {table}({})", columns.join(", ")));
                 }
                 let table = table_text(table, tables);
@@ -340,7 +387,7 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if t.is_empty() || t[0] == "index" || vague(t) {
                 return None;
             }
-            let table = t.join("_");
+            let table = conventional_table(&t.join("_"), tables);
             Some(if specs.is_empty() {
                 format!("create table {table}")
             } else {
@@ -354,7 +401,24 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if from.is_empty() || after.is_empty() || !specs.is_empty() {
                 return None;
             }
-            match after.iter().position(|w| w == "in" || w == "on") {
+            let in_at = after.iter().position(|w| w == "in" || w == "on");
+            // `RenameImportRawCsvStrToRawFileStr`: a known table, then the column.
+            if in_at.is_none() && table_named(&words[1..i], tables).is_none() {
+                let k = (2..i).rev().find(|&k| table_named(&words[1..k], tables).is_some());
+                if let Some(k) = k {
+                    let table = table_named(&words[1..k], tables)?;
+                    return Some(format!(
+                        "rename column {} to {} in {table}",
+                        words[k..i].join("_"),
+                        after.join("_")
+                    ));
+                }
+            }
+            if in_at.is_none() {
+                let to = conventional_table(&after.join("_"), tables);
+                return Some(format!("rename table {from} to {to}"));
+            }
+            match in_at {
                 Some(k) if k > 0 && k + 1 < after.len() => Some(format!(
                     "rename column {from} to {} in {}",
                     after[..k].join("_"),
