@@ -200,9 +200,30 @@ impl Replay {
                         ));
                     }
                 }
-                _ => {
+                kind => {
                     for c in &o.columns {
                         self.ensure_column(&o.table, c);
+                    }
+                    // The column is not yet what the migration makes it.
+                    if let (Some(c), Some(to)) = (o.columns.first(), o.to.as_deref()) {
+                        let (t, c) = (q(&o.table), q(c));
+                        match (kind, to) {
+                            ("change_null", "null") => {
+                                self.run(&format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL;"))
+                            }
+                            ("change_null", _) => {
+                                self.run(&format!("ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL;"))
+                            }
+                            ("change_column_type", to) => {
+                                let other = if to.contains("text") || to.contains("string") || to.contains("char") {
+                                    "integer"
+                                } else {
+                                    "text"
+                                };
+                                self.run(&format!("ALTER TABLE {t} ALTER COLUMN {c} TYPE {other};"))
+                            }
+                            _ => {}
+                        }
                     }
                 }
             }
@@ -285,6 +306,12 @@ impl Replay {
                 "add_foreign_key" => {
                     for c in &o.columns {
                         self.ensure_column(&o.table, c);
+                    }
+                }
+                "change_null" => {
+                    if let (Some(c), Some(to)) = (o.columns.first(), o.to.as_deref()) {
+                        let set = if to == "null" { "DROP" } else { "SET" };
+                        self.run(&format!("ALTER TABLE {t} ALTER COLUMN {} {set} NOT NULL;", q(c)));
                     }
                 }
                 _ => {}

@@ -88,10 +88,17 @@ pub fn diff(m: &Migration, before: &Schema, after: &Schema) -> Vec<Op> {
                 continue;
             };
             if old.data_type != c.data_type {
-                ops.push(op("change_column_type", name, &[&c.name]));
+                ops.push(Op {
+                    to: Some(c.data_type.clone()),
+                    ..op("change_column_type", name, &[&c.name])
+                });
             }
             if old.nullable != c.nullable {
-                ops.push(op("change_null", name, &[&c.name]));
+                let to = if c.nullable { "null" } else { "not_null" };
+                ops.push(Op {
+                    to: Some(to.into()),
+                    ..op("change_null", name, &[&c.name])
+                });
             }
             if old.default != c.default {
                 ops.push(op("change_default", name, &[&c.name]));

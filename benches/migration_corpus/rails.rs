@@ -13,6 +13,15 @@ fn singular(w: &str) -> String {
     migsmith::plan::resolve::names::singular(w)
 }
 
+/// `change_column_null`'s third argument: `true` → the column becomes nullable.
+fn null_target(v: Option<&Val>) -> Option<String> {
+    match v {
+        Some(Val::Bool(true)) => Some("null".into()),
+        Some(Val::Bool(false)) => Some("not_null".into()),
+        _ => None,
+    }
+}
+
 /// The class name (`AddXToY`) and the operations of one migration file.
 pub fn read(src: &str) -> (Option<String>, Vec<Op>) {
     let mut class = None;
@@ -147,6 +156,7 @@ fn inner(ops: &mut Vec<Op>, create: bool, table: &str, m: &str, c: &Call) {
             }
         }
         "change" => ops.push(Op {
+            to: names.get(1).cloned(),
             columns: names.into_iter().take(1).collect(),
             ..op("change_column_type", table, &[])
         }),
@@ -156,6 +166,7 @@ fn inner(ops: &mut Vec<Op>, create: bool, table: &str, m: &str, c: &Call) {
         }),
         "change_null" => ops.push(Op {
             columns: names.into_iter().take(1).collect(),
+            to: null_target(c.args.get(1)),
             ..op("change_null", table, &[])
         }),
         "remove_index" => ops.push(Op {
@@ -247,8 +258,16 @@ fn top(ops: &mut Vec<Op>, c: &Call, stack: &mut Vec<(String, Option<String>)>, p
                 push(ops, "rename_column", a[1..3].to_vec())
             }
         }
-        "change_column" => push(ops, "change_column_type", arg(1).into_iter().collect()),
-        "change_column_null" => push(ops, "change_null", arg(1).into_iter().collect()),
+        "change_column" => ops.push(Op {
+            columns: arg(1).into_iter().collect(),
+            to: arg(2),
+            ..op("change_column_type", &t, &[])
+        }),
+        "change_column_null" => ops.push(Op {
+            columns: arg(1).into_iter().collect(),
+            to: null_target(c.args.get(2)),
+            ..op("change_null", &t, &[])
+        }),
         "change_column_default" => push(ops, "change_default", arg(1).into_iter().collect()),
         "add_timestamps" => push(ops, "add_column", vec!["created_at".into(), "updated_at".into()]),
         "remove_timestamps" => push(ops, "drop_column", vec!["created_at".into(), "updated_at".into()]),

@@ -48,7 +48,9 @@ fn name_words(word: &str) -> Option<Vec<String>> {
 
 /// `add`, `adds`, `adding` → `add`; the verbs a migration name starts with.
 fn verb_base(w: &str) -> Option<&'static str> {
-    const VERBS: &[&str] = &["add", "remove", "drop", "delete", "create", "rename"];
+    const VERBS: &[&str] = &[
+        "add", "remove", "drop", "delete", "create", "rename", "make", "allow", "change",
+    ];
     VERBS.iter().copied().find(|v| {
         w == *v
             || w.strip_prefix(v).is_some_and(|r| r == "s" || r == "es")
@@ -132,7 +134,7 @@ fn columns_of(words: &[String]) -> Vec<String> {
 /// Table and columns from words that hold both (`users email`, `tasks on project id`): at
 /// `on`, else after the longest prefix that names a known table (singular or plural), else
 /// after the first word.
-fn table_and_columns(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
+pub(super) fn table_and_columns(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
     if let Some(k) = words.iter().position(|w| w == "on" || w == "by") {
         return Some((table_text(&words[..k], tables), columns_of(&words[k + 1..])));
     }
@@ -155,6 +157,9 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
     let words = name_words(&first.text)?;
     if verb_base(&words[0]).is_none() {
         return django_field(&words, tables, &specs);
+    }
+    if let Some(c) = super::name_constraints::canonical(&words, tables, &specs) {
+        return Some(c);
     }
     let find = |w: &str| words.iter().rposition(|x| x == w).filter(|&i| i >= 1);
     let specs_or = |cols: Vec<String>| {

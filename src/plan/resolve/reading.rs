@@ -35,7 +35,9 @@ impl Context {
             | Intent::DropForeignKey(ConstraintTarget::Name { table, .. }) => {
                 self.read_table(table)?
             }
-            Intent::DropColumn { table, column } => {
+            Intent::DropColumn { table, column }
+            | Intent::SetNotNull { table, column }
+            | Intent::DropNotNull { table, column } => {
                 // `RemoveVersionFromDependencies` (Rails' `remove_reference`): `version_id`.
                 self.read_column(table, column)?;
                 self.read_key_columns(table, std::slice::from_mut(column));
@@ -46,8 +48,6 @@ impl Context {
                 ..
             }
             | Intent::ChangeColumnType { table, column, .. }
-            | Intent::SetNotNull { table, column }
-            | Intent::DropNotNull { table, column }
             | Intent::SetDefault { table, column, .. }
             | Intent::DropDefault { table, column }
             | Intent::Backfill { table, column, .. } => self.read_column(table, column)?,
