@@ -13,8 +13,8 @@ fn scored() -> Vec<corpus::Scored> {
     corpus::score(&corpus::read_jsonl(&text))
 }
 
-/// What BENCHMARKS.md reports for the committed corpus, minus 1.5 points.
-const MIN_RIGHT: f64 = 0.835;
+/// What BENCHMARKS.md reports for the committed corpus, (86.4%) minus 1.4 points.
+const MIN_RIGHT: f64 = 0.85;
 
 #[test]
 fn informative_real_names_are_read_right() {
