@@ -22,7 +22,11 @@ fn informative_real_names_are_read_right() {
     let rows = corpus::table(&scored);
     let all = rows["all"];
     assert!(all.names > 3_500, "corpus has {} migrations", all.names);
-    assert!(all.informative > 1_000, "{} informative names", all.informative);
+    assert!(
+        all.informative > 1_000,
+        "{} informative names",
+        all.informative
+    );
     let share = all.column as f64 / all.informative as f64;
     let wrong: Vec<String> = scored
         .iter()

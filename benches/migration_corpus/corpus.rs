@@ -118,7 +118,10 @@ impl Replay {
                 && x.indexes.iter().any(|i| {
                     name.map_or_else(
                         || {
-                            i.columns.iter().filter_map(|k| k.column()).collect::<Vec<_>>()
+                            i.columns
+                                .iter()
+                                .filter_map(|k| k.column())
+                                .collect::<Vec<_>>()
                                 == cols.iter().map(String::as_str).collect::<Vec<_>>()
                         },
                         |n| i.name == n,
@@ -211,11 +214,13 @@ impl Replay {
                             ("change_null", "null") => {
                                 self.run(&format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL;"))
                             }
-                            ("change_null", _) => {
-                                self.run(&format!("ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL;"))
-                            }
+                            ("change_null", _) => self
+                                .run(&format!("ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL;")),
                             ("change_column_type", to) => {
-                                let other = if to.contains("text") || to.contains("string") || to.contains("char") {
+                                let other = if to.contains("text")
+                                    || to.contains("string")
+                                    || to.contains("char")
+                                {
                                     "integer"
                                 } else {
                                     "text"
@@ -265,12 +270,19 @@ impl Replay {
                 }
                 "drop_column" => {
                     for c in &o.columns {
-                        self.run(&format!("ALTER TABLE {t} DROP COLUMN IF EXISTS {} CASCADE;", q(c)));
+                        self.run(&format!(
+                            "ALTER TABLE {t} DROP COLUMN IF EXISTS {} CASCADE;",
+                            q(c)
+                        ));
                     }
                 }
                 "rename_column" => {
                     if let [a, b] = o.columns.as_slice() {
-                        self.run(&format!("ALTER TABLE {t} RENAME COLUMN {} TO {};", q(a), q(b)));
+                        self.run(&format!(
+                            "ALTER TABLE {t} RENAME COLUMN {} TO {};",
+                            q(a),
+                            q(b)
+                        ));
                     }
                 }
                 "add_index" if !o.columns.is_empty() => {
@@ -282,7 +294,11 @@ impl Replay {
                             format!("index_{}_on_{}", o.table, o.columns.join("_and_"))
                         });
                         let cols: Vec<String> = o.columns.iter().map(|c| q(c)).collect();
-                        self.run(&format!("CREATE INDEX {} ON {t} ({});", q(&name), cols.join(", ")));
+                        self.run(&format!(
+                            "CREATE INDEX {} ON {t} ({});",
+                            q(&name),
+                            cols.join(", ")
+                        ));
                     }
                 }
                 "drop_index" => {
@@ -295,7 +311,10 @@ impl Replay {
                         .find(|i| {
                             o.name.as_deref() == Some(i.name.as_str())
                                 || (!o.columns.is_empty()
-                                    && i.columns.iter().filter_map(|k| k.column()).collect::<Vec<_>>()
+                                    && i.columns
+                                        .iter()
+                                        .filter_map(|k| k.column())
+                                        .collect::<Vec<_>>()
                                         == o.columns.iter().map(String::as_str).collect::<Vec<_>>())
                         })
                         .map(|i| i.name.clone());
@@ -311,7 +330,10 @@ impl Replay {
                 "change_null" => {
                     if let (Some(c), Some(to)) = (o.columns.first(), o.to.as_deref()) {
                         let set = if to == "null" { "DROP" } else { "SET" };
-                        self.run(&format!("ALTER TABLE {t} ALTER COLUMN {} {set} NOT NULL;", q(c)));
+                        self.run(&format!(
+                            "ALTER TABLE {t} ALTER COLUMN {} {set} NOT NULL;",
+                            q(c)
+                        ));
                     }
                 }
                 _ => {}
@@ -418,8 +440,14 @@ pub fn main_ops(ops: &[Op]) -> Vec<Op> {
     let removed = cols_of("drop_column");
     let mut merged: BTreeMap<(String, String), Op> = BTreeMap::new();
     for o in ops {
-        let aux_add = matches!(o.kind.as_str(), "add_index" | "add_foreign_key" | "add_constraint");
-        let aux_drop = matches!(o.kind.as_str(), "drop_index" | "drop_foreign_key" | "drop_constraint");
+        let aux_add = matches!(
+            o.kind.as_str(),
+            "add_index" | "add_foreign_key" | "add_constraint"
+        );
+        let aux_drop = matches!(
+            o.kind.as_str(),
+            "drop_index" | "drop_foreign_key" | "drop_constraint"
+        );
         let all_in = |set: &BTreeSet<(String, String)>| {
             !o.columns.is_empty()
                 && o.columns
@@ -468,7 +496,8 @@ fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if prev_lower || (prev_upper && next_lower) {
@@ -481,11 +510,18 @@ fn words(name: &str) -> Vec<String> {
             s.push('_');
         }
     }
-    s.split('_').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    s.split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn mentions(words: &[String], thing: &str) -> bool {
-    let want: Vec<String> = thing.split('_').filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let want: Vec<String> = thing
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
     !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
 }
 
@@ -510,8 +546,25 @@ fn mentions_column(words: &[String], c: &str) -> bool {
 }
 
 const TYPE_WORDS: &[&str] = &[
-    "text", "string", "integer", "bigint", "int", "decimal", "float", "boolean", "bool", "date",
-    "datetime", "timestamp", "json", "jsonb", "uuid", "varchar", "numeric", "citext", "binary",
+    "text",
+    "string",
+    "integer",
+    "bigint",
+    "int",
+    "decimal",
+    "float",
+    "boolean",
+    "bool",
+    "date",
+    "datetime",
+    "timestamp",
+    "json",
+    "jsonb",
+    "uuid",
+    "varchar",
+    "numeric",
+    "citext",
+    "binary",
 ];
 
 /// The stated rule: a name is informative when, for every main operation of its file, the
@@ -564,7 +617,10 @@ pub fn informative(e: &Entry, main: &[Op]) -> Result<(), String> {
             }
             continue;
         }
-        if matches!(o.kind.as_str(), "create_table" | "drop_table" | "add_constraint" | "drop_constraint") {
+        if matches!(
+            o.kind.as_str(),
+            "create_table" | "drop_table" | "add_constraint" | "drop_constraint"
+        ) {
             continue;
         }
         if o.columns.is_empty() {
@@ -572,12 +628,18 @@ pub fn informative(e: &Entry, main: &[Op]) -> Result<(), String> {
             // hold the columns to check the name against.
             return Err(format!("the file's columns were not read ({})", o.kind));
         }
-        let stamps = o.columns.iter().all(|c| c == "created_at" || c == "updated_at");
+        let stamps = o
+            .columns
+            .iter()
+            .all(|c| c == "created_at" || c == "updated_at");
         if stamps && has(&["timestamps"]) {
             continue;
         }
         if let Some(c) = o.columns.iter().find(|c| !mentions_column(&w, c)) {
-            return Err(format!("the name does not name the column `{c}` ({})", o.kind));
+            return Err(format!(
+                "the name does not name the column `{c}` ({})",
+                o.kind
+            ));
         }
     }
     Ok(())

@@ -15,7 +15,10 @@ fn index_cols(t: &Table) -> Vec<(String, Vec<String>, bool)> {
         .map(|i| {
             (
                 i.name.clone(),
-                i.columns.iter().filter_map(|k| k.column().map(str::to_string)).collect(),
+                i.columns
+                    .iter()
+                    .filter_map(|k| k.column().map(str::to_string))
+                    .collect(),
                 i.unique,
             )
         })
@@ -37,7 +40,8 @@ fn has_rename(m: &Migration, func: &str) -> bool {
 /// The operations `m` performs, from the schemas before and after it.
 pub fn diff(m: &Migration, before: &Schema, after: &Schema) -> Vec<Op> {
     let mut ops = vec![];
-    let names = |s: &Schema| -> BTreeSet<String> { s.tables.values().map(|t| t.name.clone()).collect() };
+    let names =
+        |s: &Schema| -> BTreeSet<String> { s.tables.values().map(|t| t.name.clone()).collect() };
     let (bt, at) = (names(before), names(after));
     let find = |s: &Schema, n: &str| s.tables.values().find(|t| t.name == n).cloned();
     let new: Vec<&String> = at.difference(&bt).collect();
@@ -126,7 +130,10 @@ pub fn diff(m: &Migration, before: &Schema, after: &Schema) -> Vec<Op> {
             });
         }
         let fks = |t: &Table| -> Vec<(Vec<String>, String)> {
-            t.foreign_keys.iter().map(|f| (f.columns.clone(), f.ref_table.clone())).collect()
+            t.foreign_keys
+                .iter()
+                .map(|f| (f.columns.clone(), f.ref_table.clone()))
+                .collect()
         };
         let (bf, af) = (fks(&b), fks(&a));
         for f in af.iter().filter(|f| !bf.contains(f)) {
@@ -169,7 +176,13 @@ pub fn entries(app: &str, root: &Path) -> Vec<Entry> {
         let name = m
             .name
             .split_once('_')
-            .map(|(n, rest)| if n.chars().all(|c| c.is_ascii_digit()) { rest } else { m.name.as_str() })
+            .map(|(n, rest)| {
+                if n.chars().all(|c| c.is_ascii_digit()) {
+                    rest
+                } else {
+                    m.name.as_str()
+                }
+            })
             .unwrap_or(&m.name)
             .to_string();
         out.push(Entry {

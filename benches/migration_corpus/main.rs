@@ -29,7 +29,8 @@ fn rails_entries(app: &str, dir: &Path) -> Vec<Entry> {
             let stem = p.file_stem()?.to_string_lossy().to_string();
             let stem = stem.split('.').next().unwrap_or(&stem).to_string();
             let name = class.unwrap_or_else(|| {
-                stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_').to_string()
+                stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')
+                    .to_string()
             });
             Some(Entry {
                 app: app.into(),
@@ -51,13 +52,18 @@ fn pct(a: usize, b: usize) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     match args.first().map(String::as_str) {
         Some("build") => {
             let out = &args[1];
             let mut lines = String::new();
             for spec in &args[2..] {
-                let (fw, rest) = spec.split_once(':').expect("rails:NAME=DIR or django:NAME=DIR");
+                let (fw, rest) = spec
+                    .split_once(':')
+                    .expect("rails:NAME=DIR or django:NAME=DIR");
                 let (app, dir) = rest.split_once('=').expect("NAME=DIR");
                 let entries = match fw {
                     "rails" => rails_entries(app, Path::new(dir)),
@@ -84,7 +90,8 @@ fn main() {
                         (Ok(_), true) => "right",
                         (Ok(_), false) => "WRONG",
                     };
-                    let truth = serde_json::to_string(&corpus::main_ops(&s.entry.ops)).unwrap_or_default();
+                    let truth =
+                        serde_json::to_string(&corpus::main_ops(&s.entry.ops)).unwrap_or_default();
                     let got = match &s.predicted {
                         Ok(p) => serde_json::to_string(&corpus::main_ops(p)).unwrap_or_default(),
                         Err(e) => format!("error: {e}"),
@@ -99,7 +106,11 @@ fn main() {
             println!("| kind | names | informative | op right | table right | column right |");
             println!("|---|---:|---:|---:|---:|---:|");
             let rows = corpus::table(&scored);
-            for (k, r) in rows.iter().filter(|(k, _)| *k != "all").chain(rows.iter().filter(|(k, _)| *k == "all")) {
+            for (k, r) in rows
+                .iter()
+                .filter(|(k, _)| *k != "all")
+                .chain(rows.iter().filter(|(k, _)| *k == "all"))
+            {
                 println!(
                     "| {k} | {} | {} | {} ({}) | {} ({}) | {} ({}) |",
                     r.names,
@@ -113,6 +124,8 @@ fn main() {
                 );
             }
         }
-        _ => eprintln!("usage: migration_corpus build OUT rails:NAME=DIR… | score CORPUS [--details]"),
+        _ => eprintln!(
+            "usage: migration_corpus build OUT rails:NAME=DIR… | score CORPUS [--details]"
+        ),
     }
 }

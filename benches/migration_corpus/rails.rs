@@ -108,7 +108,11 @@ fn inner(ops: &mut Vec<Op>, create: bool, table: &str, m: &str, c: &Call) {
     let names: Vec<String> = c.args.iter().flat_map(|a| a.texts()).collect();
     let col = |ops: &mut Vec<Op>, cols: Vec<String>| {
         if create {
-            if let Some(ct) = ops.iter_mut().rev().find(|o| o.kind == "create_table" && o.table == table) {
+            if let Some(ct) = ops
+                .iter_mut()
+                .rev()
+                .find(|o| o.kind == "create_table" && o.table == table)
+            {
                 ct.columns.extend(cols);
             }
         } else {
@@ -170,12 +174,18 @@ fn inner(ops: &mut Vec<Op>, create: bool, table: &str, m: &str, c: &Call) {
             ..op("change_null", table, &[])
         }),
         "remove_index" => ops.push(Op {
-            columns: names.into_iter().chain(c.opt("column").map(|v| v.texts()).unwrap_or_default()).collect(),
+            columns: names
+                .into_iter()
+                .chain(c.opt("column").map(|v| v.texts()).unwrap_or_default())
+                .collect(),
             name: text(c.opt("name")),
             ..op("drop_index", table, &[])
         }),
         "foreign_key" if !create => ops.push(Op {
-            columns: names.first().map(|n| vec![format!("{}_id", singular(n))]).unwrap_or_default(),
+            columns: names
+                .first()
+                .map(|n| vec![format!("{}_id", singular(n))])
+                .unwrap_or_default(),
             ..op("add_foreign_key", table, &[])
         }),
         "check_constraint" | "unique_constraint" if !create => {
@@ -269,8 +279,16 @@ fn top(ops: &mut Vec<Op>, c: &Call, stack: &mut Vec<(String, Option<String>)>, p
             ..op("change_null", &t, &[])
         }),
         "change_column_default" => push(ops, "change_default", arg(1).into_iter().collect()),
-        "add_timestamps" => push(ops, "add_column", vec!["created_at".into(), "updated_at".into()]),
-        "remove_timestamps" => push(ops, "drop_column", vec!["created_at".into(), "updated_at".into()]),
+        "add_timestamps" => push(
+            ops,
+            "add_column",
+            vec!["created_at".into(), "updated_at".into()],
+        ),
+        "remove_timestamps" => push(
+            ops,
+            "drop_column",
+            vec!["created_at".into(), "updated_at".into()],
+        ),
         "add_reference" | "add_belongs_to" => {
             let r = arg(1).unwrap_or_default();
             let mut cols = vec![format!("{r}_id")];
@@ -279,9 +297,11 @@ fn top(ops: &mut Vec<Op>, c: &Call, stack: &mut Vec<(String, Option<String>)>, p
             }
             push(ops, "add_column", cols)
         }
-        "remove_reference" | "remove_belongs_to" => {
-            push(ops, "drop_column", vec![format!("{}_id", arg(1).unwrap_or_default())])
-        }
+        "remove_reference" | "remove_belongs_to" => push(
+            ops,
+            "drop_column",
+            vec![format!("{}_id", arg(1).unwrap_or_default())],
+        ),
         "add_index" => ops.push(Op {
             columns: first_arr(1),
             name: text(c.opt("name")),

@@ -134,7 +134,10 @@ fn columns_of(words: &[String]) -> Vec<String> {
 /// Table and columns from words that hold both (`users email`, `tasks on project id`): at
 /// `on`, else after the longest prefix that names a known table (singular or plural), else
 /// after the first word.
-pub(super) fn table_and_columns(words: &[String], tables: &[String]) -> Option<(String, Vec<String>)> {
+pub(super) fn table_and_columns(
+    words: &[String],
+    tables: &[String],
+) -> Option<(String, Vec<String>)> {
     if let Some(k) = words.iter().position(|w| w == "on" || w == "by") {
         return Some((table_text(&words[..k], tables), columns_of(&words[k + 1..])));
     }
@@ -230,7 +233,10 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             let cols = &cols[usize::from(unique)..];
             // `AddTransactionMemoUniqueIndexToX`: `unique` just before the closing `index`.
             let n = cols.len();
-            let (unique, cols) = if n >= 3 && cols[n - 1] == "index" && (cols[n - 2] == "unique" || cols[n - 2] == "uniq") {
+            let (unique, cols) = if n >= 3
+                && cols[n - 1] == "index"
+                && (cols[n - 2] == "unique" || cols[n - 2] == "uniq")
+            {
                 let mut v = cols[..n - 2].to_vec();
                 v.push("index".into());
                 (true, v)
@@ -296,7 +302,10 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             if specs.is_empty() && !cols.contains(&"and".to_string()) {
                 if let Some(target) = table_named(cols, tables) {
                     if !tables.contains(&cols.join("_")) || target != cols.join("_") {
-                        return Some(format!("add reference to {target} on {table} as {}_id", cols.join("_")));
+                        return Some(format!(
+                            "add reference to {target} on {table} as {}_id",
+                            cols.join("_")
+                        ));
                     }
                 }
             }
@@ -355,7 +364,10 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
                 }
                 if let Some((table, cols)) = split_table(t, tables) {
                     if !vague(&cols) && cols.first().is_some_and(|w| w != "index") {
-                        return Some(format!("remove {} from {table}", columns_of(&cols).join(" and ")));
+                        return Some(format!(
+                            "remove {} from {table}",
+                            columns_of(&cols).join(" and ")
+                        ));
                     }
                 }
                 (words[0] == "drop").then(|| format!("drop table {}", t.join("_")))
@@ -409,7 +421,9 @@ pub(super) fn canonical(description: &str, toks: &[Token], tables: &[String]) ->
             let in_at = after.iter().position(|w| w == "in" || w == "on");
             // `RenameImportRawCsvStrToRawFileStr`: a known table, then the column.
             if in_at.is_none() && table_named(&words[1..i], tables).is_none() {
-                let k = (2..i).rev().find(|&k| table_named(&words[1..k], tables).is_some());
+                let k = (2..i)
+                    .rev()
+                    .find(|&k| table_named(&words[1..k], tables).is_some());
                 if let Some(k) = k {
                     let table = table_named(&words[1..k], tables)?;
                     return Some(format!(
@@ -452,7 +466,17 @@ fn django_field(words: &[String], tables: &[String], specs: &[&str]) -> Option<S
     let table = table_named(&w[..k], tables)?;
     let column = w[k..].join("_");
     // `<model>_<index name>` (AddIndex) and `<model>_<constraint>` are not fields.
-    const NOT_FIELDS: &[&str] = &["idx", "index", "unique", "uniq", "constraint", "options", "managers", "table", "together"];
+    const NOT_FIELDS: &[&str] = &[
+        "idx",
+        "index",
+        "unique",
+        "uniq",
+        "constraint",
+        "options",
+        "managers",
+        "table",
+        "together",
+    ];
     if w[k..].iter().any(|x| NOT_FIELDS.contains(&x.as_str())) {
         return None;
     }
@@ -539,5 +563,83 @@ mod test {
         ] {
             assert_eq!(canonical(not_a_name, t), None, "{not_a_name}");
         }
+    }
+
+    /// Forms met in the real-name corpus (BENCHMARKS.md, "Real migration names against what
+    /// their files do").
+    #[test]
+    fn real_app_name_forms() {
+        let t = &[
+            "users",
+            "accounts",
+            "versions",
+            "rubygems",
+            "announcements",
+            "casa_orgs",
+            "casa_cases",
+            "partners",
+            "api_keys",
+            "referral_links",
+            "ledger_items",
+            "wagtailcore_page",
+            "wagtailcore_site",
+            "menu_menu",
+        ];
+        for (name, want) in [
+            ("page_draft_title", "add draft_title to wagtailcore_page"),
+            ("webhook_identifier_and_more", "none"),
+            (
+                "remove_menu_json_content",
+                "remove json_content from menu_menu",
+            ),
+            ("add_site_name", "add name to wagtailcore_site"),
+            ("AddAccountMode", "add mode to accounts"),
+            ("AddsIssuedAtToUsers", "add issued_at to users"),
+            (
+                "AddNotesAndQuotaForPartners",
+                "add notes and quota to partners",
+            ),
+            ("RemoveAnnouncements", "drop table announcements"),
+            ("RemoveRubygemsDownloads", "remove downloads from rubygems"),
+            (
+                "AddUserToAccounts",
+                "add reference to users on accounts as user_id",
+            ),
+            (
+                "AddSlugToCasaOrgsAndCasaCases",
+                "add slug to casa_orgs and add slug to casa_cases",
+            ),
+            ("AddDisplayKeyToApiKeys", "add display_key to api_keys"),
+            ("DeviseCreateUsers", "create table users"),
+            ("RemoveKeyIndexFromApiKeys", "remove index on api_keys(key)"),
+            (
+                "MakeSlugNullableOnReferralLinks",
+                "make referral_links.slug nullable",
+            ),
+            (
+                "ChangeUsersEmailToText",
+                "change type of users.email to text",
+            ),
+            (
+                "AddStatusNotNullCheckToLedgerItems",
+                "add check constraint status is not null on ledger_items",
+            ),
+        ] {
+            let got = canonical(name, t).unwrap_or_else(|| "none".into());
+            assert_eq!(got, want, "{name}");
+        }
+        // Rails' plural tables: a new table follows them; not when the schema's are singular.
+        let rails = &["users", "accounts", "versions"];
+        assert_eq!(
+            canonical("CreateGemDownload", rails).as_deref(),
+            Some("create table gem_downloads")
+        );
+        let django = &["blog_post", "blog_page", "auth_user"];
+        assert_eq!(
+            canonical("CreateGemDownload", django).as_deref(),
+            Some("create table gem_download")
+        );
+        // Two cuts fit (`rubygems.version`, `versions.rubygems_version`): not read.
+        assert_eq!(canonical("AddRubygemsVersion", t), None);
     }
 }

@@ -22,8 +22,7 @@ fn table_column(words: &[String], tables: &[String]) -> Option<(String, String)>
             let t = super::migration_names::table_named(&words[k + 1..], tables);
             match t {
                 Some(t) => (t, vec![words[..k].join("_")]),
-                None => table_and_columns(&words[k + 1..], tables)
-                    .filter(|_| k == 0)?,
+                None => table_and_columns(&words[k + 1..], tables).filter(|_| k == 0)?,
             }
         }
         Some(0) => table_and_columns(&words[1..], tables)?,
@@ -37,8 +36,12 @@ fn table_column(words: &[String], tables: &[String]) -> Option<(String, String)>
 
 fn strip<'a>(words: &'a [String], tail: &[&str]) -> Option<&'a [String]> {
     let n = tail.len();
-    (words.len() > n && words[words.len() - n..].iter().zip(tail).all(|(a, b)| a == b))
-        .then(|| &words[..words.len() - n])
+    (words.len() > n
+        && words[words.len() - n..]
+            .iter()
+            .zip(tail)
+            .all(|(a, b)| a == b))
+    .then(|| &words[..words.len() - n])
 }
 
 const TYPES: &[&str] = &[
@@ -57,9 +60,9 @@ pub(super) fn canonical(words: &[String], tables: &[String], specs: &[&str]) -> 
     match w[0] {
         // `MakeSlugNullableOnReferralLinks`, `MakeUsersEmailRequired`
         "make" => {
-            let k = rest.iter().position(|x| {
-                ["nullable", "optional", "required", "not"].contains(&x.as_str())
-            })?;
+            let k = rest
+                .iter()
+                .position(|x| ["nullable", "optional", "required", "not"].contains(&x.as_str()))?;
             let not = matches!(rest[k].as_str(), "required" | "not");
             let mut cut: Vec<String> = rest[..k].to_vec();
             let after = &rest[k + 1..];
@@ -70,7 +73,11 @@ pub(super) fn canonical(words: &[String], tables: &[String], specs: &[&str]) -> 
             };
             cut.extend(after.iter().cloned());
             let (t, c) = table_column(&cut, tables)?;
-            Some(if not { not_null(&t, &c) } else { nullable(&t, &c) })
+            Some(if not {
+                not_null(&t, &c)
+            } else {
+                nullable(&t, &c)
+            })
         }
         // `AllowNullForPayeeLegalEntity`, `AllowNullOnUsersEmail`
         "allow" => {
@@ -116,7 +123,11 @@ pub(super) fn canonical(words: &[String], tables: &[String], specs: &[&str]) -> 
             if !check {
                 return None;
             }
-            let not_at = if i >= 2 && w[i - 1] == "not" { i - 1 } else { i };
+            let not_at = if i >= 2 && w[i - 1] == "not" {
+                i - 1
+            } else {
+                i
+            };
             let mut after = i + 2;
             if w.get(after) == Some(&"constraint") {
                 after += 1;

@@ -34,10 +34,7 @@ pub type Observer<'a> = &'a mut dyn FnMut(&graph::Migration, &Schema, &Schema);
 
 /// [`load`], calling `observe(migration, schema before it, schema after it)` for each
 /// migration applied (the real-name corpus builder diffs the two).
-pub fn load_observed(
-    root: &Path,
-    mut observe: Option<Observer>,
-) -> (Schema, Vec<PathBuf>) {
+pub fn load_observed(root: &Path, mut observe: Option<Observer>) -> (Schema, Vec<PathBuf>) {
     let found = apps::find_apps(root);
     let settings_files = apps::settings_files(root);
     let texts: Vec<String> = settings_files
