@@ -63,7 +63,7 @@ pub fn read(src: &str) -> (Option<String>, Vec<Op>) {
             stack.push((first.into(), None));
             continue;
         }
-        let opens = line.ends_with(" do") || line.contains(" do |") || line.ends_with("{") && false;
+        let opens = line.ends_with(" do") || line.contains(" do |");
         if skipping.is_some() {
             if opens {
                 stack.push(("do".into(), None));
@@ -225,11 +225,9 @@ fn top(ops: &mut Vec<Op>, c: &Call, stack: &mut Vec<(String, Option<String>)>, p
                 *pushed = true;
             }
         }
-        "change_table" => {
-            if c.block {
-                stack.push(("change".into(), Some(t.clone())));
-                *pushed = true;
-            }
+        "change_table" if c.block => {
+            stack.push(("change".into(), Some(t.clone())));
+            *pushed = true;
         }
         "create_join_table" => {
             let name = text(c.opt("table_name")).unwrap_or_else(|| {
@@ -263,11 +261,7 @@ fn top(ops: &mut Vec<Op>, c: &Call, stack: &mut Vec<(String, Option<String>)>, p
         "add_column" => push(ops, "add_column", arg(1).into_iter().collect()),
         "remove_column" => push(ops, "drop_column", arg(1).into_iter().collect()),
         "remove_columns" => push(ops, "drop_column", a[1..].to_vec()),
-        "rename_column" => {
-            if a.len() >= 3 {
-                push(ops, "rename_column", a[1..3].to_vec())
-            }
-        }
+        "rename_column" if a.len() >= 3 => push(ops, "rename_column", a[1..3].to_vec()),
         "change_column" => ops.push(Op {
             columns: arg(1).into_iter().collect(),
             to: arg(2),
