@@ -18,6 +18,7 @@ mod interpret_tests;
 mod keys;
 mod lexer;
 mod migration_names;
+mod name_constraints;
 mod sentences;
 mod suggest;
 mod vocabulary;

@@ -7,8 +7,9 @@
 //!   `Member` → `members`) when exactly one of those is a table.
 //! - A column named without its table ([`ANY_TABLE`]) is read in the one table that has it.
 //! - `rename a to b` where `a` is no table but a column of exactly one table renames that column.
-//! - An index or foreign-key column that does not exist is read as `<name>_id` when that
-//!   column exists (`add task assignee index` → `tasks(assignee_id)`).
+//! - An index, foreign-key or dropped column that does not exist is read as `<name>_id` when
+//!   that column exists (`add task assignee index` → `tasks(assignee_id)`,
+//!   `RemoveVersionFromDependencies` → `dependencies.version_id`).
 
 use super::names::{plural, singular};
 use super::Context;
@@ -35,14 +36,18 @@ impl Context {
                 self.read_table(table)?
             }
             Intent::DropColumn { table, column }
-            | Intent::RenameColumn {
+            | Intent::SetNotNull { table, column }
+            | Intent::DropNotNull { table, column } => {
+                // `RemoveVersionFromDependencies` (Rails' `remove_reference`): `version_id`.
+                self.read_column(table, column)?;
+                self.read_key_columns(table, std::slice::from_mut(column));
+            }
+            Intent::RenameColumn {
                 table,
                 from: column,
                 ..
             }
             | Intent::ChangeColumnType { table, column, .. }
-            | Intent::SetNotNull { table, column }
-            | Intent::DropNotNull { table, column }
             | Intent::SetDefault { table, column, .. }
             | Intent::DropDefault { table, column }
             | Intent::Backfill { table, column, .. } => self.read_column(table, column)?,

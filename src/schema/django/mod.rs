@@ -28,6 +28,18 @@ use std::path::{Path, PathBuf};
 /// the migration files used, in the order applied. Fails only on a migration file that cannot
 /// be read as text (see [`graph::load_all`]); what is not understood becomes a note.
 pub fn load(root: &Path) -> Result<(Schema, Vec<PathBuf>), super::sql::LoadError> {
+    load_observed(root, None)
+}
+
+/// Called with each migration applied, the schema before it and the schema after it.
+pub type Observer<'a> = &'a mut dyn FnMut(&graph::Migration, &Schema, &Schema);
+
+/// [`load`], calling `observe(migration, schema before it, schema after it)` for each
+/// migration applied (the real-name corpus builder diffs the two).
+pub fn load_observed(
+    root: &Path,
+    mut observe: Option<Observer>,
+) -> Result<(Schema, Vec<PathBuf>), super::sql::LoadError> {
     let found = apps::find_apps(root);
     let settings_files = apps::settings_files(root);
     let texts: Vec<String> = settings_files
@@ -92,8 +104,12 @@ pub fn load(root: &Path) -> Result<(Schema, Vec<PathBuf>), super::sql::LoadError
     contrib.start(&mut editor);
     let mut used = vec![];
     for m in &ordered {
+        let before = observe.is_some().then(|| editor.schema().clone());
         editor.migrate(m);
         contrib.after_migration(&mut editor, &user);
+        if let (Some(f), Some(before)) = (observe.as_mut(), before) {
+            f(m, &before, editor.schema());
+        }
         used.push(root.join(&m.path));
     }
     Ok((editor.finish(), used))

@@ -21,7 +21,7 @@
 
 mod interval;
 mod names;
-mod ruby;
+pub mod ruby;
 mod types;
 
 use super::sql::{load_str, LoadError};
