@@ -30,7 +30,8 @@ mod rename_column;
 mod rename_table;
 mod set_default;
 mod set_not_null;
-pub(crate) mod sql;
+/// PostgreSQL spelling helpers; the summaries borrow its type and value spelling.
+pub(crate) use crate::dialect::postgres::sql;
 mod structural;
 
 pub use structural::apply_structural;
@@ -201,8 +202,6 @@ pub trait OpKind {
     fn inverse_caveat(&self) -> Option<String> {
         None
     }
-    /// PostgreSQL statements, in order.
-    fn statements(&self) -> Vec<Statement>;
     /// One line for people: "Add column `email_verified` boolean NOT NULL DEFAULT false to `users`".
     fn summary(&self) -> String;
     /// Existing data this operation can destroy.
@@ -287,18 +286,11 @@ impl Operation {
     pub fn inverse_caveat(&self) -> Option<String> {
         self.kind().inverse_caveat()
     }
-    /// The statements, each tagged with its [`Origin`] in this operation.
+    /// PostgreSQL's statements, each tagged with its [`Origin`] in this operation: a
+    /// convenience for PostgreSQL-only code (its strategy, tests), delegating to
+    /// `dialect::postgres::ddl`. Engine-neutral code asks `Dialect::statements`.
     pub fn statements(&self) -> Vec<Statement> {
-        let mut statements = self.kind().statements();
-        let count = statements.len();
-        for (index, s) in statements.iter_mut().enumerate() {
-            s.origin = Some(Origin {
-                op: Box::new(self.clone()),
-                index,
-                count,
-            });
-        }
-        statements
+        crate::dialect::postgres::ddl::statements(self)
     }
     pub fn summary(&self) -> String {
         self.kind().summary()

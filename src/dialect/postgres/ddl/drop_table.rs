@@ -1,0 +1,16 @@
+//! PostgreSQL spelling of `drop_table`: `DROP TABLE t`; its inverse re-creates the table's full definition.
+
+use crate::dialect::LockMode;
+use crate::plan::ops::*;
+
+pub(crate) fn statements(op: &DropTable) -> Vec<Statement> {
+    vec![Statement::metadata(
+        format!(
+            "DROP TABLE {}{}",
+            sql::table(&op.table),
+            if op.cascade { " CASCADE" } else { "" }
+        ),
+        LockMode::AccessExclusive,
+        &op.table,
+    )]
+}
