@@ -1,6 +1,21 @@
-//! Engine knowledge: identifier quoting, type and expression spelling, and the lock model.
+//! Engine knowledge: everything that differs between PostgreSQL, MySQL/MariaDB and SQLite, behind
+//! one trait, one folder per engine (`postgres/`; `mysql/` and `sqlite/` plug in the same way).
 //!
-//! `Dialect` is a capability trait in the style of sqlparser's: engines override what differs.
+//! The plan's operations (`plan::ops`) are dialect-free: typed values with their validation,
+//! inverse and summary, and no SQL. A [`Dialect`] gives them a database:
+//! - **spelling** — [`Dialect::statements`]: the plain statements of one operation, each with
+//!   the lock it takes ([`LockMode`] for PostgreSQL, [`EngineLock`] for the others);
+//! - **strategy** — [`Dialect::build`]: resolved operations → phases (migration files), the
+//!   engine's zero-downtime forms (PostgreSQL: `plan::strategy`, with `CONCURRENTLY`,
+//!   `NOT VALID`, batched backfills and `lock_timeout`);
+//! - **model effect** — [`Dialect::apply`]: by default `plan::ops::apply_structural`, which
+//!   changes the schema model directly; PostgreSQL runs its own SQL through the DDL
+//!   interpreter instead, and `tests/structural_apply.rs` proves both agree;
+//! - **capabilities and the lock model** — `transactional_ddl`, `supports_concurrent_index`,
+//!   [`Dialect::describe_lock`] for the report.
+//!
+//! [`for_engine`] maps the schema's [`Engine`] to its dialect; an engine whose folder has not
+//! landed gets [`NotYet`], which refuses ([`generates_for`] is the check callers make first).
 //! Nothing here knows about descriptions, frameworks or reports.
 
 pub mod postgres;

@@ -1,11 +1,16 @@
 //! The operation IR: one typed value per schema change, one file per kind.
 //!
-//! Every kind implements [`OpKind`]: its checks against the schema (`validate`, with errors that
-//! say what to do), the operations that undo it (`inverse`, computed from what the operation
-//! captured at resolve time, never from a later schema), and its PostgreSQL statements with the
-//! lock each takes. Its effect on the schema model is its own SQL run through the DDL
-//! interpreter (`schema::sql`), so the planner's model and a replay of the generated files can
-//! never disagree. `op` names and their fields are the stable JSON contract (ARCHITECTURE.md).
+//! The IR is dialect-free. Every kind implements [`OpKind`]: its checks against the schema
+//! (`validate`, with errors that say what to do), the operations that undo it (`inverse`,
+//! computed from what the operation captured at resolve time, never from a later schema), its
+//! summary, data loss and table. Its SQL is the dialect's (`Dialect::statements`; PostgreSQL's
+//! in `dialect::postgres::ddl`, one file per kind), and so is its effect on the schema model
+//! (`Operation::apply` → `Dialect::apply`): [`apply_structural`] changes the model directly
+//! for any engine, while PostgreSQL runs its own SQL through the DDL interpreter
+//! (`schema::sql`), so its planner model and a replay of its files can never disagree.
+//! [`Statement`] is the engine-neutral result: SQL, lock, and `engine_lock` for engines whose
+//! locking is not PostgreSQL's. `op` names and their fields are the stable JSON contract
+//! (ARCHITECTURE.md).
 
 mod add_check_constraint;
 mod add_column;
