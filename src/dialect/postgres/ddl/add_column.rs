@@ -1,8 +1,9 @@
 //! PostgreSQL spelling of `add_column`: `ALTER TABLE t ADD COLUMN …`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::postgres::{capabilities, is_volatile_expr};
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{AddColumn, Statement};
 
 pub(crate) fn statements(op: &AddColumn) -> Vec<Statement> {
     let add = Statement::metadata(

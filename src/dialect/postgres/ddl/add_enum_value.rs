@@ -1,8 +1,9 @@
 //! PostgreSQL spelling of `add_enum_value`: `ALTER TYPE … ADD VALUE …`.
 
 use crate::dialect::postgres::quote_literal;
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{AddEnumValue, Statement};
 
 pub(crate) fn statements(op: &AddEnumValue) -> Vec<Statement> {
     let mut text = format!(

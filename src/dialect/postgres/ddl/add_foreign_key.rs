@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `add_foreign_key`: `ALTER TABLE t ADD CONSTRAINT … FOREIGN KEY …`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{AddForeignKey, Statement};
 
 pub(crate) fn statements(op: &AddForeignKey) -> Vec<Statement> {
     let stmt = Statement::metadata(

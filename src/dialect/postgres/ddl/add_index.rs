@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `add_index`: `CREATE [UNIQUE] INDEX [CONCURRENTLY] …`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{AddIndex, Statement};
 
 pub(crate) fn statements(op: &AddIndex) -> Vec<Statement> {
     let text = sql::create_index(&op.index, &op.table, op.concurrently);

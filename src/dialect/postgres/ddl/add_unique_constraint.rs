@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `add_unique_constraint`: `ALTER TABLE t ADD CONSTRAINT … UNIQUE (…)`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{AddUniqueConstraint, Statement};
 
 pub(crate) fn statements(op: &AddUniqueConstraint) -> Vec<Statement> {
     vec![Statement::metadata(

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `backfill`: `UPDATE t SET c = … [WHERE …]`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{Backfill, Statement};
 
 pub(crate) fn statements(op: &Backfill) -> Vec<Statement> {
     let mut text = format!(

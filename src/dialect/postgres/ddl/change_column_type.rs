@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `change_column_type`: `ALTER TABLE t ALTER COLUMN c TYPE …`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{ChangeColumnType, Statement};
 
 pub(crate) fn statements(op: &ChangeColumnType) -> Vec<Statement> {
     let mut text = format!(

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `create_enum`: `CREATE TYPE … AS ENUM (…)`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{CreateEnum, Statement};
 
 pub(crate) fn statements(op: &CreateEnum) -> Vec<Statement> {
     vec![Statement {

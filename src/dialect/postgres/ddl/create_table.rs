@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `create_table`: `CREATE TABLE t (…)`, with its constraints, comments and indexes.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{CreateTable, Statement};
 
 pub(crate) fn statements(op: &CreateTable) -> Vec<Statement> {
     let t = &op.definition;

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `drop_enum`: `DROP TYPE <enum>` (the inverse of `create_enum`).
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{DropEnum, ObjectLock, Statement};
 
 pub(crate) fn statements(op: &DropEnum) -> Vec<Statement> {
     vec![Statement {

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `drop_foreign_key`: `ALTER TABLE t DROP CONSTRAINT <fk>`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{DropForeignKey, Statement};
 
 pub(crate) fn statements(op: &DropForeignKey) -> Vec<Statement> {
     vec![Statement::metadata(

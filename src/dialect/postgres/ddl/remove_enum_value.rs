@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `remove_enum_value`: PostgreSQL cannot drop an enum value, so the type is re-created without
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{ObjectLock, RemoveEnumValue, Statement};
 
 pub(crate) fn statements(op: &RemoveEnumValue) -> Vec<Statement> {
     let plain = |sql: String, table: Option<&str>, lock: LockMode| Statement {

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `rename_column`: `ALTER TABLE t RENAME COLUMN a TO b`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{RenameColumn, Statement};
 
 pub(crate) fn statements(op: &RenameColumn) -> Vec<Statement> {
     vec![Statement::metadata(

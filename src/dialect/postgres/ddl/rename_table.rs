@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `rename_table`: `ALTER TABLE a RENAME TO b`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{RenameTable, Statement};
 
 pub(crate) fn statements(op: &RenameTable) -> Vec<Statement> {
     vec![Statement::metadata(

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `set_default`: `ALTER TABLE t ALTER COLUMN c SET DEFAULT …`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{SetDefault, Statement};
 
 pub(crate) fn statements(op: &SetDefault) -> Vec<Statement> {
     vec![Statement::metadata(

@@ -1,7 +1,8 @@
 //! PostgreSQL spelling of `set_not_null`: `ALTER TABLE t ALTER COLUMN c SET NOT NULL`.
 
+use crate::dialect::postgres::sql;
 use crate::dialect::LockMode;
-use crate::plan::ops::*;
+use crate::plan::ops::{SetNotNull, Statement};
 
 pub(crate) fn statements(op: &SetNotNull) -> Vec<Statement> {
     vec![Statement::metadata(
