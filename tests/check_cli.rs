@@ -270,3 +270,19 @@ fn explain_prints_the_rule_page() {
     let out = check(dir.path(), &["--explain", "nope"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn dialect_postgres_is_checked_and_other_engines_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "m.sql", "CREATE INDEX i ON t (c);\n");
+    let pg = check(dir.path(), &["m.sql", "--dialect", "postgres"]);
+    assert_eq!(pg.status.code(), Some(1), "{}", stdout(&pg));
+    assert!(
+        stdout(&pg).contains("create-index-non-concurrently"),
+        "{}",
+        stdout(&pg)
+    );
+    let mysql = check(dir.path(), &["m.sql", "--dialect", "mysql"]);
+    assert_eq!(mysql.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&mysql.stderr).contains("reads PostgreSQL only today"));
+}

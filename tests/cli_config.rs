@@ -438,3 +438,73 @@ fn check_reads_sizes_and_transactions_from_the_file() {
     );
     assert!(out(&assumed).contains("transaction"), "{}", out(&assumed));
 }
+
+/// `--dialect`, the `dialect` key and the URL scheme choose the engine; an engine whose
+/// dialect has not landed is refused (exit 2, nothing written, nothing connected to), naming
+/// what chose it. `--dialect postgres` wins over the key, and the report says the engine.
+#[test]
+fn the_dialect_flag_key_and_url_choose_the_engine() {
+    let p = project("framework = \"sql\"\nschema = \"db/schema.sql\"\n");
+    let refusals: [(&[&str], &str, &str); 4] = [
+        (&["--dialect", "mysql"], "MySQL", "(from --dialect)"),
+        (&["--dialect", "sqlite3"], "SQLite", "(from --dialect)"),
+        (&["--dialect", "MariaDB"], "MariaDB", "(from --dialect)"),
+        // Refused from the scheme alone: nothing listens on port 1.
+        (
+            &["--database-url", "mysql://root@127.0.0.1:1/app"],
+            "MySQL",
+            "(from the --database-url scheme)",
+        ),
+    ];
+    for (flags, display, from) in refusals {
+        let mut args = vec!["generate", "add nickname to users", "--format", "json"];
+        args.extend_from_slice(flags);
+        let o = run(p.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {}", err(&o));
+        let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+        assert_eq!(v["error"]["kind"], "unsupported_dialect", "{flags:?}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert!(message.contains(display), "{flags:?}: {message}");
+        assert!(message.contains(from), "{flags:?}: {message}");
+        assert!(message.contains("PostgreSQL only"), "{flags:?}: {message}");
+        assert!(
+            !p.path().join("migrations").exists(),
+            "{flags:?}: wrote files"
+        );
+    }
+    let o = run(
+        p.path(),
+        &["generate", "add nickname to users", "--dialect", "oracle"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("the engines are postgres, mysql, mariadb, sqlite"),
+        "{}",
+        err(&o)
+    );
+
+    let p = project("framework = \"sql\"\nschema = \"db/schema.sql\"\ndialect = \"sqlite\"\n");
+    let o = run(p.path(), &["generate", "add nickname to users"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("SQLite (from `dialect` in "),
+        "{}",
+        err(&o)
+    );
+    assert!(!p.path().join("migrations").exists());
+    let o = run(
+        p.path(),
+        &[
+            "generate",
+            "add nickname to users",
+            "--dialect",
+            "postgres",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(v["dialect"], "postgres");
+    assert_eq!(files(&p.path().join("migrations")).len(), 2);
+}

@@ -28,6 +28,10 @@ pub struct CheckArgs {
     /// Target PostgreSQL version: 12…17, 15.4 or 150004 (default: the live server's, else 15).
     #[arg(long, value_name = "VERSION", value_parser = parse_pg_version)]
     pg_version: Option<u32>,
+    /// The engine the files are for: postgres (the only one `check` reads today; mysql,
+    /// mariadb and sqlite are refused).
+    #[arg(long, value_name = "ENGINE", value_parser = super::generate::parse_dialect)]
+    dialect: Option<migsmith::config::DialectChoice>,
     /// Table size for the size-aware rules: `N` for every table or `TABLE=N` (repeatable).
     #[arg(long, value_name = "[TABLE=]N")]
     rows: Vec<RowSpec>,
@@ -74,6 +78,15 @@ fn findings(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
         };
         print!("{}", docs::page(rule));
         return Ok(exit::OK);
+    }
+    if let Some(d) = args
+        .dialect
+        .filter(|d| *d != migsmith::config::DialectChoice::Postgres)
+    {
+        return Err(anyhow!(
+            "--dialect {}: migsmith check reads PostgreSQL only today; drop --dialect or pass --dialect postgres",
+            d.name()
+        ));
     }
     let flags = Values {
         rows: (!args.rows.is_empty()).then(|| args.rows.clone()),

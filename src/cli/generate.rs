@@ -124,7 +124,7 @@ impl ZdtArgs {
 }
 
 /// `--dialect NAME`, with the `dialect` key's names and errors.
-fn parse_dialect(text: &str) -> Result<DialectChoice, String> {
+pub(crate) fn parse_dialect(text: &str) -> Result<DialectChoice, String> {
     DialectChoice::parse(text).map_err(|e| match e {
         DialectError::NotSupported { display } => {
             format!("migsmith does not know {display}; the engines are postgres, mysql, mariadb, sqlite")

@@ -1,6 +1,21 @@
-//! Engine knowledge: identifier quoting, type and expression spelling, and the lock model.
+//! Engine knowledge: everything that differs between PostgreSQL, MySQL/MariaDB and SQLite, behind
+//! one trait, one folder per engine (`postgres/`; `mysql/` and `sqlite/` plug in the same way).
 //!
-//! `Dialect` is a capability trait in the style of sqlparser's: engines override what differs.
+//! The plan's operations (`plan::ops`) are dialect-free: typed values with their validation,
+//! inverse and summary, and no SQL. A [`Dialect`] gives them a database:
+//! - **spelling** — [`Dialect::statements`]: the plain statements of one operation, each with
+//!   the lock it takes ([`LockMode`] for PostgreSQL, [`EngineLock`] for the others);
+//! - **strategy** — [`Dialect::build`]: resolved operations → phases (migration files), the
+//!   engine's zero-downtime forms (PostgreSQL: `plan::strategy`, with `CONCURRENTLY`,
+//!   `NOT VALID`, batched backfills and `lock_timeout`);
+//! - **model effect** — [`Dialect::apply`]: by default `plan::ops::apply_structural`, which
+//!   changes the schema model directly; PostgreSQL runs its own SQL through the DDL
+//!   interpreter instead, and `tests/structural_apply.rs` proves both agree;
+//! - **capabilities and the lock model** — `transactional_ddl`, `supports_concurrent_index`,
+//!   [`Dialect::describe_lock`] for the report.
+//!
+//! [`for_engine`] maps the schema's [`Engine`] to its dialect; an engine whose folder has not
+//! landed gets [`NotYet`], which refuses ([`generates_for`] is the check callers make first).
 //! Nothing here knows about descriptions, frameworks or reports.
 
 pub mod mysql;
@@ -209,5 +224,64 @@ pub fn generates_for(engine: Engine) -> Result<&'static dyn Dialect, PlanError> 
         Engine::Mysql => Ok(&MYSQL),
         Engine::Mariadb => Ok(&MARIADB),
         other => Err(NotYet(other).refusal()),
+    }
+}
+
+#[cfg(test)]
+mod test {
+    use super::*;
+    use crate::plan::ops::SetNotNull;
+
+    #[test]
+    fn postgres_generates_and_engines_without_a_folder_refuse() {
+        assert_eq!(for_engine(Engine::Postgres).engine(), Engine::Postgres);
+        assert!(generates_for(Engine::Postgres).is_ok());
+        let op = Operation::from(SetNotNull {
+            table: "users".into(),
+            column: "email".into(),
+        });
+        let pg = for_engine(Engine::Postgres)
+            .statements(&op, &Schema::default())
+            .unwrap();
+        assert_eq!(
+            pg[0].sql,
+            "ALTER TABLE users ALTER COLUMN email SET NOT NULL"
+        );
+        assert_eq!(
+            for_engine(Engine::Postgres).describe_lock(&pg[0]),
+            "ACCESS EXCLUSIVE"
+        );
+        for engine in [Engine::Mysql, Engine::Mariadb, Engine::Sqlite] {
+            let d = for_engine(engine);
+            assert_eq!(d.name(), engine.name());
+            let e = d.statements(&op, &Schema::default()).unwrap_err();
+            assert_eq!(e.kind(), "unsupported_dialect");
+            assert!(e.to_string().contains("PostgreSQL only"), "{e}");
+            assert!(generates_for(engine).is_err());
+            let mut schema = Schema::default();
+            assert!(d.apply(&op, &mut schema).is_err());
+        }
+    }
+
+    #[test]
+    fn an_engine_lock_is_what_the_report_shows() {
+        let mut s = Statement::metadata("ALTER TABLE t ADD c int".into(), LockMode::None, "t");
+        s.engine_lock = Some(EngineLock {
+            algorithm: "INSTANT",
+            blocks_reads: false,
+            blocks_writes: false,
+            description: "metadata lock, ALGORITHM=INSTANT".into(),
+        });
+        assert_eq!(
+            for_engine(Engine::Postgres).describe_lock(&s),
+            "metadata lock, ALGORITHM=INSTANT"
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["engine_lock"]["algorithm"], "INSTANT");
+        s.engine_lock = None;
+        assert!(serde_json::to_value(&s)
+            .unwrap()
+            .get("engine_lock")
+            .is_none());
     }
 }

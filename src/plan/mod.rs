@@ -1,9 +1,10 @@
 //! The plan: intents resolved against the schema into typed `Operation`s (the IR), then grouped
 //! into phases of executable steps.
 //!
-//! This module owns the IR (one file per operation kind under `ops/`, each with its effect on
-//! the schema model, its inverse and its PostgreSQL SQL), `resolve` (validation, inference,
-//! did-you-mean) and `strategy` (phases and transactions). It knows nothing about frameworks.
+//! This module owns the dialect-free IR (one file per operation kind under `ops/`, each with its
+//! validation and inverse; its SQL and zero-downtime form are the `Dialect`'s), `resolve`
+//! (validation, inference, did-you-mean) and `strategy` (PostgreSQL's phases and transactions,
+//! reached through `dialect::postgres::Postgres::build`). It knows nothing about frameworks.
 
 pub mod cost;
 pub mod ops;

@@ -15,8 +15,9 @@ pub(super) fn performance(out: &mut String, r: &Report) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
     let mut n = 0;
+    let dialect = crate::dialect::for_engine(r.plan.before.engine);
     for (m, phase) in a.migrations.iter().zip(&r.plan.phases) {
-        for s in &m.steps {
+        for (s, step) in m.steps.iter().zip(&phase.up) {
             n += 1;
             let held = if s.blocks == "nothing" {
                 "—".to_string()
@@ -39,7 +40,7 @@ pub(super) fn performance(out: &mut String, r: &Report) {
                 "| {n} | `{}` | `{}`{since} | {}{} | {} | {held} | {} | {} | {} | {est} | {} |",
                 m.phase,
                 s.sql.replace('|', "\\|"),
-                s.lock.name(),
+                dialect.describe_lock(&step.statement),
                 s.object
                     .as_ref()
                     .map(|o| format!(" ({o})"))

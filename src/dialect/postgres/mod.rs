@@ -4,8 +4,10 @@
 
 pub mod capabilities;
 mod casts;
+pub mod ddl;
 mod literals;
 pub mod locks;
+pub(crate) mod sql;
 
 pub use capabilities::PgVersion;
 pub use casts::{assignable, has_cast};
@@ -40,7 +42,7 @@ impl Dialect for Postgres {
         quote_literal(value)
     }
     fn statements(&self, op: &Operation, _before: &Schema) -> Result<Vec<Statement>, PlanError> {
-        Ok(op.statements())
+        Ok(ddl::statements(op))
     }
     fn build(
         &self,
@@ -55,7 +57,7 @@ impl Dialect for Postgres {
     /// the planner's model and a replay of the generated files can never disagree.
     fn apply(&self, op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
         op.validate(schema)?;
-        for statement in op.statements() {
+        for statement in ddl::statements(op) {
             crate::schema::sql::apply_str(schema, &statement.sql, "generated SQL").map_err(
                 |e| PlanError::Invalid(format!("internal: the generated SQL does not apply: {e}")),
             )?;

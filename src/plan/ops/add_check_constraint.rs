@@ -1,9 +1,6 @@
 //! `add_check_constraint`: `ALTER TABLE t ADD CONSTRAINT … CHECK (…)`.
 
-use super::{
-    lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
-};
-use crate::dialect::LockMode;
+use super::{lookup, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -30,20 +27,6 @@ impl OpKind for AddCheckConstraint {
             },
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-                sql::table(&self.table),
-                sql::ident(&self.name),
-                self.expression
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )
-        .scanning()]
     }
 
     fn summary(&self) -> String {

@@ -1,8 +1,6 @@
 //! `add_column`: `ALTER TABLE t ADD COLUMN …`.
 
-use super::{lookup, sql, DropColumn, OpKind, Operation, PlanError, Statement};
-use crate::dialect::postgres::{capabilities, is_volatile_expr};
-use crate::dialect::LockMode;
+use super::{lookup, sql, DropColumn, OpKind, Operation, PlanError};
 use crate::schema::{Column, Schema};
 use serde::Serialize;
 
@@ -29,37 +27,6 @@ impl OpKind for AddColumn {
 
     fn inverse(&self) -> Vec<Operation> {
         vec![DropColumn::bare(&self.table, self.column.clone()).into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let add = Statement::metadata(
-            format!(
-                "ALTER TABLE {} ADD COLUMN {}",
-                sql::table(&self.table),
-                sql::column_definition(&self.column, &self.table)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        );
-        // A volatile default (random(), clock_timestamp()…) is evaluated per row: the table is
-        // rewritten. Constants and now() are stored once in the catalog (PostgreSQL 11+).
-        let volatile = self.column.default.as_deref().is_some_and(is_volatile_expr)
-            || self.column.identity.is_some()
-            || self.column.serial_sequence.is_some();
-        let add = match (&self.column.default, volatile) {
-            (_, true) => add.rewriting(),
-            (Some(_), false) => add.since(capabilities::FAST_DEFAULT),
-            (None, false) => add,
-        };
-        let mut out = vec![add];
-        if let Some(comment) = &self.column.comment {
-            out.push(Statement::metadata(
-                sql::comment_on_column(&self.table, &self.column.name, Some(comment)),
-                LockMode::AccessExclusive,
-                &self.table,
-            ));
-        }
-        out
     }
 
     fn summary(&self) -> String {

@@ -1,8 +1,6 @@
 //! `add_enum_value`: `ALTER TYPE … ADD VALUE …`.
 
-use super::{lookup, sql, EnumColumn, OpKind, Operation, PlanError, RemoveEnumValue, Statement};
-use crate::dialect::postgres::quote_literal;
-use crate::dialect::LockMode;
+use super::{lookup, EnumColumn, OpKind, Operation, PlanError, RemoveEnumValue};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -53,32 +51,6 @@ impl OpKind for AddEnumValue {
             columns: self.columns.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let mut text = format!(
-            "ALTER TYPE {} ADD VALUE {}",
-            sql::table(&self.name),
-            quote_literal(&self.value)
-        );
-        if let Some(after) = &self.after {
-            text.push_str(&format!(" AFTER {}", quote_literal(after)));
-        }
-        vec![Statement {
-            sql: text,
-            lock: LockMode::None,
-            table: None,
-            // PostgreSQL 12+ allows it in a transaction (the value is usable after commit).
-            transactional: true,
-            rewrites_table: false,
-            scans_table: false,
-            locks: vec![],
-            min_version: Some(
-                crate::dialect::postgres::capabilities::ENUM_VALUE_IN_TRANSACTION.since,
-            ),
-            engine_lock: None,
-            origin: None,
-        }]
     }
 
     fn summary(&self) -> String {

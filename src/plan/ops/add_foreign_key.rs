@@ -1,7 +1,6 @@
 //! `add_foreign_key`: `ALTER TABLE t ADD CONSTRAINT … FOREIGN KEY …`.
 
-use super::{lookup, sql, DropForeignKey, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, DropForeignKey, OpKind, Operation, PlanError};
 use crate::schema::{ForeignKey, Schema};
 use serde::Serialize;
 
@@ -34,28 +33,6 @@ impl OpKind for AddForeignKey {
             foreign_key: self.foreign_key.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let stmt = Statement::metadata(
-            format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} {}",
-                sql::table(&self.table),
-                sql::ident(&self.foreign_key.name),
-                sql::foreign_key_body(&self.foreign_key)
-            ),
-            LockMode::ShareRowExclusive,
-            &self.table,
-        )
-        .also_locks(
-            format!("table {} (referenced)", self.foreign_key.ref_table),
-            LockMode::ShareRowExclusive,
-        );
-        vec![if self.foreign_key.validated {
-            stmt.scanning()
-        } else {
-            stmt
-        }]
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `add_index`: `CREATE [UNIQUE] INDEX [CONCURRENTLY] …`.
 
-use super::{lookup, sql, DropIndex, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, sql, DropIndex, OpKind, Operation, PlanError};
 use crate::schema::{Index, IndexKey, Schema};
 use serde::Serialize;
 
@@ -41,17 +40,6 @@ impl OpKind for AddIndex {
             concurrently: self.concurrently,
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let text = sql::create_index(&self.index, &self.table, self.concurrently);
-        let stmt = if self.concurrently {
-            Statement::metadata(text, LockMode::ShareUpdateExclusive, &self.table)
-                .non_transactional()
-        } else {
-            Statement::metadata(text, LockMode::Share, &self.table)
-        };
-        vec![stmt.scanning()]
     }
 
     fn summary(&self) -> String {

@@ -1,9 +1,6 @@
 //! `add_unique_constraint`: `ALTER TABLE t ADD CONSTRAINT … UNIQUE (…)`.
 
-use super::{
-    lookup, sql, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError, Statement,
-};
-use crate::dialect::LockMode;
+use super::{lookup, ConstraintDefinition, DropConstraint, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -40,20 +37,6 @@ impl OpKind for AddUniqueConstraint {
             },
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                sql::table(&self.table),
-                sql::ident(&self.name),
-                sql::ident_list(&self.columns)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )
-        .scanning()]
     }
 
     fn summary(&self) -> String {

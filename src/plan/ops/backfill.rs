@@ -1,7 +1,6 @@
 //! `backfill`: `UPDATE t SET c = … [WHERE …]`.
 
-use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, DataLoss, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -29,20 +28,6 @@ impl OpKind for Backfill {
             "the values the backfill wrote to `{}.{}` stay: the down migration does not restore the previous values",
             self.table, self.column
         ))
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let mut text = format!(
-            "UPDATE {} SET {} = {}",
-            sql::table(&self.table),
-            sql::ident(&self.column),
-            self.value
-        );
-        if let Some(condition) = &self.condition {
-            text.push_str(" WHERE ");
-            text.push_str(condition);
-        }
-        vec![Statement::metadata(text, LockMode::RowExclusive, &self.table).scanning()]
     }
 
     fn summary(&self) -> String {

@@ -1,8 +1,7 @@
 //! `change_column_type`: `ALTER TABLE t ALTER COLUMN c TYPE …`.
 
-use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError, Statement};
+use super::{lookup, sql, DataLoss, OpKind, Operation, PlanError};
 use crate::dialect::postgres::{is_binary_coercible, is_lossless_conversion};
-use crate::dialect::LockMode;
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -60,25 +59,6 @@ impl OpKind for ChangeColumnType {
                 self.column, self.from_type
             )
         })
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let mut text = format!(
-            "ALTER TABLE {} ALTER COLUMN {} TYPE {}",
-            sql::table(&self.table),
-            sql::ident(&self.column),
-            self.to_type
-        );
-        if let Some(using) = &self.using {
-            text.push_str(" USING ");
-            text.push_str(using);
-        }
-        let stmt = Statement::metadata(text, LockMode::AccessExclusive, &self.table);
-        vec![if self.in_place() {
-            stmt.since(crate::dialect::postgres::capabilities::BINARY_COERCIBLE_TYPE_CHANGE)
-        } else {
-            stmt.rewriting()
-        }]
     }
 
     fn summary(&self) -> String {

@@ -1,8 +1,6 @@
 //! `create_enum`: `CREATE TYPE … AS ENUM (…)`.
 
-use super::{sql, DropEnum, OpKind, Operation, PlanError, Statement};
-use crate::dialect::postgres::quote_literal;
-use crate::dialect::LockMode;
+use super::{sql, DropEnum, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -11,15 +9,6 @@ use serde::Serialize;
 pub struct CreateEnum {
     pub name: String,
     pub values: Vec<String>,
-}
-
-/// `'a', 'b'`.
-pub(super) fn literal_list(values: &[String]) -> String {
-    values
-        .iter()
-        .map(|v| quote_literal(v))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl OpKind for CreateEnum {
@@ -42,30 +31,11 @@ impl OpKind for CreateEnum {
         .into()]
     }
 
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement {
-            sql: format!(
-                "CREATE TYPE {} AS ENUM ({})",
-                sql::table(&self.name),
-                literal_list(&self.values)
-            ),
-            lock: LockMode::None,
-            table: None,
-            transactional: true,
-            rewrites_table: false,
-            scans_table: false,
-            locks: vec![],
-            min_version: None,
-            engine_lock: None,
-            origin: None,
-        }]
-    }
-
     fn summary(&self) -> String {
         format!(
             "Create enum `{}` ({})",
             self.name,
-            literal_list(&self.values)
+            sql::literal_list(&self.values)
         )
     }
 

@@ -3,9 +3,8 @@
 
 use super::{
     lookup, sql, AddCheckConstraint, AddColumn, AddForeignKey, AddIndex, AddUniqueConstraint,
-    DataLoss, OpKind, Operation, PlanError, Statement,
+    DataLoss, OpKind, Operation, PlanError,
 };
-use crate::dialect::LockMode;
 use crate::schema::{
     CheckConstraint, Column, Dependency, ForeignKey, Index, Schema, UniqueConstraint,
 };
@@ -109,19 +108,6 @@ impl OpKind for DropColumn {
             caveat.push_str(&super::drop_table::cascade_caveat(&self.dependents, None));
         }
         Some(caveat)
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} DROP COLUMN {}{}",
-                sql::table(&self.table),
-                sql::ident(&self.column),
-                if self.cascade { " CASCADE" } else { "" }
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

@@ -1,10 +1,7 @@
 //! `drop_constraint`: `ALTER TABLE t DROP CONSTRAINT <name>` for unique and check constraints
 //! (foreign keys have `drop_foreign_key`).
 
-use super::{
-    lookup, sql, AddCheckConstraint, AddUniqueConstraint, OpKind, Operation, PlanError, Statement,
-};
-use crate::dialect::LockMode;
+use super::{lookup, AddCheckConstraint, AddUniqueConstraint, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -54,18 +51,6 @@ impl OpKind for DropConstraint {
             }
             .into(),
         }]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                sql::table(&self.table),
-                sql::ident(&self.name)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `drop_default`: `ALTER TABLE t ALTER COLUMN c DROP DEFAULT`.
 
-use super::{lookup, sql, OpKind, Operation, PlanError, SetDefault, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, OpKind, Operation, PlanError, SetDefault};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -34,18 +33,6 @@ impl OpKind for DropDefault {
             previous: None,
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
-                sql::table(&self.table),
-                sql::ident(&self.column)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `drop_enum`: `DROP TYPE <enum>` (the inverse of `create_enum`).
 
-use super::{lookup, sql, CreateEnum, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, CreateEnum, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -35,24 +34,6 @@ impl OpKind for DropEnum {
             values: self.values.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement {
-            sql: format!("DROP TYPE {}", sql::table(&self.name)),
-            lock: LockMode::None,
-            table: None,
-            transactional: true,
-            rewrites_table: false,
-            scans_table: false,
-            locks: vec![super::ObjectLock {
-                object: format!("type {}", self.name),
-                lock: LockMode::AccessExclusive,
-            }],
-            min_version: None,
-            engine_lock: None,
-            origin: None,
-        }]
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `drop_foreign_key`: `ALTER TABLE t DROP CONSTRAINT <fk>`.
 
-use super::{lookup, sql, AddForeignKey, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, AddForeignKey, OpKind, Operation, PlanError};
 use crate::schema::{ForeignKey, Schema};
 use serde::Serialize;
 
@@ -37,18 +36,6 @@ impl OpKind for DropForeignKey {
             foreign_key: self.foreign_key.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                sql::table(&self.table),
-                sql::ident(&self.foreign_key.name)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

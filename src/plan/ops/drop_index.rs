@@ -1,7 +1,6 @@
 //! `drop_index`: `DROP INDEX [CONCURRENTLY] …`; the inverse rebuilds it from its definition.
 
-use super::{lookup, sql, AddIndex, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, sql, AddIndex, OpKind, Operation, PlanError};
 use crate::schema::{Index, Schema};
 use serde::Serialize;
 
@@ -36,16 +35,6 @@ impl OpKind for DropIndex {
             concurrently: self.concurrently,
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let text = sql::drop_index(&self.index.name, &self.table, self.concurrently);
-        vec![if self.concurrently {
-            Statement::metadata(text, LockMode::ShareUpdateExclusive, &self.table)
-                .non_transactional()
-        } else {
-            Statement::metadata(text, LockMode::AccessExclusive, &self.table)
-        }]
     }
 
     fn summary(&self) -> String {

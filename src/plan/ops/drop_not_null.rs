@@ -1,7 +1,6 @@
 //! `drop_not_null`: `ALTER TABLE t ALTER COLUMN c DROP NOT NULL`.
 
-use super::{lookup, sql, OpKind, Operation, PlanError, SetNotNull, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, OpKind, Operation, PlanError, SetNotNull};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -47,18 +46,6 @@ impl OpKind for DropNotNull {
             "once NULLs have been written to `{}.{}`, the down migration fails until they are replaced",
             self.table, self.column
         ))
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
-                sql::table(&self.table),
-                sql::ident(&self.column)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `drop_table`: `DROP TABLE t`; its inverse re-creates the table's full definition.
 
-use super::{lookup, sql, CreateTable, DataLoss, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, CreateTable, DataLoss, OpKind, Operation, PlanError};
 use crate::schema::{Dependency, Schema, Table};
 use serde::Serialize;
 
@@ -72,18 +71,6 @@ impl OpKind for DropTable {
             caveat.push_str(&cascade_caveat(&self.dependents, Some(&self.table)));
         }
         Some(caveat)
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "DROP TABLE {}{}",
-                sql::table(&self.table),
-                if self.cascade { " CASCADE" } else { "" }
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

@@ -1,11 +1,16 @@
 //! The operation IR: one typed value per schema change, one file per kind.
 //!
-//! Every kind implements [`OpKind`]: its checks against the schema (`validate`, with errors that
-//! say what to do), the operations that undo it (`inverse`, computed from what the operation
-//! captured at resolve time, never from a later schema), and its PostgreSQL statements with the
-//! lock each takes. Its effect on the schema model is its own SQL run through the DDL
-//! interpreter (`schema::sql`), so the planner's model and a replay of the generated files can
-//! never disagree. `op` names and their fields are the stable JSON contract (ARCHITECTURE.md).
+//! The IR is dialect-free. Every kind implements [`OpKind`]: its checks against the schema
+//! (`validate`, with errors that say what to do), the operations that undo it (`inverse`,
+//! computed from what the operation captured at resolve time, never from a later schema), its
+//! summary, data loss and table. Its SQL is the dialect's (`Dialect::statements`; PostgreSQL's
+//! in `dialect::postgres::ddl`, one file per kind), and so is its effect on the schema model
+//! (`Operation::apply` → `Dialect::apply`): [`apply_structural`] changes the model directly
+//! for any engine, while PostgreSQL runs its own SQL through the DDL interpreter
+//! (`schema::sql`), so its planner model and a replay of its files can never disagree.
+//! [`Statement`] is the engine-neutral result: SQL, lock, and `engine_lock` for engines whose
+//! locking is not PostgreSQL's. `op` names and their fields are the stable JSON contract
+//! (ARCHITECTURE.md).
 
 mod add_check_constraint;
 mod add_column;
@@ -30,7 +35,8 @@ mod rename_column;
 mod rename_table;
 mod set_default;
 mod set_not_null;
-pub(crate) mod sql;
+/// PostgreSQL spelling helpers; the summaries borrow its type and value spelling.
+pub(crate) use crate::dialect::postgres::sql;
 mod structural;
 
 pub use structural::apply_structural;
@@ -201,8 +207,6 @@ pub trait OpKind {
     fn inverse_caveat(&self) -> Option<String> {
         None
     }
-    /// PostgreSQL statements, in order.
-    fn statements(&self) -> Vec<Statement>;
     /// One line for people: "Add column `email_verified` boolean NOT NULL DEFAULT false to `users`".
     fn summary(&self) -> String;
     /// Existing data this operation can destroy.
@@ -287,18 +291,11 @@ impl Operation {
     pub fn inverse_caveat(&self) -> Option<String> {
         self.kind().inverse_caveat()
     }
-    /// The statements, each tagged with its [`Origin`] in this operation.
+    /// PostgreSQL's statements, each tagged with its [`Origin`] in this operation: a
+    /// convenience for PostgreSQL-only code (its strategy, tests), delegating to
+    /// `dialect::postgres::ddl`. Engine-neutral code asks `Dialect::statements`.
     pub fn statements(&self) -> Vec<Statement> {
-        let mut statements = self.kind().statements();
-        let count = statements.len();
-        for (index, s) in statements.iter_mut().enumerate() {
-            s.origin = Some(Origin {
-                op: Box::new(self.clone()),
-                index,
-                count,
-            });
-        }
-        statements
+        crate::dialect::postgres::ddl::statements(self)
     }
     pub fn summary(&self) -> String {
         self.kind().summary()

@@ -1,9 +1,7 @@
 //! `remove_enum_value`: PostgreSQL cannot drop an enum value, so the type is re-created without
 //! it and every column of the type is converted (the inverse of `add_enum_value`).
 
-use super::create_enum::literal_list;
-use super::{lookup, sql, AddEnumValue, DataLoss, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, AddEnumValue, DataLoss, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -30,17 +28,6 @@ pub struct RemoveEnumValue {
     pub columns: Vec<EnumColumn>,
 }
 
-impl RemoveEnumValue {
-    fn old_name(&self) -> String {
-        let bare = sql::bare_name(&self.name);
-        let renamed = format!("{bare}__migsmith_old");
-        match self.name.split_once('.') {
-            Some((schema, _)) => format!("{schema}.{renamed}"),
-            None => renamed,
-        }
-    }
-}
-
 impl OpKind for RemoveEnumValue {
     fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
         let enum_type = lookup::enum_type(schema, &self.name)?;
@@ -63,76 +50,6 @@ impl OpKind for RemoveEnumValue {
             columns: self.columns.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        let plain = |sql: String, table: Option<&str>, lock: LockMode| Statement {
-            sql,
-            lock,
-            table: table.map(str::to_string),
-            transactional: true,
-            rewrites_table: false,
-            scans_table: false,
-            locks: table
-                .map(|t| {
-                    vec![super::ObjectLock {
-                        object: format!("table {t}"),
-                        lock,
-                    }]
-                })
-                .unwrap_or_default(),
-            min_version: None,
-            engine_lock: None,
-            origin: None,
-        };
-        let ty = sql::table(&self.name);
-        let old = sql::table(&self.old_name());
-        let mut out = vec![
-            plain(
-                format!(
-                    "ALTER TYPE {ty} RENAME TO {}",
-                    sql::ident(sql::bare_name(&self.old_name()))
-                ),
-                None,
-                LockMode::None,
-            ),
-            plain(
-                format!(
-                    "CREATE TYPE {ty} AS ENUM ({})",
-                    literal_list(&self.remaining)
-                ),
-                None,
-                LockMode::None,
-            ),
-        ];
-        for c in &self.columns {
-            let t = sql::table(&c.table);
-            let col = sql::ident(&c.column);
-            if c.default.is_some() {
-                out.push(plain(
-                    format!("ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT"),
-                    Some(&c.table),
-                    LockMode::AccessExclusive,
-                ));
-            }
-            out.push(
-                plain(
-                    format!("ALTER TABLE {t} ALTER COLUMN {col} TYPE {ty} USING {col}::text::{ty}"),
-                    Some(&c.table),
-                    LockMode::AccessExclusive,
-                )
-                .rewriting(),
-            );
-            if let Some(default) = &c.default {
-                out.push(plain(
-                    format!("ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {default}"),
-                    Some(&c.table),
-                    LockMode::AccessExclusive,
-                ));
-            }
-        }
-        out.push(plain(format!("DROP TYPE {old}"), None, LockMode::None));
-        out
     }
 
     fn summary(&self) -> String {

@@ -1,7 +1,6 @@
 //! `rename_column`: `ALTER TABLE t RENAME COLUMN a TO b`.
 
-use super::{lookup, sql, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -34,19 +33,6 @@ impl OpKind for RenameColumn {
             to: self.from.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                sql::table(&self.table),
-                sql::ident(&self.from),
-                sql::ident(&self.to)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

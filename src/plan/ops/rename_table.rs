@@ -1,7 +1,6 @@
 //! `rename_table`: `ALTER TABLE a RENAME TO b`.
 
-use super::{lookup, sql, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -35,18 +34,6 @@ impl OpKind for RenameTable {
             to: self.from.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} RENAME TO {}",
-                sql::table(&self.from),
-                sql::ident(sql::bare_name(&self.to))
-            ),
-            LockMode::AccessExclusive,
-            &self.from,
-        )]
     }
 
     fn summary(&self) -> String {

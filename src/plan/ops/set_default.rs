@@ -1,7 +1,6 @@
 //! `set_default`: `ALTER TABLE t ALTER COLUMN c SET DEFAULT …`.
 
-use super::{lookup, sql, DropDefault, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, DropDefault, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -37,19 +36,6 @@ impl OpKind for SetDefault {
             }
             .into(),
         }]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
-                sql::table(&self.table),
-                sql::ident(&self.column),
-                self.default
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )]
     }
 
     fn summary(&self) -> String {

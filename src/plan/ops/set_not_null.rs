@@ -1,7 +1,6 @@
 //! `set_not_null`: `ALTER TABLE t ALTER COLUMN c SET NOT NULL`.
 
-use super::{lookup, sql, DropNotNull, OpKind, Operation, PlanError, Statement};
-use crate::dialect::LockMode;
+use super::{lookup, DropNotNull, OpKind, Operation, PlanError};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -30,19 +29,6 @@ impl OpKind for SetNotNull {
             column: self.column.clone(),
         }
         .into()]
-    }
-
-    fn statements(&self) -> Vec<Statement> {
-        vec![Statement::metadata(
-            format!(
-                "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
-                sql::table(&self.table),
-                sql::ident(&self.column)
-            ),
-            LockMode::AccessExclusive,
-            &self.table,
-        )
-        .scanning()]
     }
 
     fn summary(&self) -> String {

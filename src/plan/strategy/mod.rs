@@ -1,4 +1,5 @@
-//! Operations → phases, in the zero-downtime form each change needs at its table's size.
+//! PostgreSQL's zero-downtime strategy (`Dialect::build` of `dialect::postgres::Postgres`):
+//! operations → phases, in the zero-downtime form each change needs at its table's size.
 //!
 //! Every operation becomes one or more [`Stage`]s: the simple form (its own statements, undone
 //! by its inverse) or a safer, longer form chosen by the change and the size of the table it

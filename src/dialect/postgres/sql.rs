@@ -195,3 +195,12 @@ pub fn column_shape(column: &Column) -> String {
     }
     out
 }
+
+/// `'a', 'b'`.
+pub fn literal_list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| crate::dialect::postgres::quote_literal(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
