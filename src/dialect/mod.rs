@@ -4,6 +4,7 @@
 //! Nothing here knows about descriptions, frameworks or reports.
 
 pub mod postgres;
+pub mod sqlite;
 
 use serde::Serialize;
 
