@@ -447,6 +447,16 @@ fn dependents_sql(schema: &Schema, table: &str) -> Vec<(String, String, String)>
         .collect()
 }
 
+/// Whether a `CREATE TRIGGER` is on `table` (`… ON table …` before its body).
+fn trigger_on(sql: &str, table: &str) -> bool {
+    let head = sql.split_whitespace().take_while(|w| !w.eq_ignore_ascii_case("BEGIN"));
+    let words: Vec<&str> = head.collect();
+    words.windows(2).any(|w| {
+        w[0].eq_ignore_ascii_case("ON")
+            && w[1].trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']').eq_ignore_ascii_case(table)
+    })
+}
+
 /// The object name of a `CREATE VIEW|TRIGGER [IF NOT EXISTS] name`.
 fn object_name(sql: &str) -> Option<String> {
     let mut words = sql.split_whitespace().skip(2);
@@ -589,7 +599,24 @@ pub fn statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>, Pla
         }
         Operation::DropTable(o) => {
             lookup(before, &o.table)?;
-            return Ok(vec![stmt(format!("DROP TABLE {}", ident(&o.table)), &o.table)]);
+            let views: Vec<String> = dependents_sql(before, &o.table)
+                .into_iter()
+                .filter(|(kind, _, _)| kind == "VIEW")
+                .map(|(_, name, _)| name)
+                .collect();
+            if !views.is_empty() && !o.cascade {
+                return Err(refuse(&format!(
+                    "view {} uses `{}` (SQLite would leave it broken); drop it first, or pass --cascade to drop it too",
+                    views.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+                    o.table
+                )));
+            }
+            let mut out: Vec<Statement> = views
+                .iter()
+                .map(|v| stmt(format!("DROP VIEW {}", ident(v)), &o.table))
+                .collect();
+            out.push(stmt(format!("DROP TABLE {}", ident(&o.table)), &o.table));
+            return Ok(out);
         }
         Operation::RenameTable(o) => {
             lookup(before, &o.from)?;
@@ -649,8 +676,11 @@ pub fn down_statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>
             for i in &t.indexes {
                 out.push(stmt(create_index_sql(&t.name, i), &t.name));
             }
-            for (_, _, sql) in dependents_sql(before, &o.table) {
-                out.push(stmt(sql, &o.table));
+            // Its triggers went with it; views only with --cascade (else they were refused).
+            for (kind, _, sql) in dependents_sql(before, &o.table) {
+                if kind == "TRIGGER" && trigger_on(&sql, &o.table) || kind == "VIEW" && o.cascade {
+                    out.push(stmt(sql, &o.table));
+                }
             }
             Ok(out)
         }

@@ -9,9 +9,9 @@
 //! Model conventions for SQLite: `Schema.engine = Engine::Sqlite`, tables keyed by bare name
 //! with `Table.schema = ""` (only the `main` database is read), declared types lower-cased
 //! (`integer`, `varchar(255)`, `""` for no type), defaults as written. Constraints SQLite
-//! leaves unnamed get PostgreSQL-style names (`users_pkey`, `users_email_key`,
-//! `users_account_id_fkey`, `users_age_check`) so the planner can name them; generated SQL
-//! always writes the names out, so a rebuilt table loads back to the same model. Views and
+//! leaves unnamed get PostgreSQL-style names without the table prefix (`pkey`, `email_key`,
+//! `account_id_fkey`, `age_check`, `check`), so renaming a table changes none of them; generated
+//! SQL always writes the names out, so a rebuilt table loads back to the same model. Views and
 //! triggers are kept verbatim (one line each) in `Schema.notes` and as dependencies.
 //!
 //! Row counts: `count(*)` per table when the file is at most [`EXACT_COUNT_MAX_BYTES`] (or
@@ -158,9 +158,32 @@ pub fn load_text(text: &str) -> Result<Schema, String> {
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let cleaned = strip_view_column_comments(&cleaned);
     conn.execute_batch(&cleaned)
         .map_err(|e| format!("SQLite cannot run the schema: {e}"))?;
     load_connection(&conn, Counts::None)
+}
+
+/// `sqlite3 .schema` appends `/* view(col,…) */` to each view; it is not part of the view.
+fn strip_view_column_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("/* ") {
+        let after = &rest[i + 3..];
+        match after.find(" */;") {
+            Some(j) if !after[..j].contains('\n') && after[..j].ends_with(')') => {
+                out.push_str(rest[..i].trim_end());
+                out.push(';');
+                rest = &after[j + 4..];
+            }
+            _ => {
+                out.push_str(&rest[..i + 3]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Read the `main` schema of an open connection.
@@ -238,7 +261,7 @@ pub fn load_connection(conn: &Connection, counts: Counts) -> Result<Schema, Stri
             "trigger" => DependentKind::Trigger,
             _ => continue,
         };
-        let sql = one_line(sql.as_deref().unwrap_or_default());
+        let sql = canonical(sql.as_deref().unwrap_or_default());
         for table in schema.tables.keys() {
             let uses = if dep_kind == DependentKind::Trigger {
                 table == tbl_name || mentions(&sql, table)
@@ -321,6 +344,27 @@ pub fn one_line(sql: &str) -> String {
     out
 }
 
+/// `sql` on one line with identifiers quoted only where they must be (SQLite's `RENAME`
+/// rewrites views, triggers and expressions with every renamed name quoted; this spelling
+/// makes a rename and its inverse load back to the same text).
+pub fn canonical(sql: &str) -> String {
+    let sql = one_line(sql);
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for (tok, start, end) in tokens_spanned(&sql) {
+        if let Tok::Quoted(name) = &tok {
+            let bare = crate::dialect::sqlite::ident(name);
+            if bare == *name {
+                out.push_str(&sql[at..start]);
+                out.push_str(name);
+                at = end;
+            }
+        }
+    }
+    out.push_str(&sql[at..]);
+    out
+}
+
 /// Whether `sql` names `word` as an identifier (case-insensitive, quoted or not).
 pub fn mentions(sql: &str, word: &str) -> bool {
     tokens(sql).iter().any(|t| match t {
@@ -388,7 +432,7 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
     if !pk.is_empty() {
         pk.sort();
         table.primary_key = Some(PrimaryKey {
-            name: parsed.pk_name.clone().unwrap_or_else(|| format!("{name}_pkey")),
+            name: parsed.pk_name.clone().unwrap_or_else(|| "pkey".to_string()),
             columns: pk.into_iter().map(|(_, c)| c).collect(),
         });
     }
@@ -423,7 +467,7 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
                     })
                     .and_then(|(n, _)| n.clone());
                 let name_for =
-                    explicit.unwrap_or_else(|| format!("{name}_{}_key", columns.join("_")));
+                    explicit.unwrap_or_else(|| format!("{}_key", columns.join("_")));
                 table.unique_constraints.push(UniqueConstraint {
                     name: name_for,
                     columns,
@@ -504,7 +548,7 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         table.foreign_keys.push(ForeignKey {
             name: parsed_fk
                 .and_then(|f| f.name.clone())
-                .unwrap_or_else(|| format!("{name}_{}_fkey", columns.join("_"))),
+                .unwrap_or_else(|| format!("{}_fkey", columns.join("_"))),
             columns,
             ref_table: rows[0].0.clone(),
             ref_columns,
@@ -518,8 +562,8 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
     let mut used = std::collections::BTreeSet::new();
     for (cname, expr, column) in parsed.checks {
         let base = cname.unwrap_or_else(|| match &column {
-            Some(c) => format!("{name}_{c}_check"),
-            None => format!("{name}_check"),
+            Some(c) => format!("{c}_check"),
+            None => "check".to_string(),
         });
         let mut n = base.clone();
         let mut i = 1;
@@ -706,7 +750,7 @@ fn paren_text(sql: &str, toks: &[Spanned], at: usize) -> (String, usize) {
                 depth -= 1;
                 if depth == 0 {
                     let text = sql[toks[at].2..t.1].trim();
-                    return (one_line(text), i + 1);
+                    return (canonical(text), i + 1);
                 }
             }
             _ => {}
@@ -886,13 +930,13 @@ fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
             Tok::Punct(')') => {
                 depth -= 1;
                 if depth == 0 {
-                    elements.push(one_line(&sql[start..t.1]));
+                    elements.push(canonical(&sql[start..t.1]));
                     end_tok = i + 1;
                     break;
                 }
             }
             Tok::Punct(',') if depth == 1 => {
-                elements.push(one_line(&sql[start..t.1]));
+                elements.push(canonical(&sql[start..t.1]));
                 start = t.2;
             }
             _ => {}
@@ -901,7 +945,7 @@ fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
     let predicate = toks[end_tok.min(toks.len())..]
         .iter()
         .position(|t| is_kw(&t.0, "WHERE"))
-        .map(|p| one_line(sql[toks[end_tok + p].2..].trim().trim_end_matches(';')));
+        .map(|p| canonical(sql[toks[end_tok + p].2..].trim().trim_end_matches(';')));
     (elements, predicate)
 }
 
