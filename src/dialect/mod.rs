@@ -6,6 +6,10 @@
 pub mod postgres;
 pub mod sqlite;
 
+use crate::plan::ops::{Operation, Statement};
+use crate::plan::resolve::Resolved;
+use crate::plan::{Plan, PlanError, StrategyOptions};
+use crate::schema::{Engine, Schema};
 use serde::Serialize;
 
 /// Table-level lock modes, weakest first (PostgreSQL names; other engines map onto them).
@@ -57,8 +61,23 @@ impl LockMode {
     }
 }
 
-/// What an engine can do; defaults describe PostgreSQL.
-pub trait Dialect {
+/// How a non-PostgreSQL engine locks for one statement (MySQL's `ALGORITHM`, SQLite's table
+/// rebuild). PostgreSQL statements leave it `None`: their lock is [`LockMode`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineLock {
+    /// MySQL: `INSTANT` | `INPLACE` | `COPY`; SQLite: `ALTER` | `REBUILD`.
+    pub algorithm: &'static str,
+    pub blocks_reads: bool,
+    pub blocks_writes: bool,
+    /// What the report shows ("metadata lock; rows stay writable").
+    pub description: String,
+}
+
+/// Everything engine-specific behind one trait: spelling, capabilities, the zero-downtime
+/// strategy and the lock model. Defaults describe PostgreSQL where one makes sense.
+pub trait Dialect: Sync {
+    /// The engine this dialect generates for.
+    fn engine(&self) -> Engine;
     /// Short name used in reports and JSON (`postgres`, `mysql`, `sqlite`).
     fn name(&self) -> &'static str;
     /// Human name for reports.
@@ -75,4 +94,114 @@ pub trait Dialect {
     fn ident(&self, name: &str) -> String;
     /// A string literal.
     fn literal(&self, value: &str) -> String;
+    /// The plain statements of one operation in this engine's SQL (`before` = the schema
+    /// before it), each tagged with its [`crate::plan::ops::Origin`].
+    fn statements(&self, op: &Operation, before: &Schema) -> Result<Vec<Statement>, PlanError>;
+    /// The engine's zero-downtime strategy: resolved operations → phases (files).
+    fn build(
+        &self,
+        description: &str,
+        before: &Schema,
+        resolved: Resolved,
+        opts: &StrategyOptions,
+    ) -> Plan;
+    /// The operation's effect on the model (after validating it against `schema`).
+    /// Default: [`crate::plan::ops::apply_structural`], which needs no SQL.
+    fn apply(&self, op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
+        op.validate(schema)?;
+        crate::plan::ops::apply_structural(op, schema)
+    }
+    /// One line for the report's lock column of a statement ("ACCESS EXCLUSIVE",
+    /// "metadata lock, ALGORITHM=INSTANT").
+    fn describe_lock(&self, statement: &Statement) -> String {
+        match &statement.engine_lock {
+            Some(lock) => lock.description.clone(),
+            None => statement.lock.name().to_string(),
+        }
+    }
+}
+
+/// An engine whose folder has not landed: every use refuses with today's message.
+#[derive(Debug, Clone, Copy)]
+pub struct NotYet(pub Engine);
+
+impl NotYet {
+    /// The refusal ("migsmith generates PostgreSQL only today …").
+    pub fn refusal(&self) -> PlanError {
+        PlanError::UnsupportedEngine {
+            display: self.0.display(),
+        }
+    }
+}
+
+impl Dialect for NotYet {
+    fn engine(&self) -> Engine {
+        self.0
+    }
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn display_name(&self) -> &'static str {
+        self.0.display()
+    }
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+    fn supports_concurrent_index(&self) -> bool {
+        false
+    }
+    fn ident(&self, name: &str) -> String {
+        postgres::quote_ident(name)
+    }
+    fn literal(&self, value: &str) -> String {
+        postgres::quote_literal(value)
+    }
+    fn statements(&self, _: &Operation, _: &Schema) -> Result<Vec<Statement>, PlanError> {
+        Err(self.refusal())
+    }
+    /// Never reached: callers refuse through [`generates_for`] first. Writes nothing: a plan
+    /// without phases, whose only decision is the refusal.
+    fn build(
+        &self,
+        description: &str,
+        before: &Schema,
+        resolved: Resolved,
+        _: &StrategyOptions,
+    ) -> Plan {
+        Plan {
+            description: description.to_string(),
+            operations: resolved.operations,
+            phases: vec![],
+            decisions: vec![self.refusal().to_string()],
+            already_true: resolved.already_true,
+            before: before.clone(),
+            after: resolved.after,
+        }
+    }
+    fn apply(&self, _: &Operation, _: &mut Schema) -> Result<(), PlanError> {
+        Err(self.refusal())
+    }
+}
+
+static POSTGRES: postgres::Postgres = postgres::Postgres;
+static NOT_YET_MYSQL: NotYet = NotYet(Engine::Mysql);
+static NOT_YET_MARIADB: NotYet = NotYet(Engine::Mariadb);
+static NOT_YET_SQLITE: NotYet = NotYet(Engine::Sqlite);
+
+/// The dialect for `engine`. Engines whose folder has not landed get a [`NotYet`] that refuses.
+pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
+    match engine {
+        Engine::Postgres => &POSTGRES,
+        Engine::Mysql => &NOT_YET_MYSQL,
+        Engine::Mariadb => &NOT_YET_MARIADB,
+        Engine::Sqlite => &NOT_YET_SQLITE,
+    }
+}
+
+/// The dialect for `engine` when migsmith generates for it, else the refusal.
+pub fn generates_for(engine: Engine) -> Result<&'static dyn Dialect, PlanError> {
+    match engine {
+        Engine::Postgres => Ok(&POSTGRES),
+        other => Err(NotYet(other).refusal()),
+    }
 }

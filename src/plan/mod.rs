@@ -127,6 +127,9 @@ pub enum PlanError {
     },
     #[error("{0}")]
     Invalid(String),
+    /// An engine whose dialect has not landed (`dialect::NotYet`).
+    #[error("the database is {display}; migsmith generates PostgreSQL only today (choose the engine with --dialect or the `dialect` key)")]
+    UnsupportedEngine { display: &'static str },
 }
 
 impl PlanError {
@@ -141,6 +144,7 @@ impl PlanError {
             PlanError::NoOp(_) => "no_op",
             PlanError::Ambiguous { .. } => "ambiguous",
             PlanError::Invalid(_) => "invalid",
+            PlanError::UnsupportedEngine { .. } => "unsupported_dialect",
         }
     }
 

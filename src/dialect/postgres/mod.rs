@@ -12,6 +12,10 @@ pub use casts::{assignable, has_cast};
 pub use literals::literal_mismatch;
 
 use super::Dialect;
+use crate::plan::ops::{Operation, Statement};
+use crate::plan::resolve::Resolved;
+use crate::plan::{Plan, PlanError, StrategyOptions};
+use crate::schema::{Engine, Schema};
 use pg_query::protobuf::{a_const, KeywordKind};
 use pg_query::NodeEnum;
 
@@ -20,6 +24,9 @@ use pg_query::NodeEnum;
 pub struct Postgres;
 
 impl Dialect for Postgres {
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
     fn name(&self) -> &'static str {
         "postgres"
     }
@@ -31,6 +38,29 @@ impl Dialect for Postgres {
     }
     fn literal(&self, value: &str) -> String {
         quote_literal(value)
+    }
+    fn statements(&self, op: &Operation, _before: &Schema) -> Result<Vec<Statement>, PlanError> {
+        Ok(op.statements())
+    }
+    fn build(
+        &self,
+        description: &str,
+        before: &Schema,
+        resolved: Resolved,
+        opts: &StrategyOptions,
+    ) -> Plan {
+        crate::plan::strategy::build_with(description, before, resolved, opts)
+    }
+    /// PostgreSQL's effect is its own SQL run through the DDL interpreter (`schema::sql`), so
+    /// the planner's model and a replay of the generated files can never disagree.
+    fn apply(&self, op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
+        op.validate(schema)?;
+        for statement in op.statements() {
+            crate::schema::sql::apply_str(schema, &statement.sql, "generated SQL").map_err(
+                |e| PlanError::Invalid(format!("internal: the generated SQL does not apply: {e}")),
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -76,6 +76,7 @@ impl OpKind for AddEnumValue {
             min_version: Some(
                 crate::dialect::postgres::capabilities::ENUM_VALUE_IN_TRANSACTION.since,
             ),
+            engine_lock: None,
             origin: None,
         }]
     }

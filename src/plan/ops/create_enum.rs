@@ -56,6 +56,7 @@ impl OpKind for CreateEnum {
             scans_table: false,
             locks: vec![],
             min_version: None,
+            engine_lock: None,
             origin: None,
         }]
     }

@@ -50,6 +50,7 @@ impl OpKind for DropEnum {
                 lock: LockMode::AccessExclusive,
             }],
             min_version: None,
+            engine_lock: None,
             origin: None,
         }]
     }

@@ -31,6 +31,9 @@ mod rename_table;
 mod set_default;
 mod set_not_null;
 pub(crate) mod sql;
+mod structural;
+
+pub use structural::apply_structural;
 
 pub use add_check_constraint::AddCheckConstraint;
 pub use add_column::AddColumn;
@@ -57,7 +60,7 @@ pub use set_default::SetDefault;
 pub use set_not_null::SetNotNull;
 
 use super::PlanError;
-use crate::dialect::LockMode;
+use crate::dialect::{EngineLock, LockMode};
 use crate::schema::Schema;
 use serde::Serialize;
 
@@ -103,6 +106,10 @@ pub struct Statement {
     /// are as stated (see `dialect::postgres::capabilities`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_version: Option<u32>,
+    /// How a non-PostgreSQL engine locks for this statement (`None` on PostgreSQL, whose lock
+    /// is `lock`), for the report's lock column (`Dialect::describe_lock`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine_lock: Option<EngineLock>,
     /// The operation this statement is the plain SQL of, for renderers that write a framework's
     /// own API call (`add_column`, `queryInterface.addColumn`, `migrations.AddField`) instead of
     /// raw SQL. Set by [`Operation::statements`]; cleared by [`Statement::set_sql`], so a
@@ -145,6 +152,7 @@ impl Statement {
                 lock,
             }],
             min_version: None,
+            engine_lock: None,
             origin: None,
         }
     }
@@ -264,15 +272,14 @@ impl Operation {
             .and_then(|v| v.get("op").and_then(|o| o.as_str().map(str::to_string)))
             .unwrap_or_default()
     }
-    /// Validate the operation, then apply its statements to the schema model.
+    /// Check that the operation fits the schema.
+    pub fn validate(&self, schema: &Schema) -> Result<(), PlanError> {
+        self.kind().validate(schema)
+    }
+    /// Validate the operation, then apply its effect to the schema model, through the dialect
+    /// of the schema's engine (PostgreSQL: its SQL run through the DDL interpreter).
     pub fn apply(&self, schema: &mut Schema) -> Result<(), PlanError> {
-        self.kind().validate(schema)?;
-        for statement in self.statements() {
-            crate::schema::sql::apply_str(schema, &statement.sql, "generated SQL").map_err(
-                |e| PlanError::Invalid(format!("internal: the generated SQL does not apply: {e}")),
-            )?;
-        }
-        Ok(())
+        crate::dialect::for_engine(schema.engine).apply(self, schema)
     }
     pub fn inverse(&self) -> Vec<Operation> {
         self.kind().inverse()

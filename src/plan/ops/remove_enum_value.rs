@@ -82,6 +82,7 @@ impl OpKind for RemoveEnumValue {
                 })
                 .unwrap_or_default(),
             min_version: None,
+            engine_lock: None,
             origin: None,
         };
         let ty = sql::table(&self.name);
