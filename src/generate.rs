@@ -242,6 +242,9 @@ pub fn load_project_schema(
 ) -> Result<(Schema, String), GenerateError> {
     match source {
         SchemaSource::Dump(path) => {
+            if let Some(loaded) = load_sqlite_file(&project_dir.join(path), path)? {
+                return Ok(loaded);
+            }
             let schema = load_file(&project_dir.join(path))?;
             let what = if path.extension().is_some_and(|e| e == "rb") {
                 "Rails schema"
@@ -281,6 +284,14 @@ pub fn load_project_schema(
             };
             Ok((schema, text))
         }
+        SchemaSource::Live(live) if crate::schema::live::sqlite::is_sqlite_url(&live.url) => {
+            let schema = crate::schema::live::sqlite::load(&live.url, live.exact_counts)
+                .map_err(GenerateError::Live)?;
+            Ok((
+                schema,
+                format!("SQLite database `{}` (opened read-only)", live.url),
+            ))
+        }
         SchemaSource::Live(live) => {
             let options = crate::schema::live::postgres::Options {
                 schema_name: live.schema_name.as_deref(),
@@ -307,6 +318,31 @@ pub fn load_project_schema(
             ))
         }
     }
+}
+
+/// `--schema FILE` when the file is an SQLite database (read-only) or SQLite's own schema
+/// text (`sqlite3 DB .schema` / `.dump`, recognised conservatively); `None` otherwise.
+fn load_sqlite_file(full: &Path, shown: &Path) -> Result<Option<(Schema, String)>, GenerateError> {
+    use crate::schema::live::sqlite;
+    if sqlite::is_database_file(full) {
+        let schema = sqlite::load_path(full, &full.display().to_string(), false)
+            .map_err(GenerateError::Live)?;
+        let text = format!("SQLite database `{}` (opened read-only)", shown.display());
+        return Ok(Some((schema, text)));
+    }
+    if full.extension().is_some_and(|e| e == "rb") || !full.is_file() {
+        return Ok(None);
+    }
+    let text = crate::schema::sql::read_source(full)?;
+    if !sqlite::looks_like_sqlite_text(&text) {
+        return Ok(None);
+    }
+    let schema = sqlite::load_text(&text).map_err(|message| LoadError {
+        origin: full.display().to_string(),
+        line: 0,
+        message,
+    })?;
+    Ok(Some((schema, format!("SQLite schema `{}`", shown.display()))))
 }
 
 /// Versions of the migrations already in the directory.
@@ -437,7 +473,12 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     })?;
     resolved.decisions.splice(0..0, notes);
     lap("resolve");
-    let mut plan = plan::build_with(&description, &schema, resolved, &strategy);
+    let mut plan = crate::dialect::generates_for(schema.engine)?.build(
+        &description,
+        &schema,
+        resolved,
+        &strategy,
+    );
     lap("plan");
     let mut migrations_dir = migrations_dir;
     // Django: the app that owns the table the change touches, unless --migrations-dir says.

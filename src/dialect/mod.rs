@@ -186,7 +186,7 @@ impl Dialect for NotYet {
 static POSTGRES: postgres::Postgres = postgres::Postgres;
 static NOT_YET_MYSQL: NotYet = NotYet(Engine::Mysql);
 static NOT_YET_MARIADB: NotYet = NotYet(Engine::Mariadb);
-static NOT_YET_SQLITE: NotYet = NotYet(Engine::Sqlite);
+static SQLITE: sqlite::Sqlite = sqlite::Sqlite;
 
 /// The dialect for `engine`. Engines whose folder has not landed get a [`NotYet`] that refuses.
 pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
@@ -194,7 +194,7 @@ pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
         Engine::Postgres => &POSTGRES,
         Engine::Mysql => &NOT_YET_MYSQL,
         Engine::Mariadb => &NOT_YET_MARIADB,
-        Engine::Sqlite => &NOT_YET_SQLITE,
+        Engine::Sqlite => &SQLITE,
     }
 }
 
@@ -202,6 +202,7 @@ pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
 pub fn generates_for(engine: Engine) -> Result<&'static dyn Dialect, PlanError> {
     match engine {
         Engine::Postgres => Ok(&POSTGRES),
+        Engine::Sqlite => Ok(&SQLITE),
         other => Err(NotYet(other).refusal()),
     }
 }

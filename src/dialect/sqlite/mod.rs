@@ -20,9 +20,11 @@
 //! holding the schema before and reading it back, so the planner's model and the database
 //! the files produce cannot disagree.
 
-use crate::dialect::LockMode;
+use crate::dialect::{EngineLock, LockMode};
 use crate::plan::ops::Statement;
-use crate::plan::{Operation, PlanError};
+use crate::plan::resolve::Resolved;
+use crate::plan::{Operation, Phase, Plan, PlanError, Step, StrategyOptions};
+use crate::schema::Engine;
 use crate::schema::live::sqlite::{self as loader, quote};
 use crate::schema::{Column, ForeignKey, Index, IndexKey, Schema, Table};
 
@@ -35,6 +37,9 @@ pub const LOCK_DESCRIPTION: &str =
     "SQLite write transaction: the whole database file is locked for writers; readers continue in WAL mode and wait in rollback-journal mode";
 
 impl crate::dialect::Dialect for Sqlite {
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
     fn name(&self) -> &'static str {
         "sqlite"
     }
@@ -49,6 +54,134 @@ impl crate::dialect::Dialect for Sqlite {
     }
     fn literal(&self, value: &str) -> String {
         literal(value)
+    }
+    fn statements(&self, op: &Operation, before: &Schema) -> Result<Vec<Statement>, PlanError> {
+        statements(op, before)
+    }
+    fn build(
+        &self,
+        description: &str,
+        before: &Schema,
+        resolved: Resolved,
+        _opts: &StrategyOptions,
+    ) -> Plan {
+        build(description, before, resolved)
+    }
+    /// The operation's SQL run in an in-memory SQLite holding the schema, read back.
+    fn apply(&self, op: &Operation, schema: &mut Schema) -> Result<(), PlanError> {
+        op.validate(schema)?;
+        *schema = apply(op, schema)?;
+        Ok(())
+    }
+    fn describe_lock(&self, statement: &Statement) -> String {
+        match &statement.engine_lock {
+            Some(lock) => lock.description.clone(),
+            None => LOCK_DESCRIPTION.to_string(),
+        }
+    }
+}
+
+/// The plan: one phase holding every operation (SQLite has no concurrent index builds and no
+/// online DDL to split for), its down the inverse of each operation in reverse order. The
+/// phase is transactional unless it holds a rebuild, whose statements manage their own
+/// transaction (`PRAGMA foreign_keys` is a no-op inside one).
+pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
+    let Resolved {
+        operations,
+        mut decisions,
+        already_true,
+        after,
+    } = resolved;
+    let mut up = vec![];
+    let mut downs: Vec<Vec<Step>> = vec![];
+    let mut caveats = vec![];
+    let mut schema = before.clone();
+    let mut failed = None;
+    for op in &operations {
+        let result = statements(op, &schema).and_then(|u| {
+            let d = down_statements(op, &schema)?;
+            let next = apply(op, &schema)?;
+            Ok((u, d, next))
+        });
+        match result {
+            Ok((u, d, next)) => {
+                let rows = op.table().and_then(|t| schema.table(t)).and_then(|t| t.rows());
+                up.extend(u.into_iter().map(|s| step(s, rows)));
+                let down_rows = op.table().and_then(|t| next.table(t)).and_then(|t| t.rows());
+                downs.push(d.into_iter().map(|s| step(s, down_rows)).collect());
+                if let Some(c) = op.inverse_caveat() {
+                    caveats.push(c);
+                }
+                schema = next;
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(e) = failed {
+        decisions.push(format!("nothing generated: {e}"));
+        return Plan {
+            description: description.to_string(),
+            operations,
+            phases: vec![],
+            decisions,
+            already_true,
+            before: before.clone(),
+            after,
+        };
+    }
+    let rebuilds = up.iter().any(|s: &Step| s.statement.sql == "BEGIN");
+    if rebuilds {
+        decisions.push(
+            "SQLite: the table is rebuilt (the 12 steps of https://www.sqlite.org/lang_altertable.html): created anew, rows copied, old table dropped, the new one renamed, indexes, triggers and views re-created, foreign keys checked; the file runs outside a transaction wrapper because PRAGMA foreign_keys cannot change inside one".into(),
+        );
+    }
+    let down: Vec<Step> = downs.into_iter().rev().flatten().collect();
+    let transactional = !rebuilds && !down.iter().any(|s| s.statement.sql == "BEGIN");
+    Plan {
+        description: description.to_string(),
+        phases: vec![Phase {
+            name: "schema".into(),
+            transactional,
+            reason: (!transactional).then(|| {
+                "a table rebuild manages its own transaction (PRAGMA foreign_keys=OFF must run outside it)".to_string()
+            }),
+            operations: (0..operations.len()).collect(),
+            settings: vec![],
+            up,
+            down,
+            down_caveats: caveats,
+            deploy: vec![],
+        }],
+        operations,
+        decisions,
+        already_true,
+        before: before.clone(),
+        after: schema,
+    }
+}
+
+/// Rows a rebuild copies per second, for the estimate (bundled SQLite on a laptop-class disk,
+/// narrow rows).
+pub const COPY_ROWS_PER_SECOND: f64 = 1_000_000.0;
+
+fn step(statement: Statement, rows: Option<u64>) -> Step {
+    let copies = statement.rewrites_table || statement.scans_table;
+    let (estimated_seconds, estimate_inputs) = match (copies, rows) {
+        (true, Some(n)) => (
+            n as f64 / COPY_ROWS_PER_SECOND,
+            Some(format!("{n} rows at {COPY_ROWS_PER_SECOND:.0} rows/s (SQLite row copy)")),
+        ),
+        _ => (0.0, None),
+    };
+    Step {
+        statement,
+        estimated_seconds,
+        estimate_inputs,
+        rows,
+        shape: None,
     }
 }
 
@@ -424,7 +557,25 @@ fn droppable(column: &str, t: &Table, schema: &Schema) -> bool {
 }
 
 fn stmt(sql: String, table: &str) -> Statement {
-    Statement::metadata(sql, LockMode::Exclusive, table)
+    let mut s = Statement::metadata(sql, LockMode::Exclusive, table);
+    s.engine_lock = Some(EngineLock {
+        algorithm: "ALTER",
+        blocks_reads: false,
+        blocks_writes: true,
+        description: LOCK_DESCRIPTION.to_string(),
+    });
+    s
+}
+
+fn rebuild_lock(table: &str) -> EngineLock {
+    EngineLock {
+        algorithm: "REBUILD",
+        blocks_reads: false,
+        blocks_writes: true,
+        description: format!(
+            "table rebuild: copies every row of `{table}` inside one write transaction; {LOCK_DESCRIPTION}"
+        ),
+    }
 }
 
 /// The views and triggers (from the notes) that name `table`.
@@ -526,6 +677,9 @@ pub fn rebuild(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statemen
     out.push(stmt(format!("PRAGMA foreign_key_check({})", ident(name)), name).scanning());
     out.push(stmt("COMMIT".into(), name).non_transactional());
     out.push(stmt("PRAGMA foreign_keys=ON".into(), name).non_transactional());
+    for s in &mut out {
+        s.engine_lock = Some(rebuild_lock(name));
+    }
     Ok(out)
 }
 
