@@ -342,7 +342,10 @@ fn load_sqlite_file(full: &Path, shown: &Path) -> Result<Option<(Schema, String)
         line: 0,
         message,
     })?;
-    Ok(Some((schema, format!("SQLite schema `{}`", shown.display()))))
+    Ok(Some((
+        schema,
+        format!("SQLite schema `{}`", shown.display()),
+    )))
 }
 
 /// Versions of the migrations already in the directory.

@@ -77,10 +77,13 @@ fn same(a: &Schema, b: &Schema, what: &str) {
     fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
         use serde_json::Value::*;
         match (a, b) {
-            (Object(x), Object(y)) => x
-                .keys()
-                .chain(y.keys())
-                .find_map(|k| diff(&format!("{path}.{k}"), x.get(k).unwrap_or(&Null), y.get(k).unwrap_or(&Null))),
+            (Object(x), Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
+                diff(
+                    &format!("{path}.{k}"),
+                    x.get(k).unwrap_or(&Null),
+                    y.get(k).unwrap_or(&Null),
+                )
+            }),
             (Array(x), Array(y)) if x.len() == y.len() => x
                 .iter()
                 .zip(y)
@@ -90,7 +93,10 @@ fn same(a: &Schema, b: &Schema, what: &str) {
             _ => Some(format!("{path}: {a} vs {b}")),
         }
     }
-    let (x, y) = (serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap());
+    let (x, y) = (
+        serde_json::to_value(a).unwrap(),
+        serde_json::to_value(b).unwrap(),
+    );
     if let Some(d) = diff("", &x, &y) {
         panic!("{what}: {d}");
     }
@@ -151,7 +157,11 @@ fn roundtrip(op: Operation, case: Case) {
 
     dialect::run(&conn, &sql(&down)).unwrap_or_else(|e| panic!("down: {e}\n{:#?}", sql(&down)));
     let m2 = load(&conn);
-    same(&m2, &m0, &format!("down gives back the start model: {:#?}", sql(&down)));
+    same(
+        &m2,
+        &m0,
+        &format!("down gives back the start model: {:#?}", sql(&down)),
+    );
     if case.lossless {
         assert_eq!(rows(&conn), r0, "rows preserved through up and down");
     } else if case.count {
@@ -215,40 +225,83 @@ fn drop_column(table: &str, column: &str) -> Operation {
 #[test]
 fn add_column_with_alter() {
     let c = col("email_verified", "boolean", false, Some("false"));
-    roundtrip(AddColumn { table: "users".into(), column: c }.into(), ALTER);
+    roundtrip(
+        AddColumn {
+            table: "users".into(),
+            column: c,
+        }
+        .into(),
+        ALTER,
+    );
 }
 
 #[test]
 fn add_column_that_alter_cannot_add_rebuilds() {
     // An expression default is one ADD COLUMN refuses.
     let c = col("seen_at", "datetime", true, Some("now()"));
-    roundtrip(AddColumn { table: "users".into(), column: c }.into(), Case { lossless: false, ..REBUILD });
+    roundtrip(
+        AddColumn {
+            table: "users".into(),
+            column: c,
+        }
+        .into(),
+        Case {
+            lossless: false,
+            ..REBUILD
+        },
+    );
 }
 
 #[test]
 fn drop_plain_column_with_alter() {
-    roundtrip(drop_column("posts", "body"), Case { lossless: false, ..ALTER });
+    roundtrip(
+        drop_column("posts", "body"),
+        Case {
+            lossless: false,
+            ..ALTER
+        },
+    );
 }
 
 #[test]
 fn drop_indexed_column_rebuilds_and_down_restores_its_index() {
-    roundtrip(drop_column("users", "name"), Case { lossless: false, ..REBUILD });
+    roundtrip(
+        drop_column("users", "name"),
+        Case {
+            lossless: false,
+            ..REBUILD
+        },
+    );
 }
 
 #[test]
 fn drop_column_in_a_check_rebuilds() {
-    roundtrip(drop_column("users", "age"), Case { lossless: false, ..REBUILD });
+    roundtrip(
+        drop_column("users", "age"),
+        Case {
+            lossless: false,
+            ..REBUILD
+        },
+    );
 }
 
 #[test]
 fn rename_column() {
-    let op = RenameColumn { table: "posts".into(), from: "title".into(), to: "headline".into() };
+    let op = RenameColumn {
+        table: "posts".into(),
+        from: "title".into(),
+        to: "headline".into(),
+    };
     roundtrip(op.into(), ALTER);
 }
 
 #[test]
 fn rename_table() {
-    let op = RenameTable { table: "posts".into(), from: "posts".into(), to: "articles".into() };
+    let op = RenameTable {
+        table: "posts".into(),
+        from: "posts".into(),
+        to: "articles".into(),
+    };
     roundtrip(op.into(), ALTER);
 }
 
@@ -266,7 +319,10 @@ fn change_column_type() {
 
 #[test]
 fn set_not_null() {
-    let op = SetNotNull { table: "posts".into(), column: "status".into() };
+    let op = SetNotNull {
+        table: "posts".into(),
+        column: "status".into(),
+    };
     roundtrip(op.into(), REBUILD);
 }
 
@@ -276,16 +332,24 @@ fn set_not_null_on_null_rows_fails_and_leaves_the_table() {
     let conn = Connection::open(dir.path().join("a.db")).unwrap();
     conn.execute_batch(START).unwrap();
     let m0 = load(&conn);
-    let op: Operation = SetNotNull { table: "users".into(), column: "name".into() }.into();
+    let op: Operation = SetNotNull {
+        table: "users".into(),
+        column: "name".into(),
+    }
+    .into();
     let up = statements(&op, &m0).unwrap();
     assert!(dialect::run(&conn, &sql(&up)).is_err());
-    conn.execute_batch("ROLLBACK; PRAGMA foreign_keys=ON").unwrap();
+    conn.execute_batch("ROLLBACK; PRAGMA foreign_keys=ON")
+        .unwrap();
     assert_eq!(load(&conn), m0);
 }
 
 #[test]
 fn drop_not_null() {
-    let op = DropNotNull { table: "posts".into(), column: "title".into() };
+    let op = DropNotNull {
+        table: "posts".into(),
+        column: "title".into(),
+    };
     roundtrip(op.into(), REBUILD);
 }
 
@@ -302,7 +366,11 @@ fn set_default() {
 
 #[test]
 fn drop_default() {
-    let op = DropDefault { table: "users".into(), column: "bio".into(), previous: "'none'".into() };
+    let op = DropDefault {
+        table: "users".into(),
+        column: "bio".into(),
+        previous: "'none'".into(),
+    };
     roundtrip(op.into(), REBUILD);
 }
 
@@ -318,11 +386,28 @@ fn add_and_drop_index() {
         prefix_lengths: Default::default(),
     };
     roundtrip(
-        AddIndex { table: "posts".into(), index: index.clone(), concurrently: false }.into(),
+        AddIndex {
+            table: "posts".into(),
+            index: index.clone(),
+            concurrently: false,
+        }
+        .into(),
         ALTER,
     );
-    let existing = Index { name: "posts_user_id_idx".into(), columns: vec![IndexKey::Column("user_id".into())], ..index };
-    roundtrip(DropIndex { table: "posts".into(), index: existing, concurrently: false }.into(), ALTER);
+    let existing = Index {
+        name: "posts_user_id_idx".into(),
+        columns: vec![IndexKey::Column("user_id".into())],
+        ..index
+    };
+    roundtrip(
+        DropIndex {
+            table: "posts".into(),
+            index: existing,
+            concurrently: false,
+        }
+        .into(),
+        ALTER,
+    );
 }
 
 #[test]
@@ -332,11 +417,25 @@ fn add_and_drop_foreign_key() {
     conn.execute_batch(START).unwrap();
     let name = load(&conn).tables["posts"].foreign_keys[0].name.clone();
     assert_eq!(name, "user_id_fkey");
-    roundtrip(DropForeignKey { table: "posts".into(), foreign_key: fk(&name) }.into(), REBUILD);
+    roundtrip(
+        DropForeignKey {
+            table: "posts".into(),
+            foreign_key: fk(&name),
+        }
+        .into(),
+        REBUILD,
+    );
     // Added again under another name on top of the existing one.
     let mut other = fk("posts_owner_fkey");
     other.on_delete = FkAction::SetNull;
-    roundtrip(AddForeignKey { table: "posts".into(), foreign_key: other }.into(), REBUILD);
+    roundtrip(
+        AddForeignKey {
+            table: "posts".into(),
+            foreign_key: other,
+        }
+        .into(),
+        REBUILD,
+    );
 }
 
 #[test]
@@ -344,11 +443,16 @@ fn add_foreign_key_that_rows_violate_fails() {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("a.db")).unwrap();
     conn.execute_batch(START).unwrap();
-    conn.execute_batch("INSERT INTO posts (title, score) VALUES ('orphan', 99)").unwrap();
+    conn.execute_batch("INSERT INTO posts (title, score) VALUES ('orphan', 99)")
+        .unwrap();
     let m0 = load(&conn);
     let mut bad = fk("posts_score_fkey");
     bad.columns = vec!["score".into()];
-    let op: Operation = AddForeignKey { table: "posts".into(), foreign_key: bad }.into();
+    let op: Operation = AddForeignKey {
+        table: "posts".into(),
+        foreign_key: bad,
+    }
+    .into();
     let up = statements(&op, &m0).unwrap();
     let e = dialect::run(&conn, &sql(&up)).unwrap_err();
     assert!(e.contains("foreign key violations"), "{e}");
@@ -357,18 +461,30 @@ fn add_foreign_key_that_rows_violate_fails() {
 #[test]
 fn add_unique_and_check_constraints_then_drop_them() {
     roundtrip(
-        AddUniqueConstraint { table: "posts".into(), name: "posts_title_key".into(), columns: vec!["title".into()] }.into(),
+        AddUniqueConstraint {
+            table: "posts".into(),
+            name: "posts_title_key".into(),
+            columns: vec!["title".into()],
+        }
+        .into(),
         REBUILD,
     );
     roundtrip(
-        AddCheckConstraint { table: "posts".into(), name: "posts_score_check".into(), expression: "score >= 0".into() }.into(),
+        AddCheckConstraint {
+            table: "posts".into(),
+            name: "posts_score_check".into(),
+            expression: "score >= 0".into(),
+        }
+        .into(),
         REBUILD,
     );
     roundtrip(
         DropConstraint {
             table: "users".into(),
             name: "age_check".into(),
-            definition: ConstraintDefinition::Check { expression: "age >= 0".into() },
+            definition: ConstraintDefinition::Check {
+                expression: "age >= 0".into(),
+            },
         }
         .into(),
         REBUILD,
@@ -377,7 +493,9 @@ fn add_unique_and_check_constraints_then_drop_them() {
         DropConstraint {
             table: "users".into(),
             name: "users_email_key".into(),
-            definition: ConstraintDefinition::Unique { columns: vec!["email".into()] },
+            definition: ConstraintDefinition::Unique {
+                columns: vec!["email".into()],
+            },
         }
         .into(),
         REBUILD,
@@ -388,21 +506,54 @@ fn add_unique_and_check_constraints_then_drop_them() {
 fn create_and_drop_table() {
     let mut t = Table::new("tags");
     t.schema = String::new();
-    t.columns = vec![col("id", "integer", false, None), col("name", "text", false, None)];
-    t.primary_key = Some(migsmith::schema::PrimaryKey { name: "tags_pkey".into(), columns: vec!["id".into()] });
-    t.check_constraints = vec![CheckConstraint { name: "tags_name_check".into(), expression: "length(name) > 0".into(), validated: true }];
-    roundtrip(CreateTable { table: "tags".into(), definition: t }.into(), ALTER);
+    t.columns = vec![
+        col("id", "integer", false, None),
+        col("name", "text", false, None),
+    ];
+    t.primary_key = Some(migsmith::schema::PrimaryKey {
+        name: "tags_pkey".into(),
+        columns: vec!["id".into()],
+    });
+    t.check_constraints = vec![CheckConstraint {
+        name: "tags_name_check".into(),
+        expression: "length(name) > 0".into(),
+        validated: true,
+    }];
+    roundtrip(
+        CreateTable {
+            table: "tags".into(),
+            definition: t,
+        }
+        .into(),
+        ALTER,
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("a.db")).unwrap();
     conn.execute_batch(START).unwrap();
     let posts = load(&conn).tables["posts"].clone();
     roundtrip(
-        DropTable { table: "posts".into(), definition: posts.clone(), dependents: vec![], cascade: true }.into(),
-        Case { lossless: false, count: false, ..ALTER },
+        DropTable {
+            table: "posts".into(),
+            definition: posts.clone(),
+            dependents: vec![],
+            cascade: true,
+        }
+        .into(),
+        Case {
+            lossless: false,
+            count: false,
+            ..ALTER
+        },
     );
     // Without --cascade the view that uses it is named.
-    let op: Operation = DropTable { table: "posts".into(), definition: posts, dependents: vec![], cascade: false }.into();
+    let op: Operation = DropTable {
+        table: "posts".into(),
+        definition: posts,
+        dependents: vec![],
+        cascade: false,
+    }
+    .into();
     let e = statements(&op, &load(&conn)).unwrap_err().to_string();
     assert!(e.contains("`published`") && e.contains("--cascade"), "{e}");
 }
@@ -412,7 +563,11 @@ fn enums_are_refused_with_the_check_alternative() {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("a.db")).unwrap();
     conn.execute_batch(START).unwrap();
-    let op: Operation = CreateEnum { name: "mood".into(), values: vec!["ok".into()] }.into();
+    let op: Operation = CreateEnum {
+        name: "mood".into(),
+        values: vec!["ok".into()],
+    }
+    .into();
     let e = statements(&op, &load(&conn)).unwrap_err().to_string();
     assert!(e.contains("no enum types") && e.contains("CHECK"), "{e}");
 }
@@ -422,7 +577,9 @@ fn dropping_a_column_a_view_uses_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("a.db")).unwrap();
     conn.execute_batch(START).unwrap();
-    let e = statements(&drop_column("posts", "status"), &load(&conn)).unwrap_err().to_string();
+    let e = statements(&drop_column("posts", "status"), &load(&conn))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("published"), "{e}");
 }
 
@@ -430,7 +587,10 @@ fn dropping_a_column_a_view_uses_is_refused() {
 fn the_file_is_opened_read_only_and_a_non_database_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
-    Connection::open(&path).unwrap().execute_batch(START).unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(START)
+        .unwrap();
     let before = std::fs::read(&path).unwrap();
     let url = format!("sqlite://{}", path.display());
     let schema = loader::load(&url, false).unwrap();
@@ -439,15 +599,32 @@ fn the_file_is_opened_read_only_and_a_non_database_is_a_clear_error() {
     assert_eq!(schema.tables["users"].schema, "");
     let users = &schema.tables["users"];
     assert!(users.columns[0].options.auto_increment);
-    assert_eq!(users.columns[1].options.collation.as_deref(), Some("NOCASE"));
+    assert_eq!(
+        users.columns[1].options.collation.as_deref(),
+        Some("NOCASE")
+    );
     assert_eq!(users.columns[1].data_type, "varchar(255)");
-    assert!(schema.notes.iter().any(|n| n.starts_with("CREATE VIEW published")));
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is unchanged");
+    assert!(schema
+        .notes
+        .iter()
+        .any(|n| n.starts_with("CREATE VIEW published")));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is unchanged"
+    );
 
     let text = dir.path().join("notes.db");
     std::fs::write(&text, "hello, not a database").unwrap();
-    let e = loader::load(&format!("sqlite://{}", text.display()), false).unwrap_err().to_string();
+    let e = loader::load(&format!("sqlite://{}", text.display()), false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not an SQLite database"), "{e}");
-    let e = loader::load(&format!("sqlite://{}/missing.db", dir.path().display()), false).unwrap_err().to_string();
+    let e = loader::load(
+        &format!("sqlite://{}/missing.db", dir.path().display()),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("no such file"), "{e}");
 }

@@ -24,8 +24,8 @@ use crate::dialect::{EngineLock, LockMode};
 use crate::plan::ops::Statement;
 use crate::plan::resolve::Resolved;
 use crate::plan::{Operation, Phase, Plan, PlanError, Step, StrategyOptions};
-use crate::schema::Engine;
 use crate::schema::live::sqlite::{self as loader, quote};
+use crate::schema::Engine;
 use crate::schema::{Column, ForeignKey, Index, IndexKey, Schema, Table};
 
 /// The SQLite engine.
@@ -87,11 +87,19 @@ impl crate::dialect::Dialect for Sqlite {
 /// transaction (`PRAGMA foreign_keys` is a no-op inside one).
 pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
     let Resolved {
-        operations,
+        mut operations,
         mut decisions,
         already_true,
         after,
     } = resolved;
+    // SQLite builds every index in one write transaction: there is no concurrent form.
+    for op in &mut operations {
+        match op {
+            Operation::AddIndex(o) => o.concurrently = false,
+            Operation::DropIndex(o) => o.concurrently = false,
+            _ => {}
+        }
+    }
     let mut up = vec![];
     let mut downs: Vec<Vec<Step>> = vec![];
     let mut caveats = vec![];
@@ -105,9 +113,15 @@ pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
         });
         match result {
             Ok((u, d, next)) => {
-                let rows = op.table().and_then(|t| schema.table(t)).and_then(|t| t.rows());
+                let rows = op
+                    .table()
+                    .and_then(|t| schema.table(t))
+                    .and_then(|t| t.rows());
                 up.extend(u.into_iter().map(|s| step(s, rows)));
-                let down_rows = op.table().and_then(|t| next.table(t)).and_then(|t| t.rows());
+                let down_rows = op
+                    .table()
+                    .and_then(|t| next.table(t))
+                    .and_then(|t| t.rows());
                 downs.push(d.into_iter().map(|s| step(s, down_rows)).collect());
                 if let Some(c) = op.inverse_caveat() {
                     caveats.push(c);
@@ -172,7 +186,9 @@ fn step(statement: Statement, rows: Option<u64>) -> Step {
     let (estimated_seconds, estimate_inputs) = match (copies, rows) {
         (true, Some(n)) => (
             n as f64 / COPY_ROWS_PER_SECOND,
-            Some(format!("{n} rows at {COPY_ROWS_PER_SECOND:.0} rows/s (SQLite row copy)")),
+            Some(format!(
+                "{n} rows at {COPY_ROWS_PER_SECOND:.0} rows/s (SQLite row copy)"
+            )),
         ),
         _ => (0.0, None),
     };
@@ -188,16 +204,94 @@ fn step(statement: Statement, rows: Option<u64>) -> Step {
 /// An identifier, quoted when it is not a plain lower-case word or is a keyword.
 pub fn ident(name: &str) -> String {
     const KEYWORDS: &[&str] = &[
-        "abort", "action", "add", "all", "alter", "and", "as", "asc", "between", "by", "case",
-        "check", "collate", "column", "commit", "constraint", "create", "cross", "current",
-        "default", "delete", "desc", "distinct", "drop", "else", "end", "escape", "except",
-        "exists", "filter", "foreign", "from", "full", "generated", "glob", "group", "having",
-        "if", "in", "index", "inner", "insert", "intersect", "into", "is", "isnull", "join", "key",
-        "left", "like", "limit", "match", "natural", "no", "not", "notnull", "null", "of",
-        "offset", "on", "or", "order", "outer", "over", "primary", "references", "regexp",
-        "rename", "replace", "right", "rowid", "select", "set", "table", "then", "to",
-        "transaction", "union", "unique", "update", "using", "values", "view", "when", "where",
-        "window", "with", "without",
+        "abort",
+        "action",
+        "add",
+        "all",
+        "alter",
+        "and",
+        "as",
+        "asc",
+        "between",
+        "by",
+        "case",
+        "check",
+        "collate",
+        "column",
+        "commit",
+        "constraint",
+        "create",
+        "cross",
+        "current",
+        "default",
+        "delete",
+        "desc",
+        "distinct",
+        "drop",
+        "else",
+        "end",
+        "escape",
+        "except",
+        "exists",
+        "filter",
+        "foreign",
+        "from",
+        "full",
+        "generated",
+        "glob",
+        "group",
+        "having",
+        "if",
+        "in",
+        "index",
+        "inner",
+        "insert",
+        "intersect",
+        "into",
+        "is",
+        "isnull",
+        "join",
+        "key",
+        "left",
+        "like",
+        "limit",
+        "match",
+        "natural",
+        "no",
+        "not",
+        "notnull",
+        "null",
+        "of",
+        "offset",
+        "on",
+        "or",
+        "order",
+        "outer",
+        "over",
+        "primary",
+        "references",
+        "regexp",
+        "rename",
+        "replace",
+        "right",
+        "rowid",
+        "select",
+        "set",
+        "table",
+        "then",
+        "to",
+        "transaction",
+        "union",
+        "unique",
+        "update",
+        "using",
+        "values",
+        "view",
+        "when",
+        "where",
+        "window",
+        "with",
+        "without",
     ];
     let plain = name
         .chars()
@@ -229,7 +323,11 @@ pub fn default_sql(expr: &str) -> String {
     let lower = e.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "now()" | "current_timestamp" | "current_timestamp()" | "localtimestamp" | "transaction_timestamp()"
+        "now()"
+            | "current_timestamp"
+            | "current_timestamp()"
+            | "localtimestamp"
+            | "transaction_timestamp()"
     ) {
         return "CURRENT_TIMESTAMP".into();
     }
@@ -311,7 +409,11 @@ fn column_sql(t: &Table, c: &Column) -> String {
 }
 
 fn list(names: &[String]) -> String {
-    names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn fk_sql(fk: &ForeignKey) -> String {
@@ -345,7 +447,8 @@ pub fn create_table_sql(t: &Table, name: &str) -> String {
     let mut parts: Vec<String> = t.columns.iter().map(|c| column_sql(t, c)).collect();
     if let Some(pk) = &t.primary_key {
         let inline = pk.columns.len() == 1
-            && t.column(&pk.columns[0]).is_some_and(|c| c.options.auto_increment);
+            && t.column(&pk.columns[0])
+                .is_some_and(|c| c.options.auto_increment);
         if !inline {
             parts.push(format!(
                 "CONSTRAINT {} PRIMARY KEY ({})",
@@ -362,7 +465,11 @@ pub fn create_table_sql(t: &Table, name: &str) -> String {
         ));
     }
     for c in &t.check_constraints {
-        parts.push(format!("CONSTRAINT {} CHECK ({})", ident(&c.name), c.expression));
+        parts.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            ident(&c.name),
+            c.expression
+        ));
     }
     for fk in &t.foreign_keys {
         parts.push(fk_sql(fk));
@@ -435,11 +542,12 @@ fn lookup<'a>(schema: &'a Schema, table: &str) -> Result<&'a Table, PlanError> {
 fn column_mut<'a>(t: &'a mut Table, column: &str) -> Result<&'a mut Column, PlanError> {
     let key = t.name.clone();
     let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-    t.column_mut(column).ok_or_else(|| PlanError::UnknownColumn {
-        table: key,
-        column: column.to_string(),
-        suggestions: crate::schema::did_you_mean(column, names.iter().map(String::as_str)),
-    })
+    t.column_mut(column)
+        .ok_or_else(|| PlanError::UnknownColumn {
+            table: key,
+            column: column.to_string(),
+            suggestions: crate::schema::did_you_mean(column, names.iter().map(String::as_str)),
+        })
 }
 
 /// The table `op` changes, as it is after `op` (for the ops that change one table's
@@ -468,13 +576,19 @@ fn table_after(op: &Operation, before: &Schema) -> Result<Option<(Table, Table)>
                 !i.columns.iter().any(|k| match k {
                     IndexKey::Column(c) => *c == col,
                     IndexKey::Expression { expression } => loader::mentions(expression, &col),
-                }) && !i.predicate.as_deref().is_some_and(|p| loader::mentions(p, &col))
+                }) && !i
+                    .predicate
+                    .as_deref()
+                    .is_some_and(|p| loader::mentions(p, &col))
             });
             t.unique_constraints.retain(|u| !u.columns.contains(&col));
             t.check_constraints
                 .retain(|c| !loader::mentions(&c.expression, &col));
             t.foreign_keys.retain(|f| !f.columns.contains(&col));
-            if t.primary_key.as_ref().is_some_and(|p| p.columns.contains(&col)) {
+            if t.primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns.contains(&col))
+            {
                 return Err(refuse(&format!(
                     "`{}.{col}` is part of the primary key; drop it with a table rebuild you write yourself, after choosing a new key",
                     t.name
@@ -500,11 +614,13 @@ fn table_after(op: &Operation, before: &Schema) -> Result<Option<(Table, Table)>
             });
             t.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        Operation::AddCheckConstraint(o) => t.check_constraints.push(crate::schema::CheckConstraint {
-            name: o.name.clone(),
-            expression: o.expression.clone(),
-            validated: true,
-        }),
+        Operation::AddCheckConstraint(o) => {
+            t.check_constraints.push(crate::schema::CheckConstraint {
+                name: o.name.clone(),
+                expression: o.expression.clone(),
+                validated: true,
+            })
+        }
         Operation::DropConstraint(o) => {
             t.unique_constraints.retain(|u| u.name != o.name);
             t.check_constraints.retain(|c| c.name != o.name);
@@ -523,8 +639,13 @@ fn addable(c: &Column, t: &Table) -> bool {
             !d.starts_with('(') && !u.starts_with("CURRENT_") && !(u == "NULL" && !c.nullable)
         }
     };
-    let in_key = t.primary_key.as_ref().is_some_and(|p| p.columns.contains(&c.name))
-        || t.unique_constraints.iter().any(|u| u.columns.contains(&c.name));
+    let in_key = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|p| p.columns.contains(&c.name))
+        || t.unique_constraints
+            .iter()
+            .any(|u| u.columns.contains(&c.name));
     let stored = c.options.generated.as_ref().is_some_and(|g| g.stored);
     default_ok && !in_key && !stored && !c.options.auto_increment
 }
@@ -532,8 +653,14 @@ fn addable(c: &Column, t: &Table) -> bool {
 /// Whether `ALTER TABLE … DROP COLUMN` can drop `column` from `t` (the 3.35 rules).
 fn droppable(column: &str, t: &Table, schema: &Schema) -> bool {
     let m = |text: &str| loader::mentions(text, column);
-    let in_pk = t.primary_key.as_ref().is_some_and(|p| p.columns.iter().any(|c| c == column));
-    let in_unique = t.unique_constraints.iter().any(|u| u.columns.iter().any(|c| c == column));
+    let in_pk = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|p| p.columns.iter().any(|c| c == column));
+    let in_unique = t
+        .unique_constraints
+        .iter()
+        .any(|u| u.columns.iter().any(|c| c == column));
     let in_index = t.indexes.iter().any(|i| {
         i.columns.iter().any(|k| match k {
             IndexKey::Column(c) => c == column,
@@ -541,19 +668,31 @@ fn droppable(column: &str, t: &Table, schema: &Schema) -> bool {
         }) || i.predicate.as_deref().is_some_and(m)
     });
     let in_check = t.check_constraints.iter().any(|c| m(&c.expression));
-    let in_fk = t.foreign_keys.iter().any(|f| f.columns.iter().any(|c| c == column));
+    let in_fk = t
+        .foreign_keys
+        .iter()
+        .any(|f| f.columns.iter().any(|c| c == column));
     let referenced = schema
         .references_to(&t.name)
         .any(|(_, f)| f.ref_columns.iter().any(|c| c == column));
-    let in_generated = t
-        .columns
-        .iter()
-        .any(|c| c.options.generated.as_ref().is_some_and(|g| m(&g.expression)));
+    let in_generated = t.columns.iter().any(|c| {
+        c.options
+            .generated
+            .as_ref()
+            .is_some_and(|g| m(&g.expression))
+    });
     let in_dependent = schema
         .dependencies
         .iter()
         .any(|d| d.table == t.name && d.columns.iter().any(|c| c == column));
-    !(in_pk || in_unique || in_index || in_check || in_fk || referenced || in_generated || in_dependent)
+    !(in_pk
+        || in_unique
+        || in_index
+        || in_check
+        || in_fk
+        || referenced
+        || in_generated
+        || in_dependent)
 }
 
 fn stmt(sql: String, table: &str) -> Statement {
@@ -600,11 +739,15 @@ fn dependents_sql(schema: &Schema, table: &str) -> Vec<(String, String, String)>
 
 /// Whether a `CREATE TRIGGER` is on `table` (`… ON table …` before its body).
 fn trigger_on(sql: &str, table: &str) -> bool {
-    let head = sql.split_whitespace().take_while(|w| !w.eq_ignore_ascii_case("BEGIN"));
+    let head = sql
+        .split_whitespace()
+        .take_while(|w| !w.eq_ignore_ascii_case("BEGIN"));
     let words: Vec<&str> = head.collect();
     words.windows(2).any(|w| {
         w[0].eq_ignore_ascii_case("ON")
-            && w[1].trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']').eq_ignore_ascii_case(table)
+            && w[1]
+                .trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
+                .eq_ignore_ascii_case(table)
     })
 }
 
@@ -618,7 +761,10 @@ fn object_name(sql: &str) -> Option<String> {
         w = words.next()?;
     }
     let w = w.split('(').next().unwrap_or(w);
-    Some(w.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']').to_string())
+    Some(
+        w.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
+            .to_string(),
+    )
 }
 
 /// The 12-step rebuild of `from` into `to` (same name), copying the columns both have.
@@ -629,7 +775,10 @@ pub fn rebuild(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statemen
         .columns
         .iter()
         .filter(|c| c.options.generated.is_none())
-        .filter(|c| from.column(&c.name).is_some_and(|o| o.options.generated.is_none()))
+        .filter(|c| {
+            from.column(&c.name)
+                .is_some_and(|o| o.options.generated.is_none())
+        })
         .collect();
     let dropped: Vec<&str> = from
         .columns
@@ -647,7 +796,11 @@ pub fn rebuild(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statemen
             kind.to_ascii_lowercase()
         )));
     }
-    let cols = copied.iter().map(|c| ident(&c.name)).collect::<Vec<_>>().join(", ");
+    let cols = copied
+        .iter()
+        .map(|c| ident(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut out = vec![
         stmt("PRAGMA foreign_keys=OFF".into(), name).non_transactional(),
         stmt("BEGIN".into(), name).non_transactional(),
@@ -658,7 +811,11 @@ pub fn rebuild(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statemen
     out.push(stmt(create_table_sql(to, &tmp), name));
     out.push(
         stmt(
-            format!("INSERT INTO {} ({cols}) SELECT {cols} FROM {}", ident(&tmp), ident(name)),
+            format!(
+                "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+                ident(&tmp),
+                ident(name)
+            ),
             name,
         )
         .rewriting(),
@@ -708,7 +865,11 @@ fn transition(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statement
         let c = to.columns.last().expect("one more column");
         if addable(c, to) {
             return Ok(vec![stmt(
-                format!("ALTER TABLE {} ADD COLUMN {}", ident(name), column_sql(to, c)),
+                format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    ident(name),
+                    column_sql(to, c)
+                ),
                 name,
             )]);
         }
@@ -795,7 +956,10 @@ pub fn statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>, Pla
             return Ok(vec![stmt(create_index_sql(&o.table, &o.index), &o.table)])
         }
         Operation::DropIndex(o) => {
-            return Ok(vec![stmt(format!("DROP INDEX {}", ident(&o.index.name)), &o.table)])
+            return Ok(vec![stmt(
+                format!("DROP INDEX {}", ident(&o.index.name)),
+                &o.table,
+            )])
         }
         Operation::Backfill(o) => {
             let mut sql = format!(
@@ -823,7 +987,10 @@ pub fn statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>, Pla
 pub fn down_statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>, PlanError> {
     let after = apply(op, before)?;
     match op {
-        Operation::CreateTable(o) => Ok(vec![stmt(format!("DROP TABLE {}", ident(&o.table)), &o.table)]),
+        Operation::CreateTable(o) => Ok(vec![stmt(
+            format!("DROP TABLE {}", ident(&o.table)),
+            &o.table,
+        )]),
         Operation::DropTable(o) => {
             let t = lookup(before, &o.table)?;
             let mut out = vec![stmt(create_table_sql(t, &t.name), &t.name)];
@@ -851,7 +1018,10 @@ pub fn down_statements(op: &Operation, before: &Schema) -> Result<Vec<Statement>
             ),
             &o.table,
         )]),
-        Operation::AddIndex(o) => Ok(vec![stmt(format!("DROP INDEX {}", ident(&o.index.name)), &o.table)]),
+        Operation::AddIndex(o) => Ok(vec![stmt(
+            format!("DROP INDEX {}", ident(&o.index.name)),
+            &o.table,
+        )]),
         Operation::DropIndex(o) => Ok(vec![stmt(create_index_sql(&o.table, &o.index), &o.table)]),
         Operation::Backfill(_) => Ok(vec![]),
         _ => {
@@ -880,7 +1050,11 @@ pub fn run(conn: &rusqlite::Connection, statements: &[String]) -> Result<(), Str
 /// The schema after `op`: its SQL run in an in-memory database holding `before`, read back.
 /// Table statistics are carried over (by the new name after a rename).
 pub fn apply(op: &Operation, before: &Schema) -> Result<Schema, PlanError> {
-    let internal = |e: String| PlanError::Invalid(format!("internal: the generated SQLite SQL does not apply: {e}"));
+    let internal = |e: String| {
+        PlanError::Invalid(format!(
+            "internal: the generated SQLite SQL does not apply: {e}"
+        ))
+    };
     let conn = rusqlite::Connection::open_in_memory().map_err(|e| internal(e.to_string()))?;
     run(&conn, &schema_sql(before)).map_err(internal)?;
     let sql: Vec<String> = statements(op, before)?.into_iter().map(|s| s.sql).collect();

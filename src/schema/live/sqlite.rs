@@ -226,9 +226,11 @@ pub fn load_connection(conn: &Connection, counts: Counts) -> Result<Schema, Stri
             Counts::None => None,
             Counts::Exact => {
                 let n: i64 = conn
-                    .query_row(&format!("SELECT count(*) FROM main.{}", quote(name)), [], |r| {
-                        r.get(0)
-                    })
+                    .query_row(
+                        &format!("SELECT count(*) FROM main.{}", quote(name)),
+                        [],
+                        |r| r.get(0),
+                    )
                     .map_err(e)?;
                 Some(TableStats {
                     rows: n.max(0) as u64,
@@ -396,7 +398,14 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         .map_err(e)?;
     let rows: Vec<(String, String, bool, Option<String>, i64, i64)> = stmt
         .query_map([name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .map_err(e)?
         .collect::<Result<_, _>>()
@@ -406,12 +415,16 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         if hidden == 1 {
             continue;
         }
-        let def = parsed.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&cname));
+        let def = parsed
+            .columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&cname));
         let generated = if hidden == 2 || hidden == 3 {
-            def.and_then(|d| d.generated.clone()).map(|expression| GeneratedColumn {
-                expression,
-                stored: hidden == 3,
-            })
+            def.and_then(|d| d.generated.clone())
+                .map(|expression| GeneratedColumn {
+                    expression,
+                    stored: hidden == 3,
+                })
         } else {
             None
         };
@@ -450,7 +463,9 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
             .prepare("SELECT cid, name, \"desc\", coll FROM pragma_index_xinfo(?1, 'main') WHERE key = 1 ORDER BY seqno")
             .map_err(e)?;
         let keys: Vec<(i64, Option<String>, bool, Option<String>)> = xs
-            .query_map([&iname], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map([&iname], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .map_err(e)?
             .collect::<Result<_, _>>()
             .map_err(e)?;
@@ -463,11 +478,13 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
                     .iter()
                     .find(|(_, cols)| {
                         cols.len() == columns.len()
-                            && cols.iter().zip(&columns).all(|(a, b)| a.eq_ignore_ascii_case(b))
+                            && cols
+                                .iter()
+                                .zip(&columns)
+                                .all(|(a, b)| a.eq_ignore_ascii_case(b))
                     })
                     .and_then(|(n, _)| n.clone());
-                let name_for =
-                    explicit.unwrap_or_else(|| format!("{}_key", columns.join("_")));
+                let name_for = explicit.unwrap_or_else(|| format!("{}_key", columns.join("_")));
                 table.unique_constraints.push(UniqueConstraint {
                     name: name_for,
                     columns,
@@ -525,7 +542,14 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         .map_err(e)?;
     let fks: Vec<(i64, String, String, Option<String>, String, String)> = stmt
         .query_map([name], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .map_err(e)?
         .collect::<Result<_, _>>()
@@ -542,7 +566,10 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         let ref_columns: Vec<String> = rows.iter().filter_map(|r| r.2.clone()).collect();
         let parsed_fk = parsed.foreign_keys.iter().find(|f| {
             f.columns.len() == columns.len()
-                && f.columns.iter().zip(&columns).all(|(a, b)| a.eq_ignore_ascii_case(b))
+                && f.columns
+                    .iter()
+                    .zip(&columns)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
                 && f.ref_table.eq_ignore_ascii_case(&rows[0].0)
         });
         table.foreign_keys.push(ForeignKey {
@@ -645,7 +672,11 @@ fn tokens_spanned(sql: &str) -> Vec<(Tok, usize, usize)> {
                 i += 1;
             }
             i += 1;
-            let t = if c == '\'' { Tok::Str(s) } else { Tok::Quoted(s) };
+            let t = if c == '\'' {
+                Tok::Str(s)
+            } else {
+                Tok::Quoted(s)
+            };
             out.push((t, byte[start], byte[i.min(b.len())]));
         } else if c.is_alphanumeric() || c == '_' || c == '$' {
             let start = i;
@@ -804,8 +835,7 @@ fn parse_create_table(sql: &str) -> ParsedTable {
         if part.is_empty() {
             continue;
         }
-        let table_level =
-            matches!(&part[0].0, Tok::Word(w) if TABLE_KW.iter().any(|k| w.eq_ignore_ascii_case(k)));
+        let table_level = matches!(&part[0].0, Tok::Word(w) if TABLE_KW.iter().any(|k| w.eq_ignore_ascii_case(k)));
         let column = if table_level {
             None
         } else {
@@ -863,20 +893,32 @@ fn parse_create_table(sql: &str) -> ParsedTable {
                 } else {
                     fk.columns = column.iter().cloned().collect();
                 }
-                fk.ref_table = part.get(i + 1).and_then(|t| ident_of(&t.0)).unwrap_or_default();
+                fk.ref_table = part
+                    .get(i + 1)
+                    .and_then(|t| ident_of(&t.0))
+                    .unwrap_or_default();
                 i += 2;
                 // Clauses up to the next constraint.
                 while i < part.len() && !is_kw(&part[i].0, "CONSTRAINT") {
                     let t = &part[i].0;
-                    if is_kw(t, "DEFERRABLE") && !part[..i].last().is_some_and(|p| is_kw(&p.0, "NOT")) {
+                    if is_kw(t, "DEFERRABLE")
+                        && !part[..i].last().is_some_and(|p| is_kw(&p.0, "NOT"))
+                    {
                         fk.deferrable = true;
                     }
                     if is_kw(t, "DEFERRED") {
                         fk.initially_deferred = true;
                     }
-                    if ["CHECK", "UNIQUE", "PRIMARY", "COLLATE", "GENERATED", "DEFAULT"]
-                        .iter()
-                        .any(|k| is_kw(t, k))
+                    if [
+                        "CHECK",
+                        "UNIQUE",
+                        "PRIMARY",
+                        "COLLATE",
+                        "GENERATED",
+                        "DEFAULT",
+                    ]
+                    .iter()
+                    .any(|k| is_kw(t, k))
                         || (is_kw(t, "NOT") && part.get(i + 1).is_some_and(|n| is_kw(&n.0, "NULL")))
                     {
                         break;
@@ -894,7 +936,8 @@ fn parse_create_table(sql: &str) -> ParsedTable {
                 let (expr, next) = paren_text(sql, part, i + 1);
                 col.generated = Some(expr);
                 i = next;
-            } else if is_kw(t, "DEFAULT") && part.get(i + 1).is_some_and(|t| t.0 == Tok::Punct('(')) {
+            } else if is_kw(t, "DEFAULT") && part.get(i + 1).is_some_and(|t| t.0 == Tok::Punct('('))
+            {
                 let (_, next) = paren_text(sql, part, i + 1);
                 i = next;
             } else if t == &Tok::Punct('(') {
@@ -917,7 +960,11 @@ fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
     let Some(on) = toks.iter().position(|t| is_kw(&t.0, "ON")) else {
         return (vec![], None);
     };
-    let Some(open) = toks[on..].iter().position(|t| t.0 == Tok::Punct('(')).map(|p| p + on) else {
+    let Some(open) = toks[on..]
+        .iter()
+        .position(|t| t.0 == Tok::Punct('('))
+        .map(|p| p + on)
+    else {
         return (vec![], None);
     };
     let mut depth = 0;
@@ -955,9 +1002,15 @@ mod test {
 
     #[test]
     fn urls_name_files() {
-        assert_eq!(url_path("sqlite:///tmp/x.db").unwrap(), PathBuf::from("/tmp/x.db"));
+        assert_eq!(
+            url_path("sqlite:///tmp/x.db").unwrap(),
+            PathBuf::from("/tmp/x.db")
+        );
         assert_eq!(url_path("sqlite://x.db").unwrap(), PathBuf::from("x.db"));
-        assert_eq!(url_path("sqlite:x.db?mode=ro").unwrap(), PathBuf::from("x.db"));
+        assert_eq!(
+            url_path("sqlite:x.db?mode=ro").unwrap(),
+            PathBuf::from("x.db")
+        );
         assert!(url_path("sqlite://").is_err());
         assert!(is_sqlite_url("sqlite:///a") && !is_sqlite_url("postgres://x/y"));
     }
@@ -973,11 +1026,17 @@ mod test {
         );
         assert!(p.columns[0].autoincrement);
         assert_eq!(p.columns[1].collation.as_deref(), Some("NOCASE"));
-        assert_eq!(p.checks[0], (None, "length(name) > 0".into(), Some("name".into())));
+        assert_eq!(
+            p.checks[0],
+            (None, "length(name) > 0".into(), Some("name".into()))
+        );
         assert_eq!(p.checks[1], (Some("pos".into()), "a >= 0".into(), None));
         assert!(p.foreign_keys[0].deferrable && p.foreign_keys[0].initially_deferred);
         assert_eq!(p.columns[3].generated.as_deref(), Some("a * 2"));
-        assert_eq!(p.uniques[0], (Some("ab".into()), vec!["a".into(), "name".into()]));
+        assert_eq!(
+            p.uniques[0],
+            (Some("ab".into()), vec!["a".into(), "name".into()])
+        );
         assert!(p.strict && !p.without_rowid);
     }
 
@@ -989,6 +1048,8 @@ mod test {
         assert!(!looks_like_sqlite_text(
             "CREATE TABLE x (id int AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;"
         ));
-        assert!(!looks_like_sqlite_text("CREATE TABLE public.x (id bigserial);"));
+        assert!(!looks_like_sqlite_text(
+            "CREATE TABLE public.x (id bigserial);"
+        ));
     }
 }
