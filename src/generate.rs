@@ -320,6 +320,37 @@ pub fn load_project_schema(
     }
 }
 
+/// A Rails or Django project whose config names SQLite, without `--schema`/`--database-url`:
+/// the database file the config names (read-only), never a replay of the migrations (which
+/// would model it as PostgreSQL).
+fn sqlite_project_source(
+    opts: &GenerateOptions,
+    detection: &Detection,
+) -> Result<SchemaSource, GenerateError> {
+    let sqlite = detection.dialect.as_ref().filter(|d| d.name == "sqlite");
+    let (SchemaSource::Migrations, Some(dialect)) = (&opts.source, sqlite) else {
+        return Ok(opts.source.clone());
+    };
+    let root = opts.project_dir.join(&detection.root);
+    let fail = |message: String| {
+        GenerateError::Load(LoadError {
+            origin: dialect.source.clone(),
+            line: 0,
+            message,
+        })
+    };
+    match crate::schema::live::sqlite::framework_database(&root, &detection.framework) {
+        Some(file) if file.is_file() => Ok(SchemaSource::Dump(file)),
+        Some(file) => Err(fail(format!(
+            "the project's SQLite database `{}` does not exist yet: run the app's migrations first, or pass --database-url sqlite:///PATH or --schema FILE",
+            file.display()
+        ))),
+        None => Err(fail(
+            "the project uses SQLite but its config names no database file: pass --database-url sqlite:///PATH or --schema FILE (e.g. the output of `sqlite3 DB .schema`)".into(),
+        )),
+    }
+}
+
 /// `--schema FILE` when the file is an SQLite database (read-only) or SQLite's own schema
 /// text (`sqlite3 DB .schema` / `.dump`, recognised conservatively); `None` otherwise.
 fn load_sqlite_file(full: &Path, shown: &Path) -> Result<Option<(Schema, String)>, GenerateError> {
@@ -383,7 +414,8 @@ pub fn detect_framework(
 ) -> Result<Detection, GenerateError> {
     let detection = find_framework(project_dir, framework)?;
     if let Some(d) = &detection.dialect {
-        if !d.is_postgres() {
+        // SQLite has its own dialect; the others are refused.
+        if !d.is_postgres() && d.name != "sqlite" {
             return Err(DetectError::UnsupportedDialect {
                 framework: detection.framework.clone(),
                 dialect: d.clone(),
@@ -416,8 +448,9 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         opts.migrations_dir.clone()
     };
     lap("detect");
+    let source = sqlite_project_source(opts, &detection)?;
     let (mut schema, schema_source) = load_project_schema(
-        &opts.source,
+        &source,
         &opts.project_dir,
         &migrations_dir,
         &detection.framework,

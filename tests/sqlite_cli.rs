@@ -286,3 +286,42 @@ fn enums_are_refused() {
     assert!(!ok, "{stderr}");
     assert!(stderr.contains("no enum types"), "{stderr}");
 }
+
+#[test]
+fn a_rails_app_on_sqlite_is_read_from_the_file_its_config_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("config")).unwrap();
+    std::fs::create_dir_all(root.join("storage")).unwrap();
+    std::fs::create_dir_all(root.join("db/migrate")).unwrap();
+    std::fs::write(root.join("Gemfile"), "gem 'rails'\ngem 'sqlite3'\n").unwrap();
+    std::fs::write(
+        root.join("config/database.yml"),
+        "default: &default\n  adapter: sqlite3\n\ndevelopment:\n  <<: *default\n  database: storage/development.sqlite3\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = migsmith(
+        root,
+        &["generate", "add email_verified to users", "--dry-run"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("does not exist yet"), "{stderr}");
+    let db = root.join("storage/development.sqlite3");
+    Connection::open(&db).unwrap().execute_batch(START).unwrap();
+    let (ok, stdout, stderr) = migsmith(
+        root,
+        &["generate", "add email_verified to users", "--dry-run"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("SQLite database `./storage/development.sqlite3`")
+            || stdout.contains("storage/development.sqlite3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "execute 'ALTER TABLE users ADD COLUMN email_verified boolean NOT NULL DEFAULT false'"
+        ),
+        "{stdout}"
+    );
+}
