@@ -636,7 +636,7 @@ fn addable(c: &Column, t: &Table) -> bool {
         None => c.nullable,
         Some(d) => {
             let u = d.to_ascii_uppercase();
-            !d.starts_with('(') && !u.starts_with("CURRENT_") && !(u == "NULL" && !c.nullable)
+            !d.starts_with('(') && !u.starts_with("CURRENT_") && (u != "NULL" || c.nullable)
         }
     };
     let in_key = t
@@ -895,7 +895,7 @@ fn transition(from: &Table, to: &Table, schema: &Schema) -> Result<Vec<Statement
 }
 
 fn enum_refusal() -> PlanError {
-    refuse("SQLite has no enum types; add a CHECK constraint instead, e.g. \"add check status in ('draft', 'published') to posts\"")
+    refuse("SQLite has no enum types; add a CHECK constraint instead, e.g. \"add check (status in ('draft', 'published')) on posts\"")
 }
 
 /// The statements of `op` against the schema `before`.

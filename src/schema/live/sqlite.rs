@@ -554,7 +554,9 @@ fn read_table(conn: &Connection, name: &str, sql: &str) -> Result<Table, String>
         .map_err(e)?
         .collect::<Result<_, _>>()
         .map_err(e)?;
-    let mut groups: Vec<(i64, Vec<(String, String, Option<String>, String, String)>)> = vec![];
+    /// (referenced table, from, to, on update, on delete) of one column pair.
+    type FkRow = (String, String, Option<String>, String, String);
+    let mut groups: Vec<(i64, Vec<FkRow>)> = vec![];
     for (id, rt, from, to, upd, del) in fks {
         match groups.last_mut() {
             Some((gid, rows)) if *gid == id => rows.push((rt, from, to, upd, del)),
