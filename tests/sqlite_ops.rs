@@ -123,8 +123,8 @@ fn dump_model(path: &Path) -> Schema {
 struct Case {
     /// Whether the down migration gives back every value (no column or table dropped).
     lossless: bool,
-    /// Whether up should be a rebuild.
-    rebuild: bool,
+    /// Whether up should be a rebuild (`None`: either).
+    rebuild: Option<bool>,
     /// Whether the down migration gives back every row (not a dropped table).
     count: bool,
 }
@@ -140,7 +140,9 @@ fn roundtrip(op: Operation, case: Case) {
 
     let up = statements(&op, &m0).unwrap();
     let down = down_statements(&op, &m0).unwrap();
-    assert_eq!(dialect::is_rebuild(&up), case.rebuild, "{:#?}", sql(&up));
+    if let Some(rebuild) = case.rebuild {
+        assert_eq!(dialect::is_rebuild(&up), rebuild, "{:#?}", sql(&up));
+    }
     let predicted = dialect::apply(&op, &m0).unwrap();
 
     dialect::run(&conn, &sql(&up)).unwrap_or_else(|e| panic!("up: {e}\n{:#?}", sql(&up)));
@@ -177,12 +179,12 @@ fn roundtrip(op: Operation, case: Case) {
 
 const ALTER: Case = Case {
     lossless: true,
-    rebuild: false,
+    rebuild: Some(false),
     count: true,
 };
 const REBUILD: Case = Case {
     lossless: true,
-    rebuild: true,
+    rebuild: Some(true),
     count: true,
 };
 
@@ -627,4 +629,120 @@ fn the_file_is_opened_read_only_and_a_non_database_is_a_clear_error() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("no such file"), "{e}");
+}
+
+/// Every column of the start schema × every column-level operation that applies to it:
+/// up/down/up with the same checks as the single cases (which ALTER or rebuild is chosen is
+/// not asserted here).
+#[test]
+fn every_column_times_every_column_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection::open(dir.path().join("a.db")).unwrap();
+    conn.execute_batch(START).unwrap();
+    let m0 = load(&conn);
+    let any = Case {
+        lossless: false,
+        rebuild: None,
+        count: true,
+    };
+    let mut ran = 0;
+    for t in m0.tables.values() {
+        let in_pk = |c: &str| {
+            t.primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns.iter().any(|k| k == c))
+        };
+        for c in &t.columns {
+            let (table, column) = (t.name.clone(), c.name.clone());
+            let mut ops: Vec<Operation> = vec![
+                RenameColumn {
+                    table: table.clone(),
+                    from: column.clone(),
+                    to: format!("{column}_x"),
+                }
+                .into(),
+                ChangeColumnType {
+                    table: table.clone(),
+                    column: column.clone(),
+                    from_type: c.data_type.clone(),
+                    to_type: if c.data_type == "text" {
+                        "varchar(40)".into()
+                    } else {
+                        "text".into()
+                    },
+                    using: None,
+                }
+                .into(),
+                SetDefault {
+                    table: table.clone(),
+                    column: column.clone(),
+                    default: "'7'".into(),
+                    previous: c.default.clone(),
+                }
+                .into(),
+            ];
+            if c.nullable && !in_pk(&column) {
+                ops.push(
+                    SetNotNull {
+                        table: table.clone(),
+                        column: column.clone(),
+                    }
+                    .into(),
+                );
+            } else if !in_pk(&column) {
+                ops.push(
+                    DropNotNull {
+                        table: table.clone(),
+                        column: column.clone(),
+                    }
+                    .into(),
+                );
+            }
+            if let Some(d) = &c.default {
+                ops.push(
+                    DropDefault {
+                        table: table.clone(),
+                        column: column.clone(),
+                        previous: d.clone(),
+                    }
+                    .into(),
+                );
+            }
+            let used_by_view = m0
+                .dependencies
+                .iter()
+                .any(|d| d.table == table && d.columns.contains(&column));
+            // (A NOT NULL column without a default cannot come back on a table with rows: the
+            // down fails, as the report's caveat says.)
+            let restorable = c.nullable || c.default.is_some();
+            if !in_pk(&column) && !used_by_view && restorable {
+                ops.push(drop_column(&table, &column));
+            }
+            for op in ops {
+                // SET NOT NULL on a column with NULL rows fails at run time, as it should.
+                if let Operation::SetNotNull(o) = &op {
+                    let nulls: i64 = conn
+                        .query_row(
+                            &format!(
+                                "SELECT count(*) FROM {} WHERE {} IS NULL",
+                                o.table, o.column
+                            ),
+                            [],
+                            |r| r.get(0),
+                        )
+                        .unwrap();
+                    if nulls > 0 {
+                        continue;
+                    }
+                }
+                if statements(&op, &m0).is_err() {
+                    continue;
+                }
+                roundtrip(op, Case { ..any });
+                ran += 1;
+            }
+        }
+    }
+    eprintln!("{ran} column cases");
+    assert!(ran >= 40, "{ran} cases");
 }

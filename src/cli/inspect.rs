@@ -77,11 +77,11 @@ pub fn run_detect(ctx: &Ctx, args: DetectArgs) -> Result<()> {
     }
     println!("migrations: {}", d.migrations_dir.display());
     match &d.dialect {
-        Some(dialect) if dialect.is_postgres() => {
+        Some(dialect) if dialect.is_postgres() || dialect.name == "sqlite" => {
             println!("database: {} (from {})", dialect.display(), dialect.source)
         }
         Some(dialect) => println!(
-            "database: {} (from {}) — migsmith generates PostgreSQL only today: `generate` will refuse this project",
+            "database: {} (from {}) — migsmith generates PostgreSQL and SQLite only today: `generate` will refuse this project",
             dialect.display(),
             dialect.source
         ),

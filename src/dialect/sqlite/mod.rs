@@ -382,8 +382,8 @@ fn column_sql(t: &Table, c: &Column) -> String {
     if let Some(pk) = &t.primary_key {
         if c.options.auto_increment && pk.columns == [c.name.clone()] {
             s.push_str(&format!(
-                " CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
-                ident(&pk.name)
+                "{} PRIMARY KEY AUTOINCREMENT",
+                constraint(&pk.name, "pkey")
             ));
         }
     }
@@ -405,7 +405,36 @@ fn column_sql(t: &Table, c: &Column) -> String {
             if g.stored { "STORED" } else { "VIRTUAL" }
         ));
     }
+    // A check named as the loader names an unnamed column check stays an unnamed column check.
+    if let Some(check) = inline_check(t, c) {
+        s.push_str(&format!(" CHECK ({})", check.expression));
+    }
     s
+}
+
+/// The check written on column `c` (unnamed), when its name is the loader's name for one.
+fn inline_check<'a>(t: &'a Table, c: &Column) -> Option<&'a crate::schema::CheckConstraint> {
+    let name = format!("{}_check", c.name);
+    t.check_constraints.iter().find(|k| k.name == name)
+}
+
+/// ` CONSTRAINT name`, or nothing when `name` is the one the loader gives the unnamed
+/// constraint (so unnamed constraints stay unnamed, and SQLite's renames rename them the way
+/// they rename the real database's).
+fn constraint(name: &str, implicit: &str) -> String {
+    if name == implicit {
+        String::new()
+    } else {
+        format!(" CONSTRAINT {}", ident(name))
+    }
+}
+
+/// `CONSTRAINT name ` (with its trailing space) or nothing, for table constraints.
+fn table_constraint(name: &str, implicit: &str) -> String {
+    match constraint(name, implicit).trim_start() {
+        "" => String::new(),
+        named => format!("{named} "),
+    }
 }
 
 fn list(names: &[String]) -> String {
@@ -418,8 +447,8 @@ fn list(names: &[String]) -> String {
 
 fn fk_sql(fk: &ForeignKey) -> String {
     let mut s = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {}",
-        ident(&fk.name),
+        "{}FOREIGN KEY ({}) REFERENCES {}",
+        table_constraint(&fk.name, &format!("{}_fkey", fk.columns.join("_"))),
         list(&fk.columns),
         ident(&fk.ref_table)
     );
@@ -451,23 +480,38 @@ pub fn create_table_sql(t: &Table, name: &str) -> String {
                 .is_some_and(|c| c.options.auto_increment);
         if !inline {
             parts.push(format!(
-                "CONSTRAINT {} PRIMARY KEY ({})",
-                ident(&pk.name),
+                "{}PRIMARY KEY ({})",
+                table_constraint(&pk.name, "pkey"),
                 list(&pk.columns)
             ));
         }
     }
     for u in &t.unique_constraints {
         parts.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            ident(&u.name),
+            "{}UNIQUE ({})",
+            table_constraint(&u.name, &format!("{}_key", u.columns.join("_"))),
             list(&u.columns)
         ));
     }
+    let mut unnamed_checks = 0;
     for c in &t.check_constraints {
+        if t.columns
+            .iter()
+            .any(|col| inline_check(t, col).is_some_and(|k| k.name == c.name))
+        {
+            continue;
+        }
+        // The loader names unnamed table checks `check`, `check1`, `check2`… in order.
+        let implicit = match unnamed_checks {
+            0 => "check".to_string(),
+            n => format!("check{n}"),
+        };
+        if c.name == implicit {
+            unnamed_checks += 1;
+        }
         parts.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            ident(&c.name),
+            "{}CHECK ({})",
+            table_constraint(&c.name, &implicit),
             c.expression
         ));
     }
@@ -597,7 +641,14 @@ fn table_after(op: &Operation, before: &Schema) -> Result<Option<(Table, Table)>
         }
         Operation::ChangeColumnType(o) => {
             let strict = t.options.strict;
-            column_mut(&mut t, &o.column)?.data_type = type_sql(&o.to_type, strict);
+            let c = column_mut(&mut t, &o.column)?;
+            c.data_type = type_sql(&o.to_type, strict);
+            if c.options.auto_increment && c.data_type != "integer" {
+                return Err(refuse(&format!(
+                    "`{}` is an INTEGER PRIMARY KEY AUTOINCREMENT (the rowid); its type cannot change",
+                    o.column
+                )));
+            }
         }
         Operation::SetNotNull(o) => column_mut(&mut t, &o.column)?.nullable = false,
         Operation::DropNotNull(o) => column_mut(&mut t, &o.column)?.nullable = true,

@@ -11,7 +11,8 @@
 //! (`integer`, `varchar(255)`, `""` for no type), defaults as written. Constraints SQLite
 //! leaves unnamed get PostgreSQL-style names without the table prefix (`pkey`, `email_key`,
 //! `account_id_fkey`, `age_check`, `check`), so renaming a table changes none of them; generated
-//! SQL always writes the names out, so a rebuilt table loads back to the same model. Views and
+//! SQL writes a name out only when it is not that default, so a rebuilt table loads back to the
+//! same model and unnamed constraints stay unnamed. Views and
 //! triggers are kept verbatim (one line each) in `Schema.notes` and as dependencies.
 //!
 //! Row counts: `count(*)` per table when the file is at most [`EXACT_COUNT_MAX_BYTES`] (or
