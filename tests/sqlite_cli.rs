@@ -325,3 +325,51 @@ fn a_rails_app_on_sqlite_is_read_from_the_file_its_config_names() {
         "{stdout}"
     );
 }
+
+#[test]
+fn verify_runs_on_a_copy_or_in_memory() {
+    let (dir, db) = project();
+    let before = std::fs::read(&db).unwrap();
+    let url = format!("sqlite://{}", db.display());
+    let (ok, _, stderr) = migsmith(
+        dir.path(),
+        &[
+            "generate",
+            "make users.email nullable",
+            "--database-url",
+            &url,
+            "--framework",
+            "sql",
+            "--dry-run",
+            "--verify",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("ran on a copy of"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the user's file is never touched"
+    );
+    let dump = Command::new("sqlite3")
+        .arg(&db)
+        .arg(".schema")
+        .output()
+        .unwrap();
+    std::fs::write(dir.path().join("schema.sql"), &dump.stdout).unwrap();
+    let (ok, _, stderr) = migsmith(
+        dir.path(),
+        &[
+            "generate",
+            "remove name from users",
+            "--schema",
+            "schema.sql",
+            "--framework",
+            "sql",
+            "--dry-run",
+            "--verify",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("in-memory database"), "{stderr}");
+}

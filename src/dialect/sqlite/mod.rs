@@ -20,6 +20,8 @@
 //! holding the schema before and reading it back, so the planner's model and the database
 //! the files produce cannot disagree.
 
+pub mod verify;
+
 use crate::dialect::{EngineLock, LockMode};
 use crate::plan::ops::Statement;
 use crate::plan::resolve::Resolved;
