@@ -4,6 +4,7 @@
 #   - libclang (pg_query, the real PostgreSQL parser, generates its bindings with bindgen)
 #   - psql / pg_dump (tests apply migrations with psql -f, and load real pg_dump output)
 #   - mysql / mysqldump (the MySQL/MariaDB schema tests, the same way)
+#   - sqlite3 (the SQLite tests load `sqlite3 DB .schema` output)
 #   - man, groff, zsh, fish and script (the CLI tests check the man page renders, the completion
 #     scripts parse in their shells, and colour appears on a pseudo-terminal)
 #   - PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and MariaDB on 127.0.0.1:3306
@@ -29,6 +30,8 @@ command -v script >/dev/null || missing+=(bsdutils)
 # The MySQL/MariaDB tests apply scripts with the mysql client and load real mysqldump output.
 command -v mysql >/dev/null || missing+=(mariadb-client)
 command -v mysqldump >/dev/null || missing+=(mariadb-client)
+# The SQLite tests compare the loader with what `sqlite3 DB .schema` prints.
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   as_root apt-get update -qq

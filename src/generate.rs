@@ -151,8 +151,17 @@ pub enum GenerateError {
     Detect(DetectError),
     /// An engine chosen by `--dialect`, the `dialect` key, the URL or the schema whose
     /// dialect has not landed.
-    #[error("the database is {display} (from {from}); migsmith generates PostgreSQL only today: choose --dialect postgres (or dialect = \"postgres\")")]
+    #[error("the database is {display} (from {from}); migsmith does not generate for it: choose --dialect postgres, mysql, mariadb or sqlite")]
     UnsupportedEngine { display: &'static str, from: String },
+    /// The schema came from one engine and `--dialect`, the key, the URL or the framework config
+    /// names another: SQL for one engine planned against another's catalog would be wrong.
+    #[error("the schema was read from {schema} ({source_text}), but {from} says {chosen}: generate for the engine the schema comes from, or give the {chosen} database's schema")]
+    EngineMismatch {
+        schema: &'static str,
+        chosen: &'static str,
+        from: String,
+        source_text: String,
+    },
     /// `--ops` input that is not the contract's `operations` array. (Not a `#[from]`, so
     /// it is not its own source.)
     #[error("--ops: {0}")]
@@ -206,6 +215,7 @@ impl GenerateError {
             GenerateError::Detect(DetectError::Ambiguous { .. }) => "ambiguous_framework",
             GenerateError::Detect(DetectError::UnsupportedDialect { .. })
             | GenerateError::UnsupportedEngine { .. } => "unsupported_dialect",
+            GenerateError::EngineMismatch { .. } => "engine_mismatch",
             GenerateError::Detect(DetectError::UnknownFramework { .. }) => "unknown_framework",
             GenerateError::NoRenderer { .. } => "no_renderer",
             GenerateError::Operations(_) => "invalid_operations",
@@ -255,6 +265,9 @@ pub fn load_project_schema(
 ) -> Result<(Schema, String), GenerateError> {
     match source {
         SchemaSource::Dump(path) => {
+            if let Some(loaded) = load_sqlite_file(&project_dir.join(path), path)? {
+                return Ok(loaded);
+            }
             let schema = load_file(&project_dir.join(path))?;
             let what = if path.extension().is_some_and(|e| e == "rb") {
                 "Rails schema"
@@ -314,6 +327,14 @@ pub fn load_project_schema(
                 ),
             ))
         }
+        SchemaSource::Live(live) if crate::schema::live::sqlite::is_sqlite_url(&live.url) => {
+            let schema = crate::schema::live::sqlite::load(&live.url, live.exact_counts)
+                .map_err(GenerateError::Live)?;
+            Ok((
+                schema,
+                format!("SQLite database `{}` (opened read-only)", live.url),
+            ))
+        }
         SchemaSource::Live(live) => {
             let options = crate::schema::live::postgres::Options {
                 schema_name: live.schema_name.as_deref(),
@@ -340,6 +361,65 @@ pub fn load_project_schema(
             ))
         }
     }
+}
+
+/// A Rails or Django project whose config names SQLite, without `--schema`/`--database-url`:
+/// the database file the config names (read-only), never a replay of the migrations (which
+/// would model it as PostgreSQL).
+fn sqlite_project_source(
+    opts: &GenerateOptions,
+    detection: &Detection,
+) -> Result<SchemaSource, GenerateError> {
+    let sqlite = detection.dialect.as_ref().filter(|d| d.name == "sqlite");
+    let (SchemaSource::Migrations, Some(dialect)) = (&opts.source, sqlite) else {
+        return Ok(opts.source.clone());
+    };
+    let root = opts.project_dir.join(&detection.root);
+    let fail = |message: String| {
+        GenerateError::Load(LoadError {
+            origin: dialect.source.clone(),
+            line: 0,
+            message,
+        })
+    };
+    match crate::schema::live::sqlite::framework_database(&root, &detection.framework) {
+        Some(file) if file.is_file() => Ok(SchemaSource::Dump(file)),
+        Some(file) => Err(fail(format!(
+            "the project's SQLite database `{}` does not exist yet: run the app's migrations first, or pass --database-url sqlite:///PATH or --schema FILE",
+            file.display()
+        ))),
+        None => Err(fail(
+            "the project uses SQLite but its config names no database file: pass --database-url sqlite:///PATH or --schema FILE (e.g. the output of `sqlite3 DB .schema`)".into(),
+        )),
+    }
+}
+
+/// `--schema FILE` when the file is an SQLite database (read-only) or SQLite's own schema
+/// text (`sqlite3 DB .schema` / `.dump`, recognised conservatively); `None` otherwise.
+fn load_sqlite_file(full: &Path, shown: &Path) -> Result<Option<(Schema, String)>, GenerateError> {
+    use crate::schema::live::sqlite;
+    if sqlite::is_database_file(full) {
+        let schema = sqlite::load_path(full, &full.display().to_string(), false)
+            .map_err(GenerateError::Live)?;
+        let text = format!("SQLite database `{}` (opened read-only)", shown.display());
+        return Ok(Some((schema, text)));
+    }
+    if full.extension().is_some_and(|e| e == "rb") || !full.is_file() {
+        return Ok(None);
+    }
+    let text = crate::schema::sql::read_source(full)?;
+    if !sqlite::looks_like_sqlite_text(&text) {
+        return Ok(None);
+    }
+    let schema = sqlite::load_text(&text).map_err(|message| LoadError {
+        origin: full.display().to_string(),
+        line: 0,
+        message,
+    })?;
+    Ok(Some((
+        schema,
+        format!("SQLite schema `{}`", shown.display()),
+    )))
 }
 
 /// Versions of the migrations already in the directory.
@@ -452,24 +532,13 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
         opts.migrations_dir.clone()
     };
     lap("detect");
+    let source = sqlite_project_source(opts, &detection)?;
     let (mut schema, schema_source) = load_project_schema(
-        &opts.source,
+        &source,
         &opts.project_dir,
         &migrations_dir,
         &detection.framework,
     )?;
-    // Until SQL generation knows MySQL (issue 12), a MySQL/MariaDB schema is refused rather
-    // than answered with PostgreSQL SQL.
-    if schema.engine.is_mysql_family() {
-        return Err(DetectError::UnsupportedDialect {
-            framework: detection.framework.clone(),
-            dialect: crate::render::detect::Dialect {
-                name: "mysql",
-                source: schema_source.clone(),
-            },
-        }
-        .into());
-    }
     if let Some(table) = opts.rows.unknown_tables(&schema).next() {
         return Err(GenerateError::UnknownRowsTable {
             table: table.to_string(),
@@ -482,6 +551,15 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     opts.rows.apply(&mut schema);
     let dialect = match chosen {
         Some((engine, from)) => {
+            let same_family = engine.is_mysql_family() && schema.engine.is_mysql_family();
+            if !schema.engine.is_postgres() && engine != schema.engine && !same_family {
+                return Err(GenerateError::EngineMismatch {
+                    schema: schema.engine.display(),
+                    chosen: engine.display(),
+                    from,
+                    source_text: schema_source,
+                });
+            }
             schema.engine = engine;
             dialect_for(engine, &from)?
         }

@@ -421,6 +421,26 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
     } else {
         format!("schema yes, data no: {}", caveats.join("; "))
     };
+    if plan.before.engine == crate::schema::Engine::Sqlite {
+        // PostgreSQL's lock advice does not apply: an SQLite write transaction locks the file.
+        let pg_only =
+            |text: &str| text.contains("ACCESS EXCLUSIVE") || text.contains("CONCURRENTLY");
+        warnings.retain(|w| !pg_only(&w.message));
+        reasons.retain(|r| !pg_only(r));
+        if let Some(table) = plan
+            .phases
+            .iter()
+            .flat_map(|p| &p.up)
+            .find(|s| s.statement.sql.starts_with("INSERT INTO new_"))
+            .and_then(|s| s.statement.table.clone())
+        {
+            raise(
+                Risk::Medium,
+                format!("rebuilds `{table}`: every row is copied inside one write transaction that locks the whole database file for writers"),
+                &mut reasons,
+            );
+        }
+    }
     if reasons.is_empty() {
         reasons.push("catalog-only changes under brief locks".into());
     }
@@ -440,7 +460,11 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         cost_table: opts.costs.source.clone(),
         deployment_order: phases::deployment_order(plan),
         migrations,
-        lock_timeout_retry: phases::retry_text(opts),
+        lock_timeout_retry: if plan.before.engine == crate::schema::Engine::Sqlite {
+            "SQLite has no lock timeout setting in the file: a client waits for the write lock as long as its busy_timeout allows, then fails with `database is locked` (SQLITE_BUSY). A rebuild is one transaction, so it then applied nothing: let the other writer finish and run the same migration again. A file of plain ALTER TABLE statements without BEGIN/COMMIT may have run in part: run its down, then its up again.".to_string()
+        } else {
+            phases::retry_text(opts)
+        },
     }
 }
 

@@ -310,8 +310,15 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         framework: generated.renderer.name(),
         framework_display: generated.renderer.display_name(),
         framework_reason: &framework_reason,
-        dialect: dialect.name(),
-        dialect_display: dialect.display_name(),
+        // A schema read from another engine (SQLite, MySQL) names that engine.
+        dialect: match generated.plan.before.engine {
+            migsmith::schema::Engine::Postgres => dialect.name(),
+            other => other.name(),
+        },
+        dialect_display: match generated.plan.before.engine {
+            migsmith::schema::Engine::Postgres => dialect.display_name(),
+            other => other.display(),
+        },
         schema_source: &generated.schema_source,
         generated_at: opts.now,
         written: !args.dry_run,

@@ -81,7 +81,7 @@ pub fn run_detect(ctx: &Ctx, args: DetectArgs) -> Result<()> {
             println!("database: {} (from {})", dialect.display(), dialect.source)
         }
         Some(dialect) => println!(
-            "database: {} (from {}) — migsmith generates PostgreSQL only today: `generate` will refuse this project",
+            "database: {} (from {}) — migsmith generates PostgreSQL and SQLite only today: `generate` will refuse this project",
             dialect.display(),
             dialect.source
         ),

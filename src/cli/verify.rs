@@ -148,6 +148,9 @@ pub fn verify_generated(
     if !args.verify {
         return Ok(None);
     }
+    if plan.before.engine == migsmith::schema::Engine::Sqlite {
+        return verify_sqlite(ctx, plan, source, project_dir);
+    }
     cleanup::install_interrupt_handler();
     let (base_schema, base_schema_origin) =
         script::base_schema(source, project_dir, migrations_dir, generated_paths)?;
@@ -164,6 +167,33 @@ pub fn verify_generated(
     ctx.stage("verify", || {
         Ok(Some(verify::verify(&Subject::from_plan(plan), &opts)?))
     })
+}
+
+/// SQLite: up → down → up on a copy of the database file (never the file itself), or in
+/// memory when the schema came from text; a mismatch fails the command.
+fn verify_sqlite(
+    ctx: &Ctx,
+    plan: &Plan,
+    source: &SchemaSource,
+    project_dir: &Path,
+) -> Result<Option<Verification>> {
+    use migsmith::schema::live::sqlite;
+    let file = match source {
+        SchemaSource::Live(live) if sqlite::is_sqlite_url(&live.url) => {
+            sqlite::url_path(&live.url).ok()
+        }
+        SchemaSource::Dump(path) if sqlite::is_database_file(&project_dir.join(path)) => {
+            Some(project_dir.join(path))
+        }
+        _ => None,
+    };
+    let v = migsmith::dialect::sqlite::verify::verify(plan, file.as_deref())
+        .map_err(|e| anyhow!("--verify (SQLite) failed: {e}"))?;
+    ctx.term.info(&format!(
+        "verify: up, down and up again ran on {} ({:.3} s, {:.3} s, {:.3} s); the schema read back was the planned one each time",
+        v.on, v.seconds[0], v.seconds[1], v.seconds[2]
+    ));
+    Ok(None)
 }
 
 /// `Err(Failed)` when any check failed.

@@ -20,6 +20,7 @@
 
 pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 
 use crate::plan::ops::{Operation, Statement};
 use crate::plan::resolve::Resolved;
@@ -205,7 +206,7 @@ static MYSQL: mysql::Mysql = mysql::Mysql {
 static MARIADB: mysql::Mysql = mysql::Mysql {
     version: mysql::Version::new(Engine::Mariadb, 10, 11, 6),
 };
-static NOT_YET_SQLITE: NotYet = NotYet(Engine::Sqlite);
+static SQLITE: sqlite::Sqlite = sqlite::Sqlite;
 
 /// The dialect for `engine`. Engines whose folder has not landed get a [`NotYet`] that refuses.
 pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
@@ -213,7 +214,7 @@ pub fn for_engine(engine: Engine) -> &'static dyn Dialect {
         Engine::Postgres => &POSTGRES,
         Engine::Mysql => &MYSQL,
         Engine::Mariadb => &MARIADB,
-        Engine::Sqlite => &NOT_YET_SQLITE,
+        Engine::Sqlite => &SQLITE,
     }
 }
 
@@ -223,7 +224,7 @@ pub fn generates_for(engine: Engine) -> Result<&'static dyn Dialect, PlanError> 
         Engine::Postgres => Ok(&POSTGRES),
         Engine::Mysql => Ok(&MYSQL),
         Engine::Mariadb => Ok(&MARIADB),
-        other => Err(NotYet(other).refusal()),
+        Engine::Sqlite => Ok(&SQLITE),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod mysql;
 mod mysql_queries;
 mod pg_queries;
 pub mod postgres;
+pub mod sqlite;
 
 /// Why a live database could not be read. Every URL in these messages is redacted.
 #[derive(Debug, thiserror::Error)]
