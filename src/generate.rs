@@ -551,8 +551,12 @@ pub fn generate(opts: &GenerateOptions) -> Result<Generated, GenerateError> {
     opts.rows.apply(&mut schema);
     let dialect = match chosen {
         Some((engine, from)) => {
+            // One family reads the other's catalog; a PostgreSQL model maps onto MySQL types.
+            // Anything else (a PostgreSQL dump planned as SQLite, a SQLite file as MySQL) would
+            // plan one engine's SQL against another's catalog.
             let same_family = engine.is_mysql_family() && schema.engine.is_mysql_family();
-            if !schema.engine.is_postgres() && engine != schema.engine && !same_family {
+            let maps = schema.engine.is_postgres() && engine.is_mysql_family();
+            if engine != schema.engine && !same_family && !maps {
                 return Err(GenerateError::EngineMismatch {
                     schema: schema.engine.display(),
                     chosen: engine.display(),

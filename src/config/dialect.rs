@@ -1,9 +1,8 @@
 //! The `dialect` setting (`--dialect`, the `dialect` key): which database engine to generate
 //! for. The one typed place an engine is chosen by name. Every engine of the schema model
 //! ([`Engine`]) can be named here; whether this build generates for it is the dialect's
-//! business (`dialect::generates_for`), so an engine whose folder has not landed is refused
-//! at `generate` time with the "PostgreSQL only" message. [`NOT_YET`] lists engines the model
-//! does not know at all.
+//! business (`dialect::generates_for`; today PostgreSQL, MySQL, MariaDB and SQLite all
+//! generate). [`NOT_YET`] lists engines the model does not know at all.
 
 use crate::schema::Engine;
 use serde::Serialize;
@@ -33,7 +32,7 @@ const NOT_YET: &[(&str, &str)] = &[
 /// Why a dialect name was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialectError {
-    /// A real engine this build does not generate for (the "PostgreSQL only" refusal).
+    /// A real engine this build does not generate for (refused when the file is read).
     NotSupported { display: &'static str },
     /// Not an engine name at all.
     Unknown { suggestion: Option<String> },

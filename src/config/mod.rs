@@ -55,7 +55,7 @@ pub enum ConfigError {
         key: &'static str,
         message: String,
     },
-    #[error("{}:{line}: the project's database is {display} (from `dialect`); migsmith generates PostgreSQL only today: set dialect = \"postgres\" or remove the key", .file.display())]
+    #[error("{}:{line}: the project's database is {display} (from `dialect`); migsmith generates for PostgreSQL, MySQL, MariaDB and SQLite only: set dialect to \"postgres\", \"mysql\", \"mariadb\" or \"sqlite\", or remove the key", .file.display())]
     UnsupportedDialect {
         file: PathBuf,
         line: usize,

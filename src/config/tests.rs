@@ -115,11 +115,11 @@ fn bad_values_name_file_line_and_key() {
 }
 
 #[test]
-fn another_engine_is_refused_with_the_postgresql_only_message() {
+fn an_unknown_engine_is_refused_naming_the_ones_that_generate() {
     let e = parse("dialect = \"oracle\"\n").unwrap_err();
     assert_eq!(e.kind(), "unsupported_dialect");
     assert!(e.to_string().contains("Oracle"), "{e}");
-    assert!(e.to_string().contains("PostgreSQL only"), "{e}");
+    assert!(e.to_string().contains("SQLite only"), "{e}");
 }
 
 #[test]

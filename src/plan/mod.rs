@@ -129,7 +129,7 @@ pub enum PlanError {
     #[error("{0}")]
     Invalid(String),
     /// An engine whose dialect has not landed (`dialect::NotYet`).
-    #[error("the database is {display}; migsmith generates PostgreSQL only today (choose the engine with --dialect or the `dialect` key)")]
+    #[error("the database is {display}; migsmith does not generate for it (choose the engine with --dialect or the `dialect` key)")]
     UnsupportedEngine { display: &'static str },
 }
 

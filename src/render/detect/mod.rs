@@ -156,7 +156,7 @@ pub enum DetectError {
     Ambiguous { found: Vec<Detection> },
     #[error("unknown framework `{name}`; known: {}", .known.join(", "))]
     UnknownFramework { name: String, known: Vec<String> },
-    #[error("the project's database is {} (from {}); migsmith generates PostgreSQL only today, so it will not write {framework} migrations for it (--dialect postgres overrides the detection)", .dialect.display(), .dialect.source)]
+    #[error("the project's database is {} (from {}); migsmith generates for PostgreSQL, MySQL/MariaDB and SQLite only, so it will not write {framework} migrations for it (--dialect postgres overrides the detection)", .dialect.display(), .dialect.source)]
     UnsupportedDialect { framework: String, dialect: Dialect },
 }
 
