@@ -1,19 +1,20 @@
 //! Scale benchmark (issue 14 §2): `migsmith schema` and `migsmith generate` (the release
-//! binary, as a user runs it) on the same schema at two sizes (default 250 and 2,000 tables),
+//! binary, as a user runs it) on the same schema at several sizes (default 250, 500, 1,000 and
+//! 2,000 tables),
 //! read from each source in [`sources::SOURCES`], with `pg_dump --schema-only` of the same
 //! database timed in the same run. Each table: a bigserial key, nine typed columns with
 //! defaults, a CHECK, a partial expression index, a column comment; every tenth table a
 //! foreign key.
 //!
-//! Prints, per source and command: the median wall time of 5 runs at each size, their ratio
-//! (linear growth means ≈ the ratio of the sizes, 8×; the bound is 10×), the ratio to pg_dump
-//! at the larger size, and the highest peak RSS of any run (`wait4`'s `ru_maxrss` of that
-//! child). Checks the bounds (≤ 200 ms and ≤ 100 MB at the larger size, ≤ 10× growth) and
-//! exits 1 when one is missed.
+//! Prints, per source and command: the median wall time of 5 runs at each size, the ratio of
+//! the largest to the smallest (linear growth means ≈ the ratio of the sizes, 8×; the bound is
+//! 10×), the ratio to pg_dump at the largest size, and the highest peak RSS of any run
+//! (`wait4`'s `ru_maxrss` of that child). Checks the bounds (≤ 200 ms and ≤ 100 MB at the
+//! largest size, ≤ 10× growth) and exits 1 when one is missed.
 //!
 //! Run: `cargo bench --bench scale` (PostgreSQL on 127.0.0.1:5432, user `postgres`, `pg_dump`
 //! on PATH). `MIGSMITH_BENCH_URL` overrides the server, `MIGSMITH_BENCH_SIZES` the sizes
-//! (`250,2000`). BENCHMARKS.md records the figures.
+//! (`250,500,1000,2000`; at least two, smallest first). BENCHMARKS.md records the figures.
 
 #[path = "scale/child.rs"]
 mod child;
@@ -103,39 +104,51 @@ fn main() {
     let sizes: Vec<usize> = std::env::var("MIGSMITH_BENCH_SIZES")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![250, 2000]);
+        .unwrap_or_else(|| vec![250, 500, 1000, 2000]);
     assert!(
-        sizes.len() == 2,
-        "MIGSMITH_BENCH_SIZES takes two sizes: small,large"
+        sizes.len() >= 2,
+        "MIGSMITH_BENCH_SIZES takes at least two sizes, smallest first: 250,2000"
     );
     let scratch = tempfile::tempdir().expect("scratch dir");
-    let small = measure_size(&server, sizes[0], scratch.path());
-    let large = measure_size(&server, sizes[1], scratch.path());
+    let measured: Vec<Size> = sizes
+        .iter()
+        .map(|&n| measure_size(&server, n, scratch.path()))
+        .collect();
+    let (small, large) = (&measured[0], &measured[measured.len() - 1]);
     let growth_of_size = large.tables as f64 / small.tables as f64;
 
+    let tables: Vec<String> = measured.iter().map(|m| m.tables.to_string()).collect();
     println!(
-        "scale: {} vs {} tables (×{growth_of_size:.0}); median of {RUNS} runs; release build",
-        small.tables, large.tables
+        "scale: {} tables (×{growth_of_size:.0} from first to last); median of {RUNS} runs; release build",
+        tables.join(" / ")
     );
+    let dumps: Vec<String> = measured.iter().map(|m| ms(m.pg_dump.wall)).collect();
     println!(
-        "pg_dump --schema-only of the same database: {} / {} (×{:.1})",
-        ms(small.pg_dump.wall),
-        ms(large.pg_dump.wall),
+        "pg_dump --schema-only of the same database: {} (×{:.1})",
+        dumps.join(" / "),
         large.pg_dump.wall.as_secs_f64() / small.pg_dump.wall.as_secs_f64()
     );
     println!();
+    let heads: Vec<String> = measured
+        .iter()
+        .map(|m| format!("{} tables", m.tables))
+        .collect();
     println!(
-        "| source | command | {} tables | {} tables | growth | ÷ pg_dump | peak RSS | bounds |",
-        small.tables, large.tables
+        "| source | command | {} | growth | ÷ pg_dump | peak RSS | bounds |",
+        heads.join(" | ")
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|{}---|---|---|---|", "---|".repeat(measured.len()));
     let mut failed = Vec::new();
     for (si, source) in SOURCES.iter().enumerate() {
         for (ci, (command, _)) in COMMANDS.iter().enumerate() {
             let (s, l) = (small.costs[si][ci], large.costs[si][ci]);
             let growth = l.wall.as_secs_f64() / s.wall.as_secs_f64();
             let vs_dump = l.wall.as_secs_f64() / large.pg_dump.wall.as_secs_f64();
-            let rss = mib(s.max_rss_kib.max(l.max_rss_kib));
+            let rss = mib(measured
+                .iter()
+                .map(|m| m.costs[si][ci].max_rss_kib)
+                .max()
+                .unwrap_or(0));
             let mut missed = Vec::new();
             if l.wall > MAX_WALL {
                 missed.push(format!("> {}", ms(MAX_WALL)));
@@ -152,11 +165,11 @@ fn main() {
                 failed.push(format!("{} {command}", source.name));
                 format!("MISSED: {}", missed.join(", "))
             };
+            let walls: Vec<String> = measured.iter().map(|m| ms(m.costs[si][ci].wall)).collect();
             println!(
-                "| {} | {command} | {} | {} | ×{growth:.2} | {vs_dump:.2} | {rss:.1} MiB | {verdict} |",
+                "| {} | {command} | {} | ×{growth:.2} | {vs_dump:.2} | {rss:.1} MiB | {verdict} |",
                 source.name,
-                ms(s.wall),
-                ms(l.wall),
+                walls.join(" | "),
             );
         }
     }

@@ -8,7 +8,7 @@
 //! it fails.
 
 use migsmith::dialect::postgres::{canonical_expr, canonical_type};
-use migsmith::schema::sql::{canonical_stored_expr, load_str};
+use migsmith::schema::sql::{canonical_stored_expr, load_str_reference};
 use migsmith::schema::{FkAction, Identity, Schema};
 use postgres::{Client, NoTls};
 use std::collections::BTreeSet;
@@ -36,6 +36,26 @@ impl Drop for TempDb {
             Err(e) => eprintln!("could not drop test database {}: {e}", self.name),
         }
     }
+}
+
+/// `schema::sql::load_str`, checked against the loader without its fast path (every
+/// statement through `pg_query`): the two must give the same schema or the same error.
+fn load_str(
+    text: &str,
+    origin: &str,
+) -> Result<migsmith::schema::Schema, migsmith::schema::sql::LoadError> {
+    let fast = migsmith::schema::sql::load_str(text, origin);
+    let reference = load_str_reference(text, origin);
+    match (&fast, &reference) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{origin}: fast path and pg_query differ"),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{origin}"),
+        _ => panic!(
+            "{origin}: fast path {:?}, pg_query {:?}",
+            fast.as_ref().err(),
+            reference.as_ref().err()
+        ),
+    }
+    fast
 }
 
 fn random_suffix() -> String {

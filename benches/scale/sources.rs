@@ -40,7 +40,114 @@ pub const SOURCES: &[Source] = &[
         name: "Rails db/schema.rb",
         prepare: rails_schema_rb,
     },
+    Source {
+        name: "Django migrations (4 apps, one per table)",
+        prepare: django_migrations,
+    },
 ];
+
+/// How many apps the Django project spreads its models over.
+const DJANGO_APPS: usize = 4;
+
+/// A Django project with one migration per table (`CreateModel` with `db_table`, an index
+/// with a condition, a check, a column comment; every tenth model a foreign key to a model
+/// of another app), spread over [`DJANGO_APPS`] apps, each migration depending on the
+/// previous one of its app and on the one creating the model it references.
+fn django_migrations(tables: usize, dir: &Path, _dump: &Path) -> Vec<String> {
+    let app = |i: usize| format!("app{}", i % DJANGO_APPS);
+    let migration = |i: usize| format!("{:04}_t{i:04}", i / DJANGO_APPS + 1);
+    std::fs::create_dir_all(dir.join("proj")).expect("create proj/");
+    std::fs::write(
+        dir.join("manage.py"),
+        "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"proj.settings\")\n",
+    )
+    .expect("write manage.py");
+    std::fs::write(dir.join("proj/__init__.py"), "").expect("write proj/__init__.py");
+    let apps: Vec<String> = (0..DJANGO_APPS.min(tables)).map(app).collect();
+    std::fs::write(
+        dir.join("proj/settings.py"),
+        format!(
+            "INSTALLED_APPS = [{}]\nDATABASES = {{\"default\": {{\"ENGINE\": \"django.db.backends.postgresql\", \"NAME\": \"scale\"}}}}\n",
+            apps.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ")
+        ),
+    )
+    .expect("write settings.py");
+    for a in &apps {
+        std::fs::create_dir_all(dir.join(a).join("migrations")).expect("create migrations/");
+        std::fs::write(dir.join(a).join("__init__.py"), "").expect("write __init__.py");
+        std::fs::write(dir.join(a).join("migrations/__init__.py"), "").expect("write __init__.py");
+    }
+    for i in 0..tables {
+        let mut deps = Vec::new();
+        if i >= DJANGO_APPS {
+            deps.push(format!(
+                "(\"{}\", \"{}\")",
+                app(i),
+                migration(i - DJANGO_APPS)
+            ));
+        }
+        let fk = if i % 10 == 9 {
+            let j = i - 9;
+            if app(j) != app(i) || j + DJANGO_APPS != i {
+                deps.push(format!("(\"{}\", \"{}\")", app(j), migration(j)));
+            }
+            format!(
+                "                (\"ref\", models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, to=\"{}.t{j:04}\")),\n",
+                app(j)
+            )
+        } else {
+            "                (\"ref_id\", models.BigIntegerField(null=True)),\n".to_string()
+        };
+        let text = format!(
+            r#"import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [{deps}]
+
+    operations = [
+        migrations.CreateModel(
+            name="T{i:04}",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(default="", max_length=100)),
+                ("email", models.TextField(null=True, db_comment="contact address of row {i}")),
+                ("amount", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("qty", models.IntegerField(default=1)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+{fk}                ("payload", models.JSONField(null=True)),
+            ],
+            options={{"db_table": "t{i:04}"}},
+        ),
+        migrations.AddIndex(
+            model_name="t{i:04}",
+            index=models.Index(condition=models.Q(("active", True)), fields=["email"], name="t{i:04}_email_idx"),
+        ),
+        migrations.AddConstraint(
+            model_name="t{i:04}",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="t{i:04}_amount_check"),
+        ),
+    ]
+"#,
+            deps = deps.join(", ")
+        );
+        std::fs::write(
+            dir.join(app(i))
+                .join("migrations")
+                .join(format!("{}.py", migration(i))),
+            text,
+        )
+        .expect("write migration");
+    }
+    vec![
+        "--project-dir".into(),
+        dir.display().to_string(),
+        "--framework".into(),
+        "django".into(),
+    ]
+}
 
 /// The DDL of table `i`: a bigserial key, nine typed columns with defaults, a CHECK, a
 /// partial expression index, a column comment, and on every tenth table a foreign key to the

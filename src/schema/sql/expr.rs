@@ -70,7 +70,33 @@ pub fn default_expr(
     }
     coerce(&mut node, &[], domains);
     canonicalize(&mut node);
-    spell_expr(&node).map(Some)
+    spell(&node).map(Some)
+}
+
+/// How many spellings [`spell`] keeps before it starts over.
+const MAX_SPELLINGS: usize = 20_000;
+
+thread_local! {
+    /// `Debug` of an expression tree → its spelling.
+    static SPELLINGS: RefCell<HashMap<String, Result<String, String>>> = RefCell::default();
+}
+
+/// [`spell_expr`], memoized per distinct tree: a dump repeats the same defaults, checks and
+/// index expressions on every table, and each spelling is a deparse through `pg_query`.
+pub(super) fn spell(node: &NodeEnum) -> Result<String, String> {
+    let key = format!("{node:?}");
+    if let Some(hit) = SPELLINGS.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let spelled = spell_expr(node);
+    SPELLINGS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MAX_SPELLINGS {
+            m.clear();
+        }
+        m.insert(key, spelled.clone());
+    });
+    spelled
 }
 
 /// A boolean or scalar expression over the columns of one table (a check, an index predicate
@@ -82,7 +108,7 @@ pub fn table_expr(
 ) -> Result<String, String> {
     coerce(&mut node, columns, domains);
     canonicalize(&mut node);
-    spell_expr(&node)
+    spell(&node)
 }
 
 /// The node form of [`table_expr`], for callers that print it inside something else.

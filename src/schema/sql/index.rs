@@ -11,7 +11,7 @@
 use super::coerce::Domains;
 use super::names::{self, choose_name, key};
 use super::{expr, table_mut, Ctx, LoadError};
-use crate::dialect::postgres::{quote_ident, spell_expr};
+use crate::dialect::postgres::quote_ident;
 use crate::schema::{Column, Index, IndexKey, Schema};
 use pg_query::protobuf::{IndexElem, IndexStmt, RangeVar, SortByDir, SortByNulls};
 use pg_query::NodeEnum;
@@ -36,7 +36,7 @@ pub(super) fn index_key(
                 (Some(name.clone()), quote_ident(&name))
             }
             _ => {
-                let text = spell_expr(&node)?;
+                let text = expr::spell(&node)?;
                 let bare = matches!(node, NodeEnum::FuncCall(_));
                 (None, if bare { text } else { format!("({text})") })
             }

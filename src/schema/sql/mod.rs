@@ -50,6 +50,7 @@ mod constraints;
 mod create;
 mod deps;
 mod expr;
+mod fast;
 mod index;
 mod lines;
 mod lookup;
@@ -63,6 +64,8 @@ mod tests;
 mod tests_alter;
 #[cfg(test)]
 mod tests_expr;
+#[cfg(test)]
+mod tests_fast;
 
 pub use coerce::Domains;
 pub use expr::{canonical_stored_expr, stored_default};
@@ -93,6 +96,16 @@ pub fn load_str(sql: &str, origin: &str) -> Result<Schema, LoadError> {
     Ok(interpreter.into_schema())
 }
 
+/// [`load_str`] with every statement parsed by `pg_query` (no template fast path, see `fast`):
+/// the reference the fast path is checked against.
+#[doc(hidden)]
+pub fn load_str_reference(sql: &str, origin: &str) -> Result<Schema, LoadError> {
+    let mut interpreter = Interpreter::new(Schema::default());
+    interpreter.fast = None;
+    interpreter.apply(sql, origin)?;
+    Ok(interpreter.into_schema())
+}
+
 /// Apply DDL statements to an existing schema model. To apply many files in a row, use one
 /// [`Interpreter`]: it keeps its lookups from one file to the next.
 pub fn apply_str(schema: &mut Schema, sql: &str, origin: &str) -> Result<(), LoadError> {
@@ -109,6 +122,8 @@ pub struct Interpreter {
     lookup: RefCell<Lookup>,
     /// `(key, body)` of every function seen, matched against the tables at the end.
     functions: RefCell<Vec<(String, String)>>,
+    /// The statement templates of the fast path (`None`: parse everything with `pg_query`).
+    fast: Option<fast::Fast>,
 }
 
 impl Interpreter {
@@ -121,6 +136,7 @@ impl Interpreter {
             schema,
             lookup: RefCell::default(),
             functions: RefCell::default(),
+            fast: Some(fast::Fast::default()),
         }
     }
 
@@ -151,7 +167,10 @@ impl Interpreter {
             lookup: &self.lookup,
             functions: &self.functions,
         };
-        let result = run(&mut self.schema, sql, &mut ctx);
+        let result = match self.fast.as_mut() {
+            Some(fast) => run_fast(&mut self.schema, sql, &mut ctx, fast),
+            None => run(&mut self.schema, sql, &mut ctx),
+        };
         let lookup = self.lookup.get_mut();
         lookup.flush_notes(&mut self.schema);
         for k in lookup.take_changed() {
@@ -204,30 +223,109 @@ fn interpret_chunks(
 ) -> Result<(), LoadError> {
     let mut lines = LineCounter::default();
     for (from, to, parsed) in chunks {
-        let (parsed, last) = match parsed {
-            Ok(p) => (p, false),
-            // A cut inside a statement the splitter does not know: parse the rest whole.
-            Err(_) if to < text.len() => match pg_query::parse(&text[from..], 0) {
-                Ok(p) => (p, true),
-                Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
-            },
-            Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
-        };
-        for raw in &parsed.protobuf.stmts {
-            let start = from + usize::try_from(raw.stmt_location).unwrap_or(0);
-            ctx.line = lines.line_of(text, start);
-            let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
-                continue;
-            };
-            let applied = apply_stmt(schema, node, ctx);
-            ctx.lookup.borrow_mut().end_statement(schema);
-            applied?;
-            #[cfg(debug_assertions)]
-            ctx.lookup.borrow_mut().verify(schema);
-        }
-        if last {
+        if interpret_chunk(schema, text, from, to, parsed, ctx, &mut lines)? {
             break;
         }
+    }
+    Ok(())
+}
+
+/// Interpret the statements of `parsed`, the parse of `text[from..to]`. When that parse
+/// failed and text follows, the rest of the text is parsed and interpreted whole (a cut
+/// inside a statement the splitter does not know), and `true` says the text is done.
+fn interpret_chunk(
+    schema: &mut Schema,
+    text: &str,
+    from: usize,
+    to: usize,
+    parsed: pg_query::Result<pg_query::ParseResult>,
+    ctx: &mut Ctx,
+    lines: &mut LineCounter,
+) -> Result<bool, LoadError> {
+    let (parsed, last) = match parsed {
+        Ok(p) => (p, false),
+        Err(_) if to < text.len() => match pg_query::parse(&text[from..], 0) {
+            Ok(p) => (p, true),
+            Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
+        },
+        Err(e) => return Err(locate_syntax_error(text, ctx.origin, &e)),
+    };
+    for raw in &parsed.protobuf.stmts {
+        let start = from + usize::try_from(raw.stmt_location).unwrap_or(0);
+        let Some(node) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+            continue;
+        };
+        interpret_one(schema, text, start, node, ctx, lines)?;
+    }
+    Ok(last)
+}
+
+/// Interpret one statement starting at or after `text[start..]`.
+fn interpret_one(
+    schema: &mut Schema,
+    text: &str,
+    start: usize,
+    node: &NodeEnum,
+    ctx: &mut Ctx,
+    lines: &mut LineCounter,
+) -> Result<(), LoadError> {
+    ctx.line = lines.line_of(text, start);
+    let applied = apply_stmt(schema, node, ctx);
+    ctx.lookup.borrow_mut().end_statement(schema);
+    applied?;
+    #[cfg(debug_assertions)]
+    ctx.lookup.borrow_mut().verify(schema);
+    Ok(())
+}
+
+/// [`run`] with the fast path: each statement `fast` knows (see `fast`) is interpreted from
+/// its template's tree; the runs of statements in between are parsed by `pg_query` a run at
+/// a time (cut at [`chunks::CHUNK_BYTES`]), in order.
+fn run_fast(
+    schema: &mut Schema,
+    sql: &str,
+    ctx: &mut Ctx,
+    fast: &mut fast::Fast,
+) -> Result<(), LoadError> {
+    let text = strip_meta_commands(sql);
+    let text = text.as_str();
+    let starts = chunks::chunk_starts(text, 0);
+    let mut lines = LineCounter::default();
+    // Start of the statements not yet parsed, if any.
+    let mut pending: Option<usize> = None;
+    let flush = |schema: &mut Schema,
+                 ctx: &mut Ctx,
+                 lines: &mut LineCounter,
+                 from: usize,
+                 to: usize|
+     -> Result<bool, LoadError> {
+        let parsed = pg_query::parse(&text[from..to], 0);
+        interpret_chunk(schema, text, from, to, parsed, ctx, lines)
+    };
+    for (k, &from) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).copied().unwrap_or(text.len());
+        match fast.statement(&text[from..to]) {
+            Some(node) => {
+                if let Some(p) = pending.take() {
+                    if flush(schema, ctx, &mut lines, p, from)? {
+                        return Ok(());
+                    }
+                }
+                interpret_one(schema, text, from, &node, ctx, &mut lines)?;
+            }
+            None => {
+                let p = *pending.get_or_insert(from);
+                if to - p >= chunks::CHUNK_BYTES && to < text.len() {
+                    pending = None;
+                    if flush(schema, ctx, &mut lines, p, to)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(p) = pending {
+        flush(schema, ctx, &mut lines, p, text.len())?;
     }
     Ok(())
 }
