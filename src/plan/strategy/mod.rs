@@ -260,6 +260,10 @@ fn restructured_later(operations: &[Operation], i: usize) -> Option<String> {
                         | Operation::DropColumn(_)
                         | Operation::RenameColumn(_)
                         | Operation::ChangeColumnType(_)
+                        // A constraint dropped later (directly, or because its referenced
+                        // table is dropped) must not be left to a later VALIDATE.
+                        | Operation::DropForeignKey(_)
+                        | Operation::DropConstraint(_)
                 )
         })
         .map(Operation::summary)
