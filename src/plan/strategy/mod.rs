@@ -249,13 +249,24 @@ pub fn build_with(
 /// operation `i` works on, if any.
 fn restructured_later(operations: &[Operation], i: usize) -> Option<String> {
     let table = operations[i].table()?;
+    // A foreign key's steps also name the referenced table: renaming or dropping it later
+    // would leave the VALIDATE (and the down's re-added constraint) pointing at a name that
+    // is gone.
+    let referenced = match &operations[i] {
+        Operation::AddForeignKey(fk) => Some(fk.foreign_key.ref_table.as_str()),
+        _ => None,
+    };
     operations[i + 1..]
         .iter()
         .find(|op| {
-            op.table() == Some(table)
-                && matches!(
-                    op,
-                    Operation::DropTable(_)
+            let moves_referenced = referenced.is_some()
+                && op.table() == referenced
+                && matches!(op, Operation::DropTable(_) | Operation::RenameTable(_));
+            moves_referenced
+                || op.table() == Some(table)
+                    && matches!(
+                        op,
+                        Operation::DropTable(_)
                         | Operation::RenameTable(_)
                         | Operation::DropColumn(_)
                         | Operation::RenameColumn(_)
@@ -264,7 +275,7 @@ fn restructured_later(operations: &[Operation], i: usize) -> Option<String> {
                         // table is dropped) must not be left to a later VALIDATE.
                         | Operation::DropForeignKey(_)
                         | Operation::DropConstraint(_)
-                )
+                    )
         })
         .map(Operation::summary)
 }
