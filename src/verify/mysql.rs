@@ -8,7 +8,8 @@
 //!
 //! Compared: tables, columns, keys, foreign keys, checks, table options and dependencies of the
 //! [`Schema`] the live reader returns. Ignored: `Table.stats` and `Schema.server` (row counts,
-//! sizes and the server version differ by nature), `Schema.notes`, and `AUTO_INCREMENT`
+//! sizes and the server version differ by nature), `Schema.notes`, the MySQL/MariaDB flavour
+//! of `Schema.engine` (a plan for `mysql` may run on MariaDB), and `AUTO_INCREMENT`
 //! counters (not part of the model). MySQL has no transactional DDL: a failing statement leaves
 //! the ones before it applied, which is exactly what the scratch database shows.
 
@@ -477,8 +478,34 @@ fn seed(
 fn comparable(mut s: Schema) -> Schema {
     s.server = None;
     s.notes.clear();
+    // The flavour is the server's, not the catalog's (a plan for `mysql` run on MariaDB).
+    if s.engine == crate::schema::Engine::Mariadb {
+        s.engine = crate::schema::Engine::Mysql;
+    }
     for t in s.tables.values_mut() {
         t.stats = None;
+    }
+    s
+}
+
+/// The plan's model in the server's spelling: a column whose type came from the description
+/// is in PostgreSQL's canonical spelling (`boolean`, `false`); the generated SQL spells it as
+/// `dialect::mysql::types` maps it (`tinyint(1)`, `0`), which is what the catalog shows.
+fn in_mysql_spelling(mut s: Schema) -> Schema {
+    use crate::dialect::mysql::types::{column_type, default_expr};
+    let model = s.clone();
+    for t in s.tables.values_mut() {
+        for c in &mut t.columns {
+            let mapped = column_type(&c.data_type, &model);
+            if mapped != c.data_type {
+                c.default = c
+                    .default
+                    .as_deref()
+                    .and_then(|d| default_expr(d, &mapped))
+                    .map(|d| crate::schema::mysql::canonical_expr(&d));
+                c.data_type = mapped;
+            }
+        }
     }
     s
 }
@@ -521,8 +548,19 @@ fn diff(expected: &Schema, actual: &Schema) -> Vec<String> {
     if expected.enums != actual.enums || expected.dependencies != actual.dependencies {
         out.push("enums or dependencies (views, triggers) differ".to_string());
     }
+    if expected.engine != actual.engine {
+        out.push(format!(
+            "engine: {} expected, {} read",
+            expected.engine.name(),
+            actual.engine.name()
+        ));
+    }
     if out.is_empty() {
-        out.push("the schemas differ outside the tables".to_string());
+        out.push(format!(
+            "the schemas differ outside the tables: {:?} vs {:?}",
+            serde_json::to_string(expected).unwrap_or_default(),
+            serde_json::to_string(actual).unwrap_or_default()
+        ));
     }
     out.truncate(40);
     out
@@ -705,7 +743,7 @@ pub fn verify(
     if run.pass(subject, "up") {
         let s1 = run.snapshot(&scratch)?;
         if let Some(expected) = expected_after {
-            let expected = comparable(expected.clone());
+            let expected = comparable(in_mysql_spelling(expected.clone()));
             run.same("after up, the schema is the planned one", &expected, &s1);
         }
         if run.pass(subject, "down") {
