@@ -110,12 +110,17 @@ fn generate_verify_round_trips_on_a_scratch_database_and_leaves_the_users_alone(
         assert!(names.contains(&expected), "{expected} missing: {names:?}");
     }
     assert!(
-        names.iter().any(|n| n.starts_with("rows of `users` survive")),
+        names
+            .iter()
+            .any(|n| n.starts_with("rows of `users` survive")),
         "{names:?}"
     );
     assert_eq!(v["seeded_rows"]["users"], 500, "{v:#}");
     assert_eq!(v["seeded_rows"]["posts"], 500, "{v:#}");
-    assert!(v["server_version"].as_str().unwrap().starts_with("MariaDB "));
+    assert!(v["server_version"]
+        .as_str()
+        .unwrap()
+        .starts_with("MariaDB "));
     let scratch = v["scratch_database"].as_str().unwrap();
     assert!(scratch.starts_with("migsmith_verify_"), "{scratch}");
     assert!(!database_exists(scratch), "{scratch} left behind");
@@ -269,7 +274,13 @@ fn sigint_while_seeding_drops_the_scratch_database() {
     );
     let mut child = migsmith(
         project.path(),
-        &["verify", "--database-url", &db.url, "--rows", "users=3000000"],
+        &[
+            "verify",
+            "--database-url",
+            &db.url,
+            "--rows",
+            "users=3000000",
+        ],
     )
     .stdout(Stdio::null())
     .stderr(Stdio::piped())
@@ -287,7 +298,10 @@ fn sigint_while_seeding_drops_the_scratch_database() {
     let name = name.expect("the run announces its scratch database");
     assert!(name.starts_with("migsmith_verify_"), "{name}");
     std::thread::sleep(std::time::Duration::from_millis(500)); // now seeding 3M rows
-    assert!(database_exists(&name), "{name} exists while the run is going");
+    assert!(
+        database_exists(&name),
+        "{name} exists while the run is going"
+    );
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

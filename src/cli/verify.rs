@@ -170,7 +170,10 @@ fn mysql_base_schema(
     Ok(match source {
         SchemaSource::Live(live) => (
             verify::mysql::live_base_schema(&live.url)?,
-            format!("`SHOW CREATE TABLE` of each table of {}", redact_url(&live.url)),
+            format!(
+                "`SHOW CREATE TABLE` of each table of {}",
+                redact_url(&live.url)
+            ),
         ),
         other => script::base_schema(other, project_dir, migrations_dir, exclude)?,
     })

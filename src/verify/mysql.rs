@@ -516,11 +516,8 @@ fn diff(expected: &Schema, actual: &Schema) -> Vec<String> {
         return vec![];
     }
     let mut out = vec![];
-    let keys: std::collections::BTreeSet<&String> = expected
-        .tables
-        .keys()
-        .chain(actual.tables.keys())
-        .collect();
+    let keys: std::collections::BTreeSet<&String> =
+        expected.tables.keys().chain(actual.tables.keys()).collect();
     for key in keys {
         let json = |s: &Schema| {
             s.tables
@@ -853,7 +850,10 @@ pub fn verify(
         passed: checks.iter().all(|c| c.passed),
         scratch: format!("throwaway database on {}", redact_url(url)),
         scratch_database,
-        server_version: format!("{flavour} {}", version.split('-').next().unwrap_or_default()),
+        server_version: format!(
+            "{flavour} {}",
+            version.split('-').next().unwrap_or_default()
+        ),
         base_schema: base_schema_origin.to_string(),
         seeded_rows: seeded,
         checks,
