@@ -16,23 +16,25 @@
 use super::cleanup::{self, CleanupGuard};
 use super::locks::TracedLock;
 use super::script::short;
-use super::subject::{Migration, Subject, SubjectStatement};
+use super::subject::{Migration, Subject};
 use super::{CheckOutcome, StatementTrace, Verification, VerifyError};
 use crate::dialect::LockMode;
 use crate::schema::live::mysql::read;
 use crate::schema::live::redact_url;
 use crate::schema::sizes::RowCounts;
-use crate::schema::{Column, Schema};
+use crate::schema::Schema;
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Rows seeded when `--rows` does not say (0: schema only).
-const DEFAULT_ROWS: u64 = 0;
+mod locks;
+mod script;
+mod seed;
+
+use locks::{lock_source, mdl_mode, Sampler};
+pub use script::{live_base_schema, split, subject_from_files};
 
 fn err(e: mysql::Error) -> VerifyError {
     VerifyError::Scratch(message(&e))
@@ -81,145 +83,6 @@ fn connect(url: &str, database: Option<&str>) -> Result<Conn, VerifyError> {
     Conn::new(opts(url, database)?).map_err(|e| VerifyError::Connect {
         target: redact_url(url),
         message: message(&e),
-    })
-}
-
-/// The base schema of a live database: `SET FOREIGN_KEY_CHECKS = 0` (so that the order of the
-/// tables does not matter), then each base table's `SHOW CREATE TABLE`, then each view's
-/// `SHOW CREATE VIEW`. Only reads the user's database.
-pub fn live_base_schema(url: &str) -> Result<String, VerifyError> {
-    let database = url_database(url).ok_or_else(|| VerifyError::BadUrl {
-        url: redact_url(url),
-        message: "the URL names no database".into(),
-    })?;
-    let mut conn = connect(url, Some(&database))?;
-    let full: Vec<(String, String)> = conn.query("SHOW FULL TABLES").map_err(err)?;
-    let mut out = String::from("SET FOREIGN_KEY_CHECKS = 0;\n");
-    let mut views = String::new();
-    for (name, kind) in full {
-        if kind == "VIEW" {
-            let row: Option<mysql::Row> = conn
-                .query_first(format!("SHOW CREATE VIEW {}", quote(&name)))
-                .map_err(err)?;
-            if let Some(create) = row.and_then(|r| r.get::<String, _>(1)) {
-                views.push_str(&format!("{create};\n"));
-            }
-        } else if kind == "BASE TABLE" {
-            let row: Option<(String, String)> = conn
-                .query_first(format!("SHOW CREATE TABLE {}", quote(&name)))
-                .map_err(err)?;
-            if let Some((_, create)) = row {
-                out.push_str(&format!("{create};\n"));
-            }
-        }
-    }
-    out.push_str(&views);
-    out.push_str("SET FOREIGN_KEY_CHECKS = 1;\n");
-    Ok(out)
-}
-
-/// Split a MySQL script at `;` outside quotes and comments (`DELIMITER` is not supported).
-pub fn split(sql: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut current = String::new();
-    let chars: Vec<char> = sql.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        match c {
-            '\'' | '"' | '`' => {
-                current.push(c);
-                i += 1;
-                while i < chars.len() {
-                    current.push(chars[i]);
-                    if chars[i] == '\\' && c != '`' && i + 1 < chars.len() {
-                        current.push(chars[i + 1]);
-                        i += 2;
-                        continue;
-                    }
-                    if chars[i] == c {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            '-' if next == Some('-') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            '#' => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            '/' if next == Some('*') && chars.get(i + 2) != Some(&'!') => {
-                i += 2;
-                while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
-                    i += 1;
-                }
-                i += 2;
-                continue;
-            }
-            ';' => {
-                let s = current.trim().to_string();
-                if !s.is_empty() {
-                    out.push(s);
-                }
-                current.clear();
-            }
-            _ => current.push(c),
-        }
-        i += 1;
-    }
-    let s = current.trim().to_string();
-    if !s.is_empty() {
-        out.push(s);
-    }
-    out
-}
-
-/// Raw SQL migrations for MySQL: each `.up.sql` with its `.down.sql`, split by [`split`].
-pub fn subject_from_files(ups: &[PathBuf]) -> Result<Subject, VerifyError> {
-    let mut migrations = vec![];
-    for up in ups {
-        let name = up.to_string_lossy().to_string();
-        let Some(stem) = name.strip_suffix(".up.sql") else {
-            return Err(VerifyError::Input(format!(
-                "{name}: expected a raw SQL migration named *.up.sql (with its *.down.sql beside it)"
-            )));
-        };
-        let down = PathBuf::from(format!("{stem}.down.sql"));
-        let read_file = |p: &PathBuf| {
-            std::fs::read_to_string(p)
-                .map_err(|e| VerifyError::Input(format!("cannot read {}: {e}", p.display())))
-        };
-        let statements = |text: String| {
-            split(&text)
-                .into_iter()
-                .map(|sql| SubjectStatement {
-                    sql,
-                    planned: None,
-                    estimated_seconds: None,
-                    shape: None,
-                })
-                .collect()
-        };
-        migrations.push(Migration {
-            name: up
-                .file_name()
-                .map(|n| n.to_string_lossy().trim_end_matches(".up.sql").to_string())
-                .unwrap_or_default(),
-            up: statements(read_file(up)?),
-            down: statements(read_file(&down)?),
-        });
-    }
-    Ok(Subject {
-        migrations,
-        ..Subject::default()
     })
 }
 
@@ -276,202 +139,6 @@ impl Scratch {
             .push(conn.connection_id());
         Ok(conn)
     }
-}
-
-/// Where metadata locks can be read on this server.
-#[derive(Clone, Copy, PartialEq)]
-enum LockSource {
-    PerformanceSchema,
-    MetadataLockInfo,
-}
-
-fn lock_source(conn: &mut Conn) -> Result<LockSource, String> {
-    let ps: Option<String> = conn
-        .query_first("SELECT @@performance_schema")
-        .unwrap_or(None);
-    if ps.as_deref() == Some("1") {
-        let on: Option<u64> = conn
-            .query_first(
-                "SELECT COUNT(*) FROM performance_schema.setup_instruments \
-                 WHERE NAME = 'wait/lock/metadata/sql/mdl' AND ENABLED = 'YES'",
-            )
-            .unwrap_or(None);
-        if on.unwrap_or(0) > 0 {
-            return Ok(LockSource::PerformanceSchema);
-        }
-    }
-    let plugin: Option<String> = conn
-        .query_first(
-            "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'METADATA_LOCK_INFO'",
-        )
-        .unwrap_or(None);
-    if plugin.as_deref() == Some("ACTIVE") {
-        return Ok(LockSource::MetadataLockInfo);
-    }
-    Err(format!(
-        "metadata locks: not observable on this server (performance_schema is {}; the \
-         METADATA_LOCK_INFO plugin is not installed). Start the server with performance_schema=ON, \
-         or on MariaDB run INSTALL SONAME 'metadata_lock_info', to see them",
-        if ps.as_deref() == Some("1") {
-            "ON but the wait/lock/metadata/sql/mdl instrument is disabled"
-        } else {
-            "OFF"
-        }
-    ))
-}
-
-/// One sample: when, table, MDL type (`MDL_EXCLUSIVE`, `SHARED_UPGRADABLE`…).
-type Sample = (Instant, String, String);
-
-/// Polls the migrating connection's metadata locks on a second connection.
-struct Sampler {
-    stop: Arc<AtomicBool>,
-    samples: Arc<Mutex<Vec<Sample>>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Sampler {
-    fn start(mut conn: Conn, source: LockSource, target: u32, database: &str) -> Sampler {
-        let stop = Arc::new(AtomicBool::new(false));
-        let samples: Arc<Mutex<Vec<Sample>>> = Arc::default();
-        let db = database.replace('\'', "''");
-        let query = match source {
-            LockSource::PerformanceSchema => format!(
-                "SELECT m.OBJECT_NAME, m.LOCK_TYPE FROM performance_schema.metadata_locks m \
-                 JOIN performance_schema.threads t ON t.THREAD_ID = m.OWNER_THREAD_ID \
-                 WHERE t.PROCESSLIST_ID = {target} AND m.OBJECT_SCHEMA = '{db}' \
-                 AND m.OBJECT_TYPE = 'TABLE' AND m.LOCK_STATUS = 'GRANTED'"
-            ),
-            LockSource::MetadataLockInfo => format!(
-                "SELECT TABLE_NAME, LOCK_MODE FROM information_schema.METADATA_LOCK_INFO \
-                 WHERE THREAD_ID = {target} AND TABLE_SCHEMA = '{db}' AND TABLE_NAME <> ''"
-            ),
-        };
-        let (s, out) = (stop.clone(), samples.clone());
-        let thread = std::thread::spawn(move || {
-            while !s.load(Ordering::SeqCst) {
-                let at = Instant::now();
-                if let Ok(rows) = conn.query::<(String, String), _>(&query) {
-                    let mut out = out.lock().unwrap_or_else(|p| p.into_inner());
-                    out.extend(rows.into_iter().map(|(t, m)| (at, t, m)));
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        });
-        Sampler {
-            stop,
-            samples,
-            thread: Some(thread),
-        }
-    }
-
-    fn finish(mut self) -> Vec<Sample> {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-        std::mem::take(&mut *self.samples.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-}
-
-/// The MySQL dialect's reading of a metadata lock type (see `dialect::mysql`'s statements):
-/// blocks reads → EXCLUSIVE, blocks writes → SHARE, online DDL → SHARE UPDATE EXCLUSIVE.
-fn mdl_mode(mdl: &str) -> LockMode {
-    match mdl.trim_start_matches("MDL_") {
-        "EXCLUSIVE" | "SHARED_NO_READ_WRITE" => LockMode::Exclusive,
-        "SHARED_NO_WRITE" | "SHARED_READ_ONLY" => LockMode::Share,
-        "SHARED_UPGRADABLE" => LockMode::ShareUpdateExclusive,
-        "SHARED_WRITE" | "SHARED_WRITE_LOW_PRIO" => LockMode::RowExclusive,
-        _ => LockMode::AccessShare,
-    }
-}
-
-/// Seed value for one column of row `i` (`None`: leave it to its default / NULL).
-fn seed_value(table: &str, c: &Column, schema: &Schema, rows: &RowCounts) -> Option<String> {
-    if c.options.auto_increment || c.options.generated.is_some() {
-        return None;
-    }
-    let t = schema.tables.get(table)?;
-    if let Some(fk) = t.foreign_keys.iter().find(|f| f.columns.contains(&c.name)) {
-        let parent = rows.for_table(&fk.ref_table).unwrap_or(DEFAULT_ROWS);
-        return if parent == 0 {
-            (!c.nullable).then(|| "1".to_string())
-        } else {
-            Some(format!("((n.i - 1) % {parent}) + 1"))
-        };
-    }
-    let ty = c.data_type.to_ascii_lowercase();
-    let base = ty.split(['(', ' ']).next().unwrap_or("");
-    let len: Option<u64> = ty
-        .split_once('(')
-        .and_then(|(_, r)| r.split([')', ',']).next())
-        .and_then(|n| n.trim().parse().ok());
-    let value = match base {
-        "tinyint" if len == Some(1) => "n.i % 2".to_string(),
-        "tinyint" => "n.i % 100".to_string(),
-        "smallint" => "n.i % 30000".to_string(),
-        "mediumint" | "int" | "integer" | "bigint" => "n.i".to_string(),
-        "decimal" | "numeric" | "float" | "double" | "real" => "n.i % 1000".to_string(),
-        "bit" => "0".to_string(),
-        "char" | "varchar" | "binary" | "varbinary" => {
-            format!("LEFT(CONCAT('v', n.i), {})", len.unwrap_or(1).max(1))
-        }
-        "tinytext" | "text" | "mediumtext" | "longtext" | "tinyblob" | "blob" | "mediumblob"
-        | "longblob" => "CONCAT('v', n.i)".to_string(),
-        "date" => "DATE('2024-01-01') + INTERVAL (n.i % 3000) DAY".to_string(),
-        "datetime" | "timestamp" => {
-            "TIMESTAMP('2024-01-01 00:00:00') + INTERVAL n.i SECOND".to_string()
-        }
-        "time" => "SEC_TO_TIME(n.i % 86400)".to_string(),
-        "year" => "2000 + n.i % 100".to_string(),
-        "enum" | "set" => "1".to_string(),
-        "json" | "longtext_json" => "JSON_OBJECT('i', n.i)".to_string(),
-        "uuid" => "UUID()".to_string(),
-        _ if c.default.is_some() || c.nullable => return None,
-        _ => "CONCAT('', n.i)".to_string(),
-    };
-    Some(value)
-}
-
-/// Insert the requested rows into every table (foreign key checks off: parents and children
-/// in any order); returns the rows per table.
-fn seed(
-    conn: &mut Conn,
-    schema: &Schema,
-    rows: &RowCounts,
-) -> Result<BTreeMap<String, u64>, VerifyError> {
-    let mut seeded = BTreeMap::new();
-    let _ = conn.query_drop("SET SESSION cte_max_recursion_depth = 100000000");
-    let _ = conn.query_drop("SET SESSION max_recursive_iterations = 100000000");
-    conn.query_drop("SET FOREIGN_KEY_CHECKS = 0").map_err(err)?;
-    for (key, table) in &schema.tables {
-        let n = rows.for_table(key).unwrap_or(DEFAULT_ROWS);
-        if n == 0 {
-            continue;
-        }
-        let (names, values): (Vec<String>, Vec<String>) = table
-            .columns
-            .iter()
-            .filter_map(|c| seed_value(key, c, schema, rows).map(|v| (quote(&c.name), v)))
-            .unzip();
-        let sql = format!(
-            "INSERT INTO {} ({}) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) SELECT {} FROM n",
-            quote(&table.name),
-            names.join(", "),
-            values.join(", ")
-        );
-        conn.query_drop(&sql).map_err(|e| {
-            VerifyError::Seed(format!(
-                "table `{}`: {} (in: {})",
-                table.name,
-                message(&e),
-                short(&sql)
-            ))
-        })?;
-        seeded.insert(key.clone(), n);
-    }
-    conn.query_drop("SET FOREIGN_KEY_CHECKS = 1").map_err(err)?;
-    Ok(seeded)
 }
 
 /// What the comparison looks at (see the module documentation).
@@ -721,7 +388,7 @@ pub fn verify(
         windows: vec![],
     };
     let s0 = run.snapshot(&scratch)?;
-    let seeded = seed(&mut run.conn, &s0, rows)?;
+    let seeded = seed::seed(&mut run.conn, &s0, rows)?;
     let seed_seconds = seeding.elapsed().as_secs_f64();
     let rows0 = match &subject.preserves_rows {
         Some(changed) => Some(fingerprints(&mut run.conn, &s0, changed)?),
@@ -862,29 +529,4 @@ pub fn verify(
         wall_seconds: wall.elapsed().as_secs_f64(),
         seed_seconds,
     })
-}
-
-#[cfg(test)]
-mod test {
-    use super::*;
-
-    #[test]
-    fn splits_outside_quotes_and_comments() {
-        let sql = "SET FOREIGN_KEY_CHECKS = 0;\n-- a; comment\nCREATE TABLE `a;b` (x varchar(3) DEFAULT ';');\n/* c; */ /*!40101 SET x = 1 */;\n# hash; comment\nSELECT 'it\\'s;'";
-        let parts = split(sql);
-        assert_eq!(parts.len(), 4, "{parts:?}");
-        assert_eq!(parts[1], "CREATE TABLE `a;b` (x varchar(3) DEFAULT ';')");
-        assert_eq!(parts[2], "/*!40101 SET x = 1 */");
-        assert_eq!(parts[3], "SELECT 'it\\'s;'");
-    }
-
-    #[test]
-    fn reads_metadata_lock_types_as_the_dialect_does() {
-        assert_eq!(mdl_mode("MDL_EXCLUSIVE"), LockMode::Exclusive);
-        assert_eq!(mdl_mode("SHARED_NO_WRITE"), LockMode::Share);
-        assert_eq!(
-            mdl_mode("MDL_SHARED_UPGRADABLE"),
-            LockMode::ShareUpdateExclusive
-        );
-    }
 }
