@@ -351,3 +351,32 @@ fn generate_verify_on_mysql_without_a_server_says_what_to_pass() {
     assert!(!out.status.success(), "{stdout}\n{stderr}");
     assert!(stderr.contains("--verify-url mysql://"), "{stderr}");
 }
+
+#[test]
+fn an_unreachable_server_exits_3_without_printing_the_password() {
+    let project = tempfile::tempdir().unwrap();
+    write_pair(
+        &project.path().join("migrations"),
+        "1_a",
+        "ALTER TABLE `users` ADD COLUMN `x` int;\n",
+        "ALTER TABLE `users` DROP COLUMN `x`;\n",
+    );
+    std::fs::write(project.path().join("schema.sql"), START).unwrap();
+    let out = migsmith(
+        project.path(),
+        &[
+            "verify",
+            "--database-url",
+            "mysql://root:s3cretpw@127.0.0.1:1/app",
+            "--schema",
+            "schema.sql",
+        ],
+    )
+    .output()
+    .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("root:***@127.0.0.1:1"), "{stderr}");
+    assert!(!stdout.contains("s3cretpw") && !stderr.contains("s3cretpw"));
+    assert!(!stderr.contains("DriverError"), "{stderr}");
+}

@@ -44,6 +44,8 @@ fn err(e: mysql::Error) -> VerifyError {
 pub fn message(e: &mysql::Error) -> String {
     match e {
         mysql::Error::MySqlError(m) => format!("{} (error {})", m.message, m.code),
+        mysql::Error::DriverError(d) => d.to_string(),
+        mysql::Error::IoError(io) => io.to_string(),
         other => other.to_string(),
     }
 }
