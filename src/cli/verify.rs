@@ -110,8 +110,30 @@ pub fn run_verify(ctx: &Ctx, args: VerifyArgs) -> Result<()> {
     } else {
         args.migrations.clone()
     };
-    let subject = Subject::from_files(&migrations)?;
     let source = super::source(&settings, &args.source, true)?;
+    if let Some(url) = args
+        .source
+        .database_url
+        .as_ref()
+        .filter(|u| migsmith::schema::live::mysql::is_mysql_url(u))
+    {
+        let subject = verify::mysql::subject_from_files(&migrations)?;
+        let (base_schema, origin) =
+            mysql_base_schema(&source, project, &migrations_dir, &migrations)?;
+        let rows = RowCounts::from_specs(&args.rows);
+        let v = ctx.stage("verify", || {
+            Ok(verify::mysql::verify(
+                &subject,
+                url,
+                &base_schema,
+                &origin,
+                None,
+                &rows,
+            )?)
+        })?;
+        return print_verification(&v, args.format);
+    }
+    let subject = Subject::from_files(&migrations)?;
     let (base_schema, base_schema_origin) =
         script::base_schema(&source, project, &migrations_dir, &migrations)?;
     let opts = Options {
@@ -122,15 +144,39 @@ pub fn run_verify(ctx: &Ctx, args: VerifyArgs) -> Result<()> {
         costs: context::costs(&settings)?,
     };
     let v = ctx.stage("verify", || Ok(verify::verify(&subject, &opts)?))?;
-    match args.format {
-        VerifyFormat::Markdown => print!("{}", verified::section(&v)),
+    print_verification(&v, args.format)
+}
+
+fn print_verification(v: &Verification, format: VerifyFormat) -> Result<()> {
+    match format {
+        VerifyFormat::Markdown => print!("{}", verified::section(v)),
         VerifyFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "verification": v }))
                 .expect("a verification serializes")
         ),
     }
-    outcome(&v)
+    outcome(v)
+}
+
+/// The SQL building the schema before the migration on MySQL: the live database's
+/// `SHOW CREATE TABLE`s, or the dump / earlier migrations as written.
+fn mysql_base_schema(
+    source: &SchemaSource,
+    project_dir: &Path,
+    migrations_dir: &Path,
+    exclude: &[PathBuf],
+) -> Result<(String, String)> {
+    Ok(match source {
+        SchemaSource::Live(live) => (
+            verify::mysql::live_base_schema(&live.url)?,
+            format!(
+                "`SHOW CREATE TABLE` of each table of {}",
+                redact_url(&live.url)
+            ),
+        ),
+        other => script::base_schema(other, project_dir, migrations_dir, exclude)?,
+    })
 }
 
 /// Verify a freshly generated plan (the SQL the plan produced, whatever the framework).
@@ -152,6 +198,38 @@ pub fn verify_generated(
         return verify_sqlite(ctx, plan, source, project_dir);
     }
     cleanup::install_interrupt_handler();
+    if matches!(
+        plan.before.engine,
+        migsmith::schema::Engine::Mysql | migsmith::schema::Engine::Mariadb
+    ) {
+        let url = args
+            .verify_url
+            .clone()
+            .or(match source {
+                SchemaSource::Live(live) => Some(live.url.clone()),
+                _ => None,
+            })
+            .filter(|u| migsmith::schema::live::mysql::is_mysql_url(u))
+            .ok_or_else(|| {
+                anyhow!(
+                    "--verify for MySQL/MariaDB needs a server to make its scratch database on: \
+                     read the schema with --database-url mysql://… or pass --verify-url mysql://…"
+                )
+            })?;
+        let (base_schema, origin) =
+            mysql_base_schema(source, project_dir, migrations_dir, generated_paths)?;
+        let rows = RowCounts::from_specs(&args.verify_rows);
+        return ctx.stage("verify", || {
+            Ok(Some(verify::mysql::verify(
+                &Subject::from_plan(plan),
+                &url,
+                &base_schema,
+                &origin,
+                Some(&plan.after),
+                &rows,
+            )?))
+        });
+    }
     let (base_schema, base_schema_origin) =
         script::base_schema(source, project_dir, migrations_dir, generated_paths)?;
     let opts = Options {

@@ -32,6 +32,19 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('`', "'")
 }
 
+/// A PostgreSQL verification's version is bare digits; MySQL/MariaDB ones name the flavour.
+fn is_postgres(v: &Verification) -> bool {
+    v.server_version.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn server(v: &Verification) -> String {
+    if is_postgres(v) {
+        format!("PostgreSQL {}", v.server_version)
+    } else {
+        v.server_version.clone()
+    }
+}
+
 /// The section, headed `## Verified`.
 pub fn section(v: &Verification) -> String {
     let mut out = String::new();
@@ -43,9 +56,9 @@ pub fn section(v: &Verification) -> String {
     let _ = writeln!(out, "## Verified\n");
     let _ = writeln!(
         out,
-        "**{verdict}** on a {} (PostgreSQL {}), in {}.",
+        "**{verdict}** on a {} ({}), in {}.",
         v.scratch,
-        v.server_version,
+        server(v),
         human_seconds(v.wall_seconds)
     );
     let _ = writeln!(out, "Schema loaded from {}.", v.base_schema);
@@ -131,6 +144,16 @@ pub fn section(v: &Verification) -> String {
         .collect();
     if !mismatches.is_empty() {
         let _ = writeln!(out, "\nLock mismatches:\n\n{}", mismatches.join("\n"));
+    }
+    if !is_postgres(v) {
+        let _ = writeln!(
+            out,
+            "\nObserved locks are the metadata locks a second connection sampled every 2 ms while \
+             each statement ran (see the \"metadata locks observed\" check; `—` means none seen or \
+             not observable), read as the plan's lock names: EXCLUSIVE blocks reads and writes, \
+             SHARE blocks writes, SHARE UPDATE EXCLUSIVE is online DDL.\n\n---\n"
+        );
+        return out;
     }
     let _ = writeln!(
         out,

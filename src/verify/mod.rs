@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod cleanup;
 pub mod cluster;
 pub mod locks;
+pub mod mysql;
 pub mod progress;
 pub mod roundtrip;
 pub mod scratch;
