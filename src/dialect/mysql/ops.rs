@@ -164,6 +164,13 @@ pub fn statements(
         Operation::SetDefault(o) => {
             let t = lookup(before, &o.table)?;
             let c = col(t, &o.column)?;
+            if c.options.auto_increment {
+                // MariaDB accepts the ALTER and keeps no default; MySQL refuses it.
+                return Err(PlanError::Invalid(format!(
+                    "`{}`.`{}` is AUTO_INCREMENT: MySQL keeps no default on it (MariaDB ignores one, MySQL refuses it)",
+                    o.table, o.column
+                )));
+            }
             let ty = super::types::column_type(&c.data_type, before);
             let d = super::types::default_expr(&o.default, &ty).unwrap_or_else(|| "NULL".into());
             vec![alter(
