@@ -215,6 +215,16 @@ fn run(
         .map(|c| describe(c, spec))
         .collect::<Vec<_>>()
         .join(" and ");
+    run_description(server, spec, &description)
+}
+
+/// One case: `description` planned against `spec`; a refusal passes, a plan must round-trip.
+fn run_description(
+    server: &mysql::Pool,
+    spec: &SchemaSpec,
+    description: &str,
+) -> Result<(), TestCaseError> {
+    let description = description.to_string();
     let ddl = schema_sql(spec);
     let db = Scratch::create(server);
     db.run(&ddl)
@@ -294,5 +304,59 @@ fn random_schema_and_operations_round_trip_on_mariadb() {
     let strategy = (schema_spec(), prop::collection::vec(clause_spec(), 1..3));
     if let Err(e) = runner.run(&strategy, |(spec, clauses)| run(&server, &spec, &clauses)) {
         panic!("{e}");
+    }
+}
+
+/// What this test found, each failing before its fix in `src/dialect/mysql/ops.rs`: a default
+/// set on an AUTO_INCREMENT column (MariaDB accepted it and kept none), a CHECK on one and a
+/// change of its type to `text` (both refused by the server mid-migration), and a unique index
+/// over a whole TEXT column planned `ALGORITHM=INPLACE` (MariaDB needs COPY for its hidden
+/// hash column). The first three are now refused when planning; the last applies.
+#[test]
+fn regressions_found_by_random_cases() {
+    use random_common::{ColumnSpec, TableSpec};
+    let Some(server) = server() else { return };
+    let spec = SchemaSpec {
+        tables: vec![TableSpec {
+            name: "users",
+            columns: vec![ColumnSpec {
+                name: "body",
+                ty: "text",
+                not_null: false,
+                default: true,
+            }],
+            index: None,
+            check: false,
+            references: None,
+        }],
+    };
+    for description in [
+        "set default of users.id to 0",
+        "add check constraint id is not null on users",
+        "change type of users.id to text",
+        "add unique index on users(body)",
+    ] {
+        if let Err(e) = run_description(&server, &spec, description) {
+            panic!("{e}");
+        }
+    }
+    // The refusals are refusals (nothing planned), and the index is planned as a copy.
+    let db = Scratch::create(&server);
+    db.run(&schema_sql(&spec)).unwrap();
+    let m0 = db.model();
+    let version = Version::parse(&m0.server.as_ref().unwrap().version).unwrap();
+    for (description, planned) in [
+        ("set default of users.id to 0", false),
+        ("add check constraint id is not null on users", false),
+        ("change type of users.id to text", false),
+        ("add unique index on users(body)", true),
+    ] {
+        let resolved = plan::resolve(&intent::parse(description).unwrap(), &m0).unwrap();
+        let m = Mysql::new(version).migration(&resolved.operations, &m0, 10_000);
+        assert_eq!(m.is_ok(), planned, "{description}: {:?}", m.as_ref().err());
+        if let Ok(m) = m {
+            let up = file_sql(&m.up, 5000);
+            assert!(up.contains("ALGORITHM=COPY"), "{description}: {up}");
+        }
     }
 }
