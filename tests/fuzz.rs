@@ -822,19 +822,29 @@ fn sqlite_schema_seeds() -> Vec<Vec<u8>> {
 /// `.schema` text: run in an in-memory database and read back (the same reader as a file).
 #[test]
 fn fuzz_sqlite_schema_loader() {
-    fuzz("sqlite_schema", sqlite_schema_seeds(), SQLITE_TOKENS, &|input| {
-        let t = text(input);
-        let _ = sqlite_loader::looks_like_sqlite_text(&t);
-        let _ = sqlite_loader::load_text(&t);
-    });
+    fuzz(
+        "sqlite_schema",
+        sqlite_schema_seeds(),
+        SQLITE_TOKENS,
+        &|input| {
+            let t = text(input);
+            let _ = sqlite_loader::looks_like_sqlite_text(&t);
+            let _ = sqlite_loader::load_text(&t);
+        },
+    );
 }
 
 /// The `CREATE TABLE` / `CREATE INDEX` text parser on any text (not only what SQLite accepts).
 #[test]
 fn fuzz_sqlite_create_text_parser() {
-    fuzz("sqlite_parser", sqlite_schema_seeds(), SQLITE_TOKENS, &|input| {
-        let _ = sqlite_loader::fuzz_parse_text(&text(input));
-    });
+    fuzz(
+        "sqlite_parser",
+        sqlite_schema_seeds(),
+        SQLITE_TOKENS,
+        &|input| {
+            let _ = sqlite_loader::fuzz_parse_text(&text(input));
+        },
+    );
 }
 
 /// A real database file (the `.schema` seed with rows, 512-byte pages) mutated, and random
