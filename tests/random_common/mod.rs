@@ -83,9 +83,10 @@ fn column_spec() -> impl Strategy<Value = ColumnSpec> {
     })
 }
 
-fn table_spec(
-    position: usize,
-) -> impl Strategy<Value = (Vec<ColumnSpec>, Option<(usize, bool)>, bool, Option<usize>)> {
+/// A table's columns, index, check and reference, before it is named.
+type TableParts = (Vec<ColumnSpec>, Option<(usize, bool)>, bool, Option<usize>);
+
+fn table_spec(position: usize) -> impl Strategy<Value = TableParts> {
     (
         prop::collection::vec(column_spec(), 1..4),
         prop::option::of((0..4usize, any::<bool>())),
@@ -102,12 +103,7 @@ fn table_spec(
 
 pub fn schema_spec() -> impl Strategy<Value = SchemaSpec> {
     (1..=3usize)
-        .prop_flat_map(|n| {
-            (0..n)
-                .map(table_spec)
-                .collect::<Vec<_>>()
-                .prop_map(|specs| specs)
-        })
+        .prop_flat_map(|n| (0..n).map(table_spec).collect::<Vec<_>>())
         .prop_map(|specs| SchemaSpec {
             tables: specs
                 .into_iter()
