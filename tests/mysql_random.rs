@@ -290,7 +290,11 @@ fn run_description(
 
 /// A fixed seed keeps CI deterministic; `PROPTEST_RNG_SEED=<n> PROPTEST_CASES=<n>` explores.
 fn config() -> ProptestConfig {
-    let mut config = ProptestConfig::with_cases(32);
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(32);
+    let mut config = ProptestConfig::with_cases(cases);
     if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
         config.rng_seed = proptest::test_runner::RngSeed::Fixed(20261203);
     }

@@ -172,7 +172,11 @@ fn run(spec: &SchemaSpec, clauses: &[ClauseSpec]) -> Result<(), TestCaseError> {
 
 /// A fixed seed keeps CI deterministic; `PROPTEST_RNG_SEED=<n> PROPTEST_CASES=<n>` explores.
 fn config() -> ProptestConfig {
-    let mut config = ProptestConfig::with_cases(40);
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(40);
+    let mut config = ProptestConfig::with_cases(cases);
     if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
         config.rng_seed = proptest::test_runner::RngSeed::Fixed(20261203);
     }

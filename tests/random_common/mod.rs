@@ -150,7 +150,18 @@ pub fn describe(spec: &ClauseSpec, schema: &SchemaSpec) -> String {
     let other = &schema.tables[spec.b % schema.tables.len()].name;
     let n = NEW_COLUMNS[spec.b % NEW_COLUMNS.len()];
     let ty = TYPES[spec.c % TYPES.len()];
-    let v = ["0", "'x'", "NULL"][spec.c % 3];
+    // A value of the column's type (a server refuses `'x'` for a datetime: a user error).
+    let ty_of = schema
+        .tables
+        .iter()
+        .find(|x| x.name == t)
+        .and_then(|x| x.columns.iter().find(|col| col.name == c))
+        .map_or("integer", |col| col.ty);
+    let v = if spec.c % 3 == 0 {
+        "NULL"
+    } else {
+        default_for(ty_of)
+    };
     match spec.kind {
         0 => format!("add {n} to {t}"),
         1 => format!("add {n} {ty} to {t}"),
