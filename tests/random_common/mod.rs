@@ -157,7 +157,7 @@ pub fn describe(spec: &ClauseSpec, schema: &SchemaSpec) -> String {
         .find(|x| x.name == t)
         .and_then(|x| x.columns.iter().find(|col| col.name == c))
         .map_or("integer", |col| col.ty);
-    let v = if spec.c % 3 == 0 {
+    let v = if spec.c.is_multiple_of(3) {
         "NULL"
     } else {
         default_for(ty_of)
