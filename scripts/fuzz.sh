@@ -22,6 +22,11 @@ case "$filter" in
     schema_rb) filter=fuzz_schema_rb_reader ;;
     schema_prisma) filter=fuzz_schema_prisma_reader ;;
     django) filter=fuzz_django_migration_reader ;;
+    mysql_dump) filter=fuzz_mysql_dump_loader ;;
+    sqlite) filter=fuzz_sqlite_ ;;
+    sqlite_schema) filter=fuzz_sqlite_schema_loader ;;
+    sqlite_parser) filter=fuzz_sqlite_create_text_parser ;;
+    sqlite_file) filter=fuzz_sqlite_database_file ;;
 esac
 
 log="$(mktemp)"

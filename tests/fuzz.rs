@@ -5,7 +5,9 @@
 //! `target/fuzz-crashes/<target>/`. Targets: the description grammar (and resolving what it
 //! parses against a schema), the PostgreSQL dump loader, the `schema.rb` reader, the Django
 //! migration reader (one migration file read and applied), the `schema.prisma` reader and the
-//! MySQL/MariaDB dump loader (`mysqldump --no-data` output).
+//! MySQL/MariaDB dump loader (`mysqldump --no-data` output), and the SQLite loader (a `.schema`
+//! text run in memory and read back, its `CREATE TABLE`/`CREATE INDEX` text parser on any text,
+//! and a mutated database file opened read-only).
 //!
 //! Budget: `MIGSMITH_FUZZ_SECONDS` per target (what `scripts/fuzz.sh` sets), else
 //! `MIGSMITH_FUZZ_CASES` inputs per target (default 300, so `cargo test` stays quick);
@@ -14,6 +16,7 @@
 
 use migsmith::intent;
 use migsmith::plan;
+use migsmith::schema::live::sqlite as sqlite_loader;
 use migsmith::schema::{mysql, prisma_schema, rails_schema, sql, Schema};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -144,6 +147,63 @@ const MYSQL_TOKENS: &[&str] = &[
     ",",
     ";",
     "\n",
+];
+
+const SQLITE_TOKENS: &[&str] = &[
+    "CREATE TABLE ",
+    "CREATE TABLE sqlite_sequence(name,seq);\n",
+    "CREATE TEMP TABLE ",
+    "CREATE INDEX ",
+    "CREATE UNIQUE INDEX ",
+    "CREATE VIEW v AS SELECT ",
+    "CREATE TRIGGER t AFTER UPDATE OF ",
+    " BEGIN ",
+    " END;",
+    " ON ",
+    " WHERE ",
+    " INTEGER PRIMARY KEY AUTOINCREMENT",
+    " PRIMARY KEY (",
+    " NOT NULL",
+    " COLLATE NOCASE",
+    " DEFAULT ",
+    " DEFAULT (",
+    " CHECK (",
+    " UNIQUE (",
+    " CONSTRAINT ",
+    " REFERENCES ",
+    " ON DELETE CASCADE",
+    " ON UPDATE SET NULL",
+    " DEFERRABLE INITIALLY DEFERRED",
+    " FOREIGN KEY (",
+    " GENERATED ALWAYS AS (",
+    ") VIRTUAL",
+    ") STORED",
+    " WITHOUT ROWID",
+    " STRICT",
+    " DESC",
+    "\"",
+    "\"\"",
+    "`",
+    "[",
+    "]",
+    "'",
+    "''",
+    "--",
+    "/*",
+    "*/",
+    "/* v(a,b) */",
+    "(",
+    ")",
+    ",",
+    ";",
+    "\n",
+    "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n",
+    "COMMIT;\n",
+    "INSERT INTO t VALUES(1,'x');\n",
+    "ANALYZE sqlite_schema;\n",
+    "\u{0}",
+    "é",
+    "𝄞",
 ];
 
 const DESCRIPTION_TOKENS: &[&str] = &[
@@ -745,6 +805,88 @@ fn fuzz_mysql_dump_loader() {
     fuzz("mysql_dump", seeds, MYSQL_TOKENS, &|input| {
         let _ = mysql::load_str(&text(input), "fuzz.sql");
     });
+}
+
+fn sqlite_schema_seeds() -> Vec<Vec<u8>> {
+    let mut seeds = files(&["tests/fuzz_corpus/sqlite.schema.sql"]);
+    let one = text(&seeds[0]);
+    // Each statement alone as well, so mutations reach the parser of every form.
+    seeds.extend(
+        one.split(";\n")
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| format!("{s};\n").into_bytes()),
+    );
+    seeds
+}
+
+/// `.schema` text: run in an in-memory database and read back (the same reader as a file).
+#[test]
+fn fuzz_sqlite_schema_loader() {
+    fuzz(
+        "sqlite_schema",
+        sqlite_schema_seeds(),
+        SQLITE_TOKENS,
+        &|input| {
+            let t = text(input);
+            let _ = sqlite_loader::looks_like_sqlite_text(&t);
+            let _ = sqlite_loader::load_text(&t);
+        },
+    );
+}
+
+/// The `CREATE TABLE` / `CREATE INDEX` text parser on any text (not only what SQLite accepts).
+#[test]
+fn fuzz_sqlite_create_text_parser() {
+    fuzz(
+        "sqlite_parser",
+        sqlite_schema_seeds(),
+        SQLITE_TOKENS,
+        &|input| {
+            let _ = sqlite_loader::fuzz_parse_text(&text(input));
+        },
+    );
+}
+
+/// A real database file (the `.schema` seed with rows, 512-byte pages) mutated, and random
+/// bytes behind SQLite's header, opened read-only by the loader.
+#[test]
+fn fuzz_sqlite_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed_path = dir.path().join("seed.db");
+    {
+        let conn = rusqlite::Connection::open(&seed_path).unwrap();
+        conn.execute_batch("PRAGMA page_size = 512;").unwrap();
+        let schema = text(&files(&["tests/fuzz_corpus/sqlite.schema.sql"])[0]);
+        let schema: String = schema
+            .lines()
+            .filter(|l| !l.starts_with("CREATE TABLE sqlite_sequence"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        conn.execute_batch(&schema).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (email, name, age) VALUES ('a@x', 'Ann', 3), ('b@x', 'Bob', 4);
+             INSERT INTO posts (user_id, title) VALUES (1, 'one'), (2, 'two');
+             ANALYZE;",
+        )
+        .unwrap();
+    }
+    let real = std::fs::read(&seed_path).unwrap();
+    let mut header_and_noise = b"SQLite format 3\0".to_vec();
+    header_and_noise.extend((0..2048u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let path = dir.path().join("fuzz.db");
+    fuzz(
+        "sqlite_file",
+        vec![real.clone(), real, header_and_noise],
+        SQLITE_TOKENS,
+        &|input| {
+            // Removed first: a stale `-journal`/`-wal` beside it would be replayed.
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            std::fs::write(&path, input).unwrap();
+            let _ = sqlite_loader::load_path(&path, "fuzz.db", false);
+        },
+    );
 }
 
 // Regressions: every crash the fuzzers found, minimized.

@@ -28,6 +28,28 @@ fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, PlanError> {
     })
 }
 
+fn is_integer_type(mysql_type: &str) -> bool {
+    let base = mysql_type.split(['(', ' ']).next().unwrap_or("");
+    matches!(
+        base,
+        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+    )
+}
+
+/// Whether a unique index keys a whole TEXT/BLOB column (no prefix length).
+fn long_unique(t: &Table, index: &crate::schema::Index, schema: &Schema) -> bool {
+    index.columns.iter().any(|k| match k {
+        crate::schema::IndexKey::Column(name) => {
+            !index.prefix_lengths.contains_key(name)
+                && t.column(name).is_some_and(|c| {
+                    let ty = super::types::column_type(&c.data_type, schema).to_ascii_lowercase();
+                    ty.contains("text") || ty.contains("blob")
+                })
+        }
+        _ => false,
+    })
+}
+
 fn alter(table: &str, body: String, online: Online) -> Ddl {
     Ddl::alter(
         format!("ALTER TABLE {} {body}{}", tname(table), online.clause()),
@@ -146,6 +168,12 @@ pub fn statements(
             let from = super::types::column_type(&c.data_type, before).to_ascii_lowercase();
             c.data_type = super::types::column_type(&o.to_type, before);
             let to = c.data_type.to_ascii_lowercase();
+            if c.options.auto_increment && !is_integer_type(&to) {
+                return Err(PlanError::Invalid(format!(
+                    "`{}`.`{}` is AUTO_INCREMENT, which only an integer column can be: drop AUTO_INCREMENT first to make it `{}`",
+                    o.table, o.column, c.data_type
+                )));
+            }
             let online = v.change_type(t, &from, &to, definition::bytes_per_char(&c, t));
             vec![modify(&o.table, &c, before, online)]
         }
@@ -164,6 +192,13 @@ pub fn statements(
         Operation::SetDefault(o) => {
             let t = lookup(before, &o.table)?;
             let c = col(t, &o.column)?;
+            if c.options.auto_increment {
+                // MariaDB accepts the ALTER and keeps no default; MySQL refuses it.
+                return Err(PlanError::Invalid(format!(
+                    "`{}`.`{}` is AUTO_INCREMENT: MySQL keeps no default on it (MariaDB ignores one, MySQL refuses it)",
+                    o.table, o.column
+                )));
+            }
             let ty = super::types::column_type(&c.data_type, before);
             let d = super::types::default_expr(&o.default, &ty).unwrap_or_else(|| "NULL".into());
             vec![alter(
@@ -190,10 +225,22 @@ pub fn statements(
                     o.index.name
                 )));
             }
+            let t = lookup(before, &o.table)?;
+            let mut online = v.add_index(&o.index.method);
+            if o.index.unique && long_unique(t, &o.index, before) {
+                if v.engine != crate::schema::Engine::Mariadb {
+                    return Err(PlanError::Invalid(format!(
+                        "MySQL cannot index a whole TEXT/BLOB column (index `{}`): give it a prefix length",
+                        o.index.name
+                    )));
+                }
+                // MariaDB enforces it with a hidden hash column, which only the copy adds.
+                online = Online::COPY;
+            }
             vec![alter(
                 &o.table,
                 format!("ADD {}", definition::index(&o.index)),
-                v.add_index(&o.index.method),
+                online,
             )]
         }
         Operation::DropIndex(o) => vec![alter(
@@ -259,16 +306,28 @@ pub fn statements(
             ),
             v.add_index("btree"),
         )],
-        Operation::AddCheckConstraint(o) => vec![alter(
-            &o.table,
-            format!(
-                "ADD CONSTRAINT {} CHECK ({})",
-                ident(&o.name),
-                strip_casts(&o.expression)
-            ),
-            v.add_check(),
-        )
-        .scanning()],
+        Operation::AddCheckConstraint(o) => {
+            let t = lookup(before, &o.table)?;
+            if let Some(c) = t.columns.iter().find(|c| {
+                c.options.auto_increment
+                    && crate::schema::live::sqlite::mentions(&o.expression, &c.name)
+            }) {
+                return Err(PlanError::Invalid(format!(
+                    "MySQL allows no CHECK on the AUTO_INCREMENT column `{}`.`{}`",
+                    o.table, c.name
+                )));
+            }
+            vec![alter(
+                &o.table,
+                format!(
+                    "ADD CONSTRAINT {} CHECK ({})",
+                    ident(&o.name),
+                    strip_casts(&o.expression)
+                ),
+                v.add_check(),
+            )
+            .scanning()]
+        }
         Operation::DropConstraint(o) => match &o.definition {
             ConstraintDefinition::Unique { .. } => vec![alter(
                 &o.table,

@@ -930,6 +930,15 @@ fn ident_list(toks: &[Spanned], at: usize) -> (Vec<String>, usize) {
     (out, i)
 }
 
+/// Run the `CREATE TABLE` and `CREATE INDEX` text parsers on any text, for the fuzz target
+/// (tests/fuzz.rs); not an API.
+#[doc(hidden)]
+pub fn fuzz_parse_text(sql: &str) -> usize {
+    let t = parse_create_table(sql);
+    let (elements, predicate) = parse_create_index(sql);
+    format!("{t:?}").len() + elements.len() + predicate.map_or(0, |p| p.len())
+}
+
 fn parse_create_table(sql: &str) -> ParsedTable {
     let toks = tokens_spanned(sql);
     let (parts, tail) = split_body(&toks);
