@@ -16,6 +16,15 @@ pub fn mentions_column(expr: &str, column: &str) -> bool {
 
 /// Identifiers in an expression that are not function names or type names after `::`.
 fn referenced_identifiers(expr: &str) -> Vec<String> {
+    // MySQL quotes names with backticks (`name` IS NOT NULL): as double quotes (one byte each,
+    // so token offsets are unchanged) PostgreSQL's scanner reads the same names.
+    let converted;
+    let expr = if expr.contains('`') {
+        converted = expr.replace('`', "\"");
+        converted.as_str()
+    } else {
+        expr
+    };
     let Ok(scan) = pg_query::scan(expr) else {
         return vec![];
     };
@@ -43,6 +52,19 @@ fn referenced_identifiers(expr: &str) -> Vec<String> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod backtick_tests {
+    #[test]
+    fn a_mysql_check_mentions_its_backticked_column() {
+        assert!(super::mentions_column("`name` IS NOT NULL", "name"));
+        assert!(super::mentions_column(
+            "(char_length(`Title`) > 0)",
+            "Title"
+        ));
+        assert!(!super::mentions_column("`other` > 0", "name"));
+    }
 }
 
 fn action(spec: Option<FkActionSpec>) -> FkAction {
