@@ -253,18 +253,29 @@ fn schema_command_reads_the_server_and_the_dump_alike() {
     }
     assert_eq!(loaded, live);
 
-    // generate refuses (until MySQL SQL generation lands) and writes nothing.
+    // generate plans MySQL SQL from the live server; --dry-run writes nothing.
     let project = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
-        .args(["generate", "add column nickname2 varchar(20) to users"])
+        .args([
+            "generate",
+            "add column nickname2 varchar(20) to users",
+            "--dry-run",
+        ])
         .args(["--database-url", &db.url])
         .current_dir(project.path())
         .env_remove("DATABASE_URL")
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("PostgreSQL only"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("`nickname2`") && text.contains("ALGORITHM="),
+        "{text}"
+    );
     assert_eq!(std::fs::read_dir(project.path()).unwrap().count(), 0);
 
     // The input limit applies to MySQL dumps too.
