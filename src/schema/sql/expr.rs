@@ -77,14 +77,17 @@ pub fn default_expr(
 const MAX_SPELLINGS: usize = 20_000;
 
 thread_local! {
-    /// `Debug` of an expression tree → its spelling.
-    static SPELLINGS: RefCell<HashMap<String, Result<String, String>>> = RefCell::default();
+    /// Protobuf encoding of an expression tree → its spelling.
+    static SPELLINGS: RefCell<HashMap<Vec<u8>, Result<String, String>>> = RefCell::default();
 }
 
 /// [`spell_expr`], memoized per distinct tree: a dump repeats the same defaults, checks and
 /// index expressions on every table, and each spelling is a deparse through `pg_query`.
 pub(super) fn spell(node: &NodeEnum) -> Result<String, String> {
-    let key = format!("{node:?}");
+    // The tree's protobuf encoding identifies it (equal trees, equal bytes) and costs a
+    // fraction of formatting it with `Debug`.
+    let mut key = Vec::with_capacity(node.encoded_len());
+    node.encode(&mut key);
     if let Some(hit) = SPELLINGS.with(|m| m.borrow().get(&key).cloned()) {
         return hit;
     }

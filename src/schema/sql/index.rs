@@ -15,6 +15,8 @@ use crate::dialect::postgres::quote_ident;
 use crate::schema::{Column, Index, IndexKey, Schema};
 use pg_query::protobuf::{IndexElem, IndexStmt, RangeVar, SortByDir, SortByNulls};
 use pg_query::NodeEnum;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Format one index element (see the module documentation).
 pub(super) fn index_key(
@@ -105,18 +107,40 @@ fn parse_key(text: &str) -> Option<IndexElem> {
     }
 }
 
+/// How many expression keys [`key_columns`] remembers before it starts over.
+const MAX_KEY_COLUMNS: usize = 20_000;
+
+thread_local! {
+    /// Expression key text → the columns it uses: a dump repeats the same expression key
+    /// on every table, and reading one means a parse through `pg_query`.
+    static KEY_COLUMNS: RefCell<HashMap<String, Vec<String>>> = RefCell::default();
+}
+
 fn key_columns(k: &IndexKey) -> Vec<String> {
     match k {
         IndexKey::Column(c) => vec![c.clone()],
-        IndexKey::Expression { expression } => match parse_key(expression) {
-            Some(e) if !e.name.is_empty() => vec![e.name],
-            Some(e) => e
-                .expr
-                .and_then(|x| x.node)
-                .map(|n| expr::columns_of(&n))
-                .unwrap_or_default(),
-            None => Vec::new(),
-        },
+        IndexKey::Expression { expression } => {
+            if let Some(hit) = KEY_COLUMNS.with(|m| m.borrow().get(expression).cloned()) {
+                return hit;
+            }
+            let columns = match parse_key(expression) {
+                Some(e) if !e.name.is_empty() => vec![e.name],
+                Some(e) => e
+                    .expr
+                    .and_then(|x| x.node)
+                    .map(|n| expr::columns_of(&n))
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            KEY_COLUMNS.with(|m| {
+                let mut m = m.borrow_mut();
+                if m.len() >= MAX_KEY_COLUMNS {
+                    m.clear();
+                }
+                m.insert(expression.clone(), columns.clone());
+            });
+            columns
+        }
     }
 }
 

@@ -129,11 +129,17 @@ impl Lookup {
         }
         // Touched tables are re-read at every lookup until the statement ends: a statement
         // touches a table before it changes it and may look names up in between.
+        // Most statements touch a table without changing its names (a comment, a default, a
+        // check, an index's expression): then the index keeps its entries as they are.
         let dirty: Vec<String> = self.dirty.iter().cloned().collect();
         for k in dirty {
+            let names = schema.tables.get(&k).map(TableNames::of);
+            if names.is_some() && self.per_table.get(&k) == names.as_ref() {
+                continue;
+            }
             self.remove(&k);
-            if let Some(t) = schema.tables.get(&k) {
-                self.add(&k, TableNames::of(t));
+            if let Some(names) = names {
+                self.add(&k, names);
             }
         }
     }
