@@ -109,7 +109,8 @@ fn file(
             }
         ));
     }
-    if direction == Direction::Up {
+    // Only PostgreSQL leaves an INVALID index behind a failed concurrent build.
+    if direction == Direction::Up && plan.before.engine == crate::schema::Engine::Postgres {
         lines.extend(concurrent_build_notes(plan, phase));
     }
     let mut out = comment(&lines, "-- ");

@@ -52,7 +52,12 @@ fn engine_locks(value: &mut Value, r: &Report) {
     for (p, phase) in r.plan.phases.iter().enumerate() {
         for (dir, steps) in [("up", &phase.up), ("down", &phase.down)] {
             for (i, step) in steps.iter().enumerate() {
-                value["phases"][p][dir][i]["lock"] = json!(dialect.describe_lock(&step.statement));
+                let text = dialect.describe_lock(&step.statement);
+                let v = &mut value["phases"][p][dir][i];
+                for j in 0..step.statement.locks.len() {
+                    v["locks"][j]["lock"] = json!(text);
+                }
+                v["lock"] = json!(text);
             }
         }
     }
