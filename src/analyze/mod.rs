@@ -2,14 +2,16 @@
 //! and what they block, rewrites and scans, data loss, reversibility, downtime, duration.
 //! Findings are data (`Warning { rule, message }`), never errors.
 
+pub mod engine_text;
 mod phases;
 pub mod rules;
 
 pub use phases::{MigrationAnalysis, StepAnalysis};
 
 use crate::dialect::LockMode;
-use crate::plan::ops::{DataLoss, Operation};
+use crate::plan::ops::{DataLoss, Operation, Statement};
 use crate::plan::{Plan, Step, StrategyOptions};
+use crate::schema::Engine;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -96,6 +98,11 @@ fn dependents_warning(op: &Operation) -> Option<Warning> {
 pub struct TableLock {
     pub table: String,
     pub lock: LockMode,
+    /// The strongest lock as the engine names it (PostgreSQL: the mode's name; MySQL: the
+    /// metadata lock and ALGORITHM; SQLite: the database write lock). JSON shows it as `lock`
+    /// on engines other than PostgreSQL.
+    #[serde(skip)]
+    pub lock_text: String,
     pub blocks_reads: bool,
     pub blocks_writes: bool,
     /// Estimated seconds the lock blocks others (0 for catalog-only changes).
@@ -142,9 +149,33 @@ pub struct Analysis {
 /// A step blocks others for longer than this and the migration is not "zero downtime".
 const BLOCKING_BUDGET_SECONDS: f64 = 0.1;
 
+/// Blocking others for longer than this is high risk (engines other than PostgreSQL, whose
+/// risk follows the table's size).
+const LONG_BLOCK_SECONDS: f64 = 10.0;
+
+/// Whether a statement blocks (reads, writes) of its table: the engine's own lock when it has
+/// one (MySQL, SQLite), else the PostgreSQL lock mode's.
+pub(crate) fn blocks(s: &Statement) -> (bool, bool) {
+    match &s.engine_lock {
+        Some(l) => (l.blocks_reads, l.blocks_writes),
+        None => (s.lock.blocks_reads(), s.lock.blocks_writes()),
+    }
+}
+
+/// Orders statements by how much they block, for "the strongest lock" on engines whose locks
+/// are not PostgreSQL modes.
+fn strength(s: &Statement) -> (bool, bool, LockMode) {
+    let (r, w) = blocks(s);
+    (r, w, s.lock)
+}
+
 /// Analyse a plan.
 pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
+    let engine = plan.before.engine;
+    let postgres = engine == Engine::Postgres;
+    let dialect = crate::dialect::for_engine(engine);
     let up_steps: Vec<&Step> = plan.phases.iter().flat_map(|p| &p.up).collect();
+    let mut strongest: BTreeMap<String, (bool, bool, LockMode)> = BTreeMap::new();
     let mut locks: BTreeMap<String, TableLock> = BTreeMap::new();
     for step in &up_steps {
         let Some(table) = &step.statement.table else {
@@ -153,7 +184,8 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         let existing = plan.before.table(table).is_some();
         let rows = plan.before.table(table).and_then(|t| t.rows());
         let s = &step.statement;
-        let blocking = if existing && s.lock.blocks_writes() {
+        let (blocks_reads, blocks_writes) = blocks(s);
+        let blocking = if existing && blocks_writes {
             step.estimated_seconds
         } else {
             0.0
@@ -161,6 +193,7 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         let entry = locks.entry(table.clone()).or_insert(TableLock {
             table: table.clone(),
             lock: LockMode::None,
+            lock_text: LockMode::None.name().to_string(),
             blocks_reads: false,
             blocks_writes: false,
             estimated_blocking_seconds: 0.0,
@@ -170,11 +203,22 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
             rows,
             existing,
         });
-        entry.blocking_work |=
-            existing && s.lock.blocks_writes() && (s.rewrites_table || s.scans_table);
-        entry.lock = entry.lock.max(s.lock);
-        entry.blocks_reads |= existing && s.lock.blocks_reads();
-        entry.blocks_writes |= existing && s.lock.blocks_writes();
+        entry.blocking_work |= existing && blocks_writes && (s.rewrites_table || s.scans_table);
+        if postgres {
+            entry.lock = entry.lock.max(s.lock);
+            entry.lock_text = entry.lock.name().to_string();
+        } else {
+            let best = strongest
+                .entry(table.clone())
+                .or_insert((false, false, LockMode::None));
+            if strength(s) >= *best {
+                *best = strength(s);
+                entry.lock = s.lock;
+                entry.lock_text = dialect.describe_lock(s);
+            }
+        }
+        entry.blocks_reads |= existing && blocks_reads;
+        entry.blocks_writes |= existing && blocks_writes;
         entry.estimated_blocking_seconds += blocking;
         entry.rewrites_table |= s.rewrites_table;
         entry.scans_table |= s.scans_table;
@@ -282,8 +326,9 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
                 warnings.push(Warning {
                     rule: "drop-table",
                     message: format!(
-                        "Dropping `{}` deletes every row; take a backup first (pg_dump -t {})",
-                        d.table, d.table
+                        "Dropping `{}` deletes every row; take a backup first ({})",
+                        d.table,
+                        engine_text::backup_table(engine, &d.table)
                     ),
                 });
             }
@@ -321,7 +366,7 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
                     ),
                 });
             }
-            Operation::ChangeColumnType(c) if !c.in_place() => {
+            Operation::ChangeColumnType(c) if postgres && !c.in_place() => {
                 warnings.push(Warning {
                     rule: "type-change-rewrite",
                     message: format!(
@@ -339,8 +384,14 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
                 warnings.push(Warning {
                     rule: "backfill-single-transaction",
                     message: format!(
-                        "The backfill of `{}.{}` runs as one UPDATE: every updated row stays locked until it commits, and the table grows until VACUUM",
-                        b.table, b.column
+                        "The backfill of `{}.{}` runs as one UPDATE: every updated row stays locked until it commits{}",
+                        b.table,
+                        b.column,
+                        if postgres {
+                            ", and the table grows until VACUUM"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
@@ -361,17 +412,28 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
             None
         };
         if let Some(work) = work {
-            let level = if lock.rewrites_table {
-                Risk::High
+            let level = if postgres {
+                if lock.rewrites_table {
+                    Risk::High
+                } else {
+                    Risk::Medium
+                }
             } else {
-                Risk::Medium
+                sized_risk(lock)
             };
             raise(
                 level,
                 format!(
-                    "{work} `{}` while holding {} (blocks {what})",
+                    "{work} `{}` while holding {} (blocks {what}{})",
                     lock.table,
-                    lock.lock.name()
+                    lock.lock_text,
+                    match (postgres, lock.rows) {
+                        (false, Some(rows)) => format!(
+                            "; {rows} rows, ~{}",
+                            human_seconds(lock.estimated_blocking_seconds)
+                        ),
+                        _ => String::new(),
+                    }
                 ),
                 &mut reasons,
             );
@@ -421,12 +483,15 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
     } else {
         format!("schema yes, data no: {}", caveats.join("; "))
     };
-    if plan.before.engine == crate::schema::Engine::Sqlite {
-        // PostgreSQL's lock advice does not apply: an SQLite write transaction locks the file.
+    if !postgres {
+        // PostgreSQL's lock advice does not apply: MySQL takes metadata locks with an
+        // ALGORITHM, and an SQLite write transaction locks the file.
         let pg_only =
             |text: &str| text.contains("ACCESS EXCLUSIVE") || text.contains("CONCURRENTLY");
         warnings.retain(|w| !pg_only(&w.message));
         reasons.retain(|r| !pg_only(r));
+    }
+    if engine == Engine::Sqlite {
         if let Some(table) = plan
             .phases
             .iter()
@@ -434,8 +499,13 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
             .find(|s| s.statement.sql.starts_with("INSERT INTO new_"))
             .and_then(|s| s.statement.table.clone())
         {
+            let level = locks
+                .iter()
+                .find(|l| l.table == table)
+                .map(sized_risk)
+                .unwrap_or(Risk::Medium);
             raise(
-                Risk::Medium,
+                level,
                 format!("rebuilds `{table}`: every row is copied inside one write transaction that locks the whole database file for writers"),
                 &mut reasons,
             );
@@ -460,11 +530,24 @@ pub fn analyze(plan: &Plan, opts: &StrategyOptions) -> Analysis {
         cost_table: opts.costs.source.clone(),
         deployment_order: phases::deployment_order(plan),
         migrations,
-        lock_timeout_retry: if plan.before.engine == crate::schema::Engine::Sqlite {
+        lock_timeout_retry: if engine.is_mysql_family() {
+            engine_text::mysql_retry_text(opts)
+        } else if engine == Engine::Sqlite {
             "SQLite has no lock timeout setting in the file: a client waits for the write lock as long as its busy_timeout allows, then fails with `database is locked` (SQLITE_BUSY). A rebuild is one transaction, so it then applied nothing: let the other writer finish and run the same migration again. A file of plain ALTER TABLE statements without BEGIN/COMMIT may have run in part: run its down, then its up again.".to_string()
         } else {
             phases::retry_text(opts)
         },
+    }
+}
+
+/// Risk of blocking work on an engine other than PostgreSQL: it follows the table's size
+/// (a rebuild of a few rows is brief), and an unknown size is assumed large.
+fn sized_risk(lock: &TableLock) -> Risk {
+    match lock.rows {
+        Some(_) if lock.estimated_blocking_seconds <= BLOCKING_BUDGET_SECONDS => Risk::Low,
+        Some(_) if lock.estimated_blocking_seconds <= LONG_BLOCK_SECONDS => Risk::Medium,
+        _ if lock.rewrites_table => Risk::High,
+        _ => Risk::Medium,
     }
 }
 

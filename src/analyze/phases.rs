@@ -17,6 +17,9 @@ pub struct StepAnalysis {
     /// The statement's first line.
     pub sql: String,
     pub lock: LockMode,
+    /// The lock as the engine names it (JSON `lock` on engines other than PostgreSQL).
+    #[serde(skip)]
+    pub lock_text: String,
     /// What the lock is on (`table users`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -43,6 +46,9 @@ pub struct MigrationAnalysis {
     pub phase: String,
     pub transactional: bool,
     pub strongest_lock: LockMode,
+    /// The strongest lock as the engine names it.
+    #[serde(skip)]
+    pub strongest_lock_text: String,
     /// The longest time one of its locks blocks others.
     pub blocking_seconds: f64,
     /// Its steps' estimates plus `overhead_seconds`.
@@ -58,6 +64,7 @@ pub struct MigrationAnalysis {
 }
 
 pub(super) fn migrations(plan: &Plan, costs: &CostTable) -> Vec<MigrationAnalysis> {
+    let dialect = crate::dialect::for_engine(plan.before.engine);
     plan.phases
         .iter()
         .map(|phase| {
@@ -80,11 +87,12 @@ pub(super) fn migrations(plan: &Plan, costs: &CostTable) -> Vec<MigrationAnalysi
                         .table
                         .as_deref()
                         .is_some_and(|t| plan.before.table(t).is_some());
+                    let (blocks_reads, blocks_writes) = super::blocks(s);
                     let blocks = if !existing {
                         "nothing"
-                    } else if s.lock.blocks_reads() {
+                    } else if blocks_reads {
                         "reads and writes"
-                    } else if s.lock.blocks_writes() {
+                    } else if blocks_writes {
                         "writes"
                     } else {
                         "nothing"
@@ -99,6 +107,7 @@ pub(super) fn migrations(plan: &Plan, costs: &CostTable) -> Vec<MigrationAnalysi
                     StepAnalysis {
                         sql: s.sql.lines().next().unwrap_or_default().to_string(),
                         lock: s.lock,
+                        lock_text: dialect.describe_lock(s),
                         object: s.locks.first().map(|l| l.object.clone()),
                         blocks,
                         hold_seconds: if blocks == "nothing" { 0.0 } else { hold },
@@ -119,10 +128,20 @@ pub(super) fn migrations(plan: &Plan, costs: &CostTable) -> Vec<MigrationAnalysi
                 .collect();
             let blocking_seconds = steps.iter().map(|s| s.hold_seconds).fold(0.0, f64::max);
             let downtime = migration_downtime(&steps);
+            let strongest = phase
+                .up
+                .iter()
+                .map(|s| &s.statement)
+                .max_by_key(|s| (super::blocks(s), s.lock));
+            let strongest_lock = steps.iter().map(|s| s.lock).max().unwrap_or(LockMode::None);
             MigrationAnalysis {
                 phase: phase.name.clone(),
                 transactional: phase.transactional,
-                strongest_lock: steps.iter().map(|s| s.lock).max().unwrap_or(LockMode::None),
+                strongest_lock,
+                strongest_lock_text: match strongest {
+                    Some(s) if s.engine_lock.is_some() => dialect.describe_lock(s),
+                    _ => strongest_lock.name().to_string(),
+                },
                 blocking_seconds,
                 estimated_seconds: phase.up.iter().map(|s| s.estimated_seconds).sum::<f64>()
                     + overhead.seconds,

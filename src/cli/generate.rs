@@ -302,11 +302,16 @@ pub fn run(ctx: &Ctx, args: GenerateArgs) -> Result<()> {
         &opts.costs,
     )?;
     let dialect = generated.dialect;
+    // Raw SQL files are run with the engine's own client.
+    let engine = generated.plan.before.engine;
+    let engine_commands = (generated.renderer.name() == "sql"
+        && engine != migsmith::schema::Engine::Postgres)
+        .then(|| migsmith::render::sql::engine_commands(engine, &generated.files));
     let report = Report {
         plan: &generated.plan,
         analysis: &generated.analysis,
         files: &generated.files,
-        commands: &generated.commands,
+        commands: engine_commands.as_ref().unwrap_or(&generated.commands),
         framework: generated.renderer.name(),
         framework_display: generated.renderer.display_name(),
         framework_reason: &framework_reason,

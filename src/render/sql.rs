@@ -64,6 +64,30 @@ impl Renderer for RawSql {
     }
 }
 
+/// The apply and rollback commands for `engine`'s own client: `psql -f` (as
+/// [`RawSql::commands`]), `mysql "$DB" < file`, `sqlite3 app.db < file`.
+pub fn engine_commands(engine: crate::schema::Engine, files: &[RenderedFile]) -> FrameworkCommands {
+    use crate::schema::Engine;
+    let run = |f: &RenderedFile| match engine {
+        Engine::Postgres => format!("psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f {}", f.path),
+        Engine::Mysql | Engine::Mariadb => format!("mysql \"$DB\" < {}", f.path),
+        Engine::Sqlite => format!("sqlite3 -bail app.db < {}", f.path),
+    };
+    FrameworkCommands {
+        apply: files
+            .iter()
+            .filter(|f| f.path.ends_with(".up.sql"))
+            .map(run)
+            .collect(),
+        rollback: files
+            .iter()
+            .rev()
+            .filter(|f| f.path.ends_with(".down.sql"))
+            .map(run)
+            .collect(),
+    }
+}
+
 fn file(
     plan: &Plan,
     phase: &Phase,
@@ -76,11 +100,17 @@ fn file(
     let mut lines = header(plan, phase, position, direction, cx.now, Some(&undo));
     if phase.reason.is_some() {
         lines.extend(reason(phase));
-        lines.push(
-            "Run it with a client that sends statements one at a time (psql -f does).".into(),
-        );
+        lines.push(format!(
+            "Run it with a client that sends statements one at a time ({} does).",
+            match plan.before.engine {
+                crate::schema::Engine::Postgres => "psql -f",
+                crate::schema::Engine::Sqlite => "sqlite3 < file",
+                _ => "mysql < file",
+            }
+        ));
     }
-    if direction == Direction::Up {
+    // Only PostgreSQL leaves an INVALID index behind a failed concurrent build.
+    if direction == Direction::Up && plan.before.engine == crate::schema::Engine::Postgres {
         lines.extend(concurrent_build_notes(plan, phase));
     }
     let mut out = comment(&lines, "-- ");

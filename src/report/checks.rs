@@ -254,3 +254,27 @@ pub fn final_checks(operations: &[Operation]) -> Vec<(usize, Check)> {
         .map(|(i, op)| (i, for_operation(op)))
         .collect()
 }
+
+/// [`final_checks`] in `engine`'s catalog: PostgreSQL's queries, or MySQL/MariaDB's
+/// `information_schema` and SQLite's `pragma_*` ones (`after` = the schema after the change).
+pub fn final_checks_for(
+    engine: crate::schema::Engine,
+    operations: &[Operation],
+    after: &crate::schema::Schema,
+) -> Vec<(usize, Check)> {
+    if engine == crate::schema::Engine::Postgres {
+        return final_checks(operations);
+    }
+    operations
+        .iter()
+        .enumerate()
+        .filter(|(i, op)| {
+            !operations[i + 1..]
+                .iter()
+                .any(|later| supersedes(later, op))
+        })
+        .filter_map(|(i, op)| {
+            super::checks_engines::for_operation(engine, op, after).map(|c| (i, c))
+        })
+        .collect()
+}

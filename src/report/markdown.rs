@@ -193,7 +193,7 @@ fn impact(out: &mut String, r: &Report) {
             } else {
                 ", catalog-only: held for milliseconds once acquired".to_string()
             };
-            format!("`{}` {} ({blocks}{held})", l.table, l.lock.name())
+            format!("`{}` {} ({blocks}{held})", l.table, l.lock_text)
         })
         .collect();
     let _ = writeln!(
@@ -308,7 +308,7 @@ fn testing(out: &mut String, r: &Report) {
     let describe: Vec<String> = touched_tables(r)
         .iter()
         .filter(|t| r.plan.after.table(t).is_some())
-        .map(|t| format!("psql \"$DATABASE_URL\" -c '\\d {t}'"))
+        .map(|t| crate::analyze::engine_text::describe_table(r.plan.before.engine, t))
         .collect();
     let _ = writeln!(
         out,
@@ -316,12 +316,14 @@ fn testing(out: &mut String, r: &Report) {
     );
     let _ = writeln!(
         out,
-        "```bash\n# 1. Apply\n{apply}\n\n# 2. Inspect the result\n{}\n\n# 3. Run the verification queries below (each must return ok = t)\n\n# 4. Roll back, check the schema is as before, then re-apply\n{rollback}\n{apply}\n```\n",
-        describe.join("\n")
+        "```bash\n# 1. Apply\n{apply}\n\n# 2. Inspect the result\n{}\n\n# 3. Run the verification queries below (each must return ok = {})\n\n# 4. Roll back, check the schema is as before, then re-apply\n{rollback}\n{apply}\n```\n",
+        describe.join("\n"),
+        ok_true(r)
     );
     let _ = writeln!(
         out,
-        "### Step 2: Staging Environment\n\n```bash\n# 1. Back up\npg_dump \"$STAGING_DATABASE_URL\" > backup_staging_$(date +%Y%m%d_%H%M%S).sql\n\n# 2. Apply with staging's data volume, and time it\ntime ({})\n\n# 3. Run the application's test suite and the verification queries\n\n# 4. If anything is wrong, roll back\n{}\n```\n",
+        "### Step 2: Staging Environment\n\n```bash\n# 1. Back up\n{}\n\n# 2. Apply with staging's data volume, and time it\ntime ({})\n\n# 3. Run the application's test suite and the verification queries\n\n# 4. If anything is wrong, roll back\n{}\n```\n",
+        crate::analyze::engine_text::backup_database(r.plan.before.engine),
         r.commands.apply.join(" && ").replace("$DATABASE_URL", "$STAGING_DATABASE_URL"),
         rollback.replace("$DATABASE_URL", "$STAGING_DATABASE_URL")
     );
@@ -363,7 +365,8 @@ fn testing(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "\n```bash\n# Fail fast instead of queueing behind a long transaction: set a lock timeout for the session\nexport PGOPTIONS='-c lock_timeout=5s'\n{apply}\n```\n\n---\n"
+        "\n```bash\n{}\n{apply}\n```\n\n---\n",
+        crate::analyze::engine_text::fail_fast(r.plan.before.engine)
     );
 }
 
@@ -377,37 +380,41 @@ fn rollback(out: &mut String, r: &Report) {
     let caveats: Vec<&String> = r.plan.phases.iter().flat_map(|p| &p.down_caveats).collect();
     // What the down migration destroys: columns and tables created by the up migration.
     let mut saves = vec![];
-    for op in &r.plan.operations {
-        match op {
-            Operation::AddColumn(a) => {
-                let key = r
-                    .plan
-                    .after
-                    .table(&a.table)
-                    .and_then(|t| t.primary_key.as_ref())
-                    .map(|pk| pk.columns.join(", "))
-                    .unwrap_or_else(|| "ctid".into());
-                saves.push(format!(
-                    "CREATE TABLE {} AS SELECT {key}, {} FROM {};",
+    if r.plan.before.engine == crate::schema::Engine::Postgres {
+        for op in &r.plan.operations {
+            match op {
+                Operation::AddColumn(a) => {
+                    let key = r
+                        .plan
+                        .after
+                        .table(&a.table)
+                        .and_then(|t| t.primary_key.as_ref())
+                        .map(|pk| pk.columns.join(", "))
+                        .unwrap_or_else(|| "ctid".into());
+                    saves.push(format!(
+                        "CREATE TABLE {} AS SELECT {key}, {} FROM {};",
+                        crate::plan::ops::sql::ident(&format!(
+                            "migsmith_backup_{}_{}",
+                            crate::plan::ops::sql::bare_name(&a.table),
+                            a.column.name
+                        )),
+                        crate::plan::ops::sql::ident(&a.column.name),
+                        crate::plan::ops::sql::table(&a.table)
+                    ));
+                }
+                Operation::CreateTable(c) => saves.push(format!(
+                    "CREATE TABLE {} AS TABLE {};",
                     crate::plan::ops::sql::ident(&format!(
-                        "migsmith_backup_{}_{}",
-                        crate::plan::ops::sql::bare_name(&a.table),
-                        a.column.name
+                        "migsmith_backup_{}",
+                        crate::plan::ops::sql::bare_name(&c.table)
                     )),
-                    crate::plan::ops::sql::ident(&a.column.name),
-                    crate::plan::ops::sql::table(&a.table)
-                ));
-            }
-            Operation::CreateTable(c) => saves.push(format!(
-                "CREATE TABLE {} AS TABLE {};",
-                crate::plan::ops::sql::ident(&format!(
-                    "migsmith_backup_{}",
-                    crate::plan::ops::sql::bare_name(&c.table)
+                    crate::plan::ops::sql::table(&c.table)
                 )),
-                crate::plan::ops::sql::table(&c.table)
-            )),
-            _ => {}
+                _ => {}
+            }
         }
+    } else {
+        saves = engine_saves(r);
     }
     if saves.is_empty() && caveats.is_empty() {
         let _ = writeln!(
@@ -428,19 +435,96 @@ fn rollback(out: &mut String, r: &Report) {
     let _ = writeln!(out, "\n---\n");
 }
 
+/// The backup statements of the delayed rollback on MySQL/MariaDB and SQLite.
+fn engine_saves(r: &Report) -> Vec<String> {
+    use crate::plan::ops::sql::bare_name;
+    let d = crate::dialect::for_engine(r.plan.before.engine);
+    let mut saves = vec![];
+    for op in &r.plan.operations {
+        match op {
+            Operation::AddColumn(a) => {
+                let key = r
+                    .plan
+                    .after
+                    .table(&a.table)
+                    .and_then(|t| t.primary_key.as_ref())
+                    .map(|pk| {
+                        pk.columns
+                            .iter()
+                            .map(|c| d.ident(c))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_else(|| "rowid".into());
+                saves.push(format!(
+                    "CREATE TABLE {} AS SELECT {key}, {} FROM {};",
+                    d.ident(&format!(
+                        "migsmith_backup_{}_{}",
+                        bare_name(&a.table),
+                        a.column.name
+                    )),
+                    d.ident(&a.column.name),
+                    d.ident(bare_name(&a.table))
+                ));
+            }
+            Operation::CreateTable(c) => saves.push(format!(
+                "CREATE TABLE {} AS SELECT * FROM {};",
+                d.ident(&format!("migsmith_backup_{}", bare_name(&c.table))),
+                d.ident(bare_name(&c.table))
+            )),
+            _ => {}
+        }
+    }
+    saves
+}
+
 fn verification(out: &mut String, r: &Report) {
     let _ = writeln!(
         out,
-        "## Verification Queries\n\nEach query returns one row; `ok` must be `t` after the migration.\n\n```sql"
+        "## Verification Queries\n\nEach query returns one row; `ok` must be `{}` after the migration.\n\n```sql",
+        ok_true(r)
     );
-    for (i, c) in checks::final_checks(&r.plan.operations) {
+    for (i, c) in checks::final_checks_for(r.plan.before.engine, &r.plan.operations, &r.plan.after)
+    {
         let _ = writeln!(out, "-- {}. {}\n{};\n", i + 1, c.description, c.sql);
     }
     let _ = writeln!(out, "```\n\n---\n");
 }
 
+/// How a true `ok` prints: `t` in psql, `1` in mysql and sqlite3.
+fn ok_true(r: &Report) -> &'static str {
+    if r.plan.before.engine == crate::schema::Engine::Postgres {
+        "t"
+    } else {
+        "1"
+    }
+}
+
 fn monitoring(out: &mut String, r: &Report) {
     let tables = touched_tables(r);
+    if r.plan.before.engine != crate::schema::Engine::Postgres {
+        let indexes = r
+            .plan
+            .operations
+            .iter()
+            .any(|op| matches!(op, Operation::AddIndex(_)));
+        let _ = writeln!(out, "## Monitoring After Deployment\n");
+        let queries =
+            crate::analyze::engine_text::monitoring(r.plan.before.engine, &tables, indexes);
+        for (i, (title, sql)) in queries.iter().enumerate() {
+            let _ = writeln!(out, "{}. **{title}**\n```sql\n{sql};\n```\n", i + 1);
+        }
+        let _ = writeln!(
+            out,
+            "Watch the application's error rate and response times for errors that mention {} right after deploying.\n\n---\n",
+            tables
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return;
+    }
     let in_list = tables
         .iter()
         .map(|t| crate::dialect::postgres::quote_literal(crate::plan::ops::sql::bare_name(t)))

@@ -3,6 +3,7 @@
 //! analysis and the schema; nothing is boilerplate that could be wrong.
 
 pub mod checks;
+mod checks_engines;
 pub mod json;
 pub mod markdown;
 mod safety;

@@ -53,11 +53,19 @@ pub(super) fn performance(out: &mut String, r: &Report) {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "\n\"held\" is how long the step's lock blocks others: inside a transaction a lock is kept until COMMIT, so it includes the steps after it. Planned for PostgreSQL {}; estimates use {}.",
-        a.pg_version, a.cost_table
-    );
+    if r.plan.before.engine == crate::schema::Engine::Postgres {
+        let _ = writeln!(
+            out,
+            "\n\"held\" is how long the step's lock blocks others: inside a transaction a lock is kept until COMMIT, so it includes the steps after it. Planned for PostgreSQL {}; estimates use {}.",
+            a.pg_version, a.cost_table
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\n\"held\" is how long the step's lock blocks others: inside a transaction a lock is kept until COMMIT, so it includes the steps after it. Planned for {}; each step's estimate comes from the figures in its \"estimate from\" column.",
+            r.dialect_display
+        );
+    }
     if a.migrations.len() > 1 {
         let _ = writeln!(
             out,
@@ -69,7 +77,7 @@ pub(super) fn performance(out: &mut String, r: &Report) {
                 out,
                 "| `{}` | {} | {} | {} | {} |",
                 m.phase,
-                m.strongest_lock.name(),
+                m.strongest_lock_text,
                 human_seconds(m.blocking_seconds),
                 human_seconds(m.estimated_seconds),
                 m.downtime
