@@ -54,19 +54,6 @@ fn referenced_identifiers(expr: &str) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod backtick_tests {
-    #[test]
-    fn a_mysql_check_mentions_its_backticked_column() {
-        assert!(super::mentions_column("`name` IS NOT NULL", "name"));
-        assert!(super::mentions_column(
-            "(char_length(`Title`) > 0)",
-            "Title"
-        ));
-        assert!(!super::mentions_column("`other` > 0", "name"));
-    }
-}
-
 fn action(spec: Option<FkActionSpec>) -> FkAction {
     match spec {
         None | Some(FkActionSpec::NoAction) => FkAction::NoAction,
@@ -504,5 +491,18 @@ impl Context {
             name: name.to_string(),
             suggestions: did_you_mean(name, t.constraint_names()),
         })
+    }
+}
+
+#[cfg(test)]
+mod backtick_tests {
+    #[test]
+    fn a_mysql_check_mentions_its_backticked_column() {
+        assert!(super::mentions_column("`name` IS NOT NULL", "name"));
+        assert!(super::mentions_column(
+            "(char_length(`Title`) > 0)",
+            "Title"
+        ));
+        assert!(!super::mentions_column("`other` > 0", "name"));
     }
 }
