@@ -8,12 +8,12 @@
 #![allow(dead_code)]
 
 pub mod clauses;
+pub mod scratch;
 pub mod verify_support;
 pub mod zdt;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -27,38 +27,15 @@ pub struct TestDb {
     pub url: String,
 }
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
 impl TestDb {
     /// A fresh empty database, or `None` (with a message) when no server is reachable outside CI.
     pub fn create(tag: &str) -> Option<TestDb> {
-        let mut admin = match postgres::Client::connect(ADMIN_URL, postgres::NoTls) {
-            Ok(c) => c,
-            Err(e) => {
-                if std::env::var_os("CI").is_some() {
-                    panic!("CI: PostgreSQL at {ADMIN_URL} is required but unreachable: {e}");
-                }
-                eprintln!("skipping: PostgreSQL at {ADMIN_URL} is unreachable ({e})");
-                return None;
-            }
-        };
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let tag: String = tag
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(20)
-            .collect();
-        let name = format!("migsmith_t_{tag}_{}_{n}_{nanos}", std::process::id());
+        let mut admin = scratch::reachable(
+            "PostgreSQL",
+            ADMIN_URL,
+            postgres::Client::connect(ADMIN_URL, postgres::NoTls),
+        )?;
+        let name = scratch::unique_name("migsmith_t", tag);
         admin
             .batch_execute(&format!("CREATE DATABASE \"{name}\""))
             .expect("create test database");

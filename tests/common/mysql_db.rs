@@ -6,13 +6,13 @@
 //! it fails, as the PostgreSQL tests do.
 
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+
+#[path = "scratch.rs"]
+mod scratch;
 
 pub const HOST: &str = "127.0.0.1";
 pub const PORT: &str = "3306";
 pub const ADMIN_URL: &str = "mysql://root@127.0.0.1:3306";
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub struct MysqlDb {
     pub name: String,
@@ -33,22 +33,8 @@ impl MysqlDb {
     /// server is reachable outside CI.
     pub fn create(prefix: &str) -> Option<MysqlDb> {
         use mysql::prelude::Queryable;
-        let mut conn = match admin() {
-            Ok(c) => c,
-            Err(e) => {
-                if std::env::var_os("CI").is_some() {
-                    panic!("CI: MariaDB at {ADMIN_URL} is required but unreachable: {e}");
-                }
-                eprintln!("skipping: MariaDB at {ADMIN_URL} is unreachable ({e})");
-                return None;
-            }
-        };
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!("{prefix}_{}_{n}_{nanos}", std::process::id());
+        let mut conn = scratch::reachable("MariaDB", ADMIN_URL, admin())?;
+        let name = scratch::unique_name(prefix, "");
         conn.query_drop(format!("CREATE DATABASE `{name}`"))
             .expect("create test database");
         Some(MysqlDb {

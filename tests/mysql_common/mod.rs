@@ -7,14 +7,14 @@
 
 #![allow(dead_code)]
 
+#[path = "../common/scratch.rs"]
+mod scratch;
+
 use mysql::prelude::Queryable;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const SERVER_URL: &str = "mysql://root@127.0.0.1:3306";
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A scratch database `mysqlddl_<tag>_<pid>_<n>_<nanos>`.
+/// A scratch database `mysqlddl_<tag>_<pid>_<n>_<nanos>` (see `scratch::unique_name`).
 pub struct MyDb {
     pub name: String,
     pub url: String,
@@ -23,33 +23,12 @@ pub struct MyDb {
 
 impl MyDb {
     pub fn create(tag: &str) -> Option<MyDb> {
-        let pool = match mysql::Pool::new(SERVER_URL).and_then(|p| p.get_conn().map(|_| p)) {
-            Ok(p) => p,
-            Err(e) => {
-                if std::env::var_os("CI").is_some() {
-                    panic!("CI: MariaDB at {SERVER_URL} is required but unreachable: {e}");
-                }
-                eprintln!("skipping: MariaDB at {SERVER_URL} is unreachable ({e})");
-                return None;
-            }
-        };
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let tag: String = tag
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(20)
-            .collect();
-        let name = format!("mysqlddl_{tag}_{}_{n}_{nanos}", std::process::id());
+        let pool = scratch::reachable(
+            "MariaDB",
+            SERVER_URL,
+            mysql::Pool::new(SERVER_URL).and_then(|p| p.get_conn().map(|_| p)),
+        )?;
+        let name = scratch::unique_name("mysqlddl", tag);
         pool.get_conn()
             .unwrap()
             .query_drop(format!("CREATE DATABASE `{name}`"))
