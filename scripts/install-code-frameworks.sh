@@ -4,7 +4,7 @@
 #   - npm: sequelize-cli, typeorm (+ typescript@5, ts-node), knex, pg → .e2e/node
 #     (versions pinned by the committed scripts/e2e/node/package-lock.json, installed with `npm ci`)
 #   - pip: django, alembic, sqlalchemy, psycopg → .e2e/venv (pinned in scripts/e2e/requirements.txt)
-#   - apt: ruby + ActiveRecord/railties + pg (Rails migrations), php + Laravel (Debian packages)
+#   - apt: ruby + ActiveRecord/railties + pg + sqlite3 (Rails migrations on PostgreSQL and SQLite), php + Laravel (Debian packages)
 # Idempotent: each part is skipped when its lock/requirements file has not changed since the
 # last install (a stamp file beside it), so a second run takes about a second.
 set -euo pipefail
@@ -18,7 +18,7 @@ as_root() {
 }
 
 # apt: Ruby/ActiveRecord and PHP/Laravel.
-apt_packages=(ruby ruby-activerecord ruby-railties ruby-activejob ruby-pg bundler
+apt_packages=(ruby ruby-activerecord ruby-railties ruby-activejob ruby-pg ruby-sqlite3 bundler
   php-cli php-pgsql php-laravel-framework)
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -3,6 +3,9 @@
 //! first up's model again; the model the planner predicts equals the loaded one; and loading
 //! `sqlite3 DB .schema` output gives the same model as reading the file.
 
+mod common;
+
+use common::sqlite::{load, same};
 use migsmith::dialect::sqlite::{self as dialect, down_statements, statements};
 use migsmith::plan::ops::*;
 use migsmith::plan::Operation;
@@ -41,10 +44,6 @@ INSERT INTO users (email, name, age, bio) VALUES ('a@x.io', 'Ann', 30, 'hi'), ('
 INSERT INTO posts (user_id, title, status, score, body) VALUES (1, 'One', 'published', 1.5, 'b1'), (1, 'Two', 'draft', NULL, NULL), (2, 'Three', 'published', 3, 'b3');
 ";
 
-fn load(conn: &Connection) -> Schema {
-    loader::load_connection(conn, Counts::None).expect("load")
-}
-
 fn rows(conn: &Connection) -> Vec<String> {
     let mut out = vec![];
     let tables: Vec<String> = conn
@@ -70,37 +69,6 @@ fn rows(conn: &Connection) -> Vec<String> {
         }
     }
     out
-}
-
-/// Equal models, else the first difference by path.
-fn same(a: &Schema, b: &Schema, what: &str) {
-    fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
-        use serde_json::Value::*;
-        match (a, b) {
-            (Object(x), Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
-                diff(
-                    &format!("{path}.{k}"),
-                    x.get(k).unwrap_or(&Null),
-                    y.get(k).unwrap_or(&Null),
-                )
-            }),
-            (Array(x), Array(y)) if x.len() == y.len() => x
-                .iter()
-                .zip(y)
-                .enumerate()
-                .find_map(|(i, (p, q))| diff(&format!("{path}[{i}]"), p, q)),
-            _ if a == b => None,
-            _ => Some(format!("{path}: {a} vs {b}")),
-        }
-    }
-    let (x, y) = (
-        serde_json::to_value(a).unwrap(),
-        serde_json::to_value(b).unwrap(),
-    );
-    if let Some(d) = diff("", &x, &y) {
-        panic!("{what}: {d}");
-    }
-    assert_eq!(a, b, "{what}");
 }
 
 fn sql(statements: &[migsmith::plan::Statement]) -> Vec<String> {

@@ -9,6 +9,7 @@
 
 pub mod clauses;
 pub mod scratch;
+pub mod sqlite;
 pub mod verify_support;
 pub mod zdt;
 

@@ -1,0 +1,321 @@
+//! End to end on SQLite, the default engine of Rails and Django: migsmith writes the
+//! migrations (`--dialect sqlite`, schema from `tests/fixtures/e2e/schema.sqlite.sql`) into a
+//! copy of the fixture project, the framework's own CLI runs them up on a database file in that
+//! project, the catalog must equal what the plain `--framework sql --dialect sqlite` files give
+//! on a second database file (applied with rusqlite), then the CLI rolls them back and the
+//! catalog must equal the starting one. The catalog is migsmith's SQLite model of the file
+//! (tests/common/sqlite.rs); the framework's history tables are left out.
+//!
+//! The CLIs come from `scripts/install-code-frameworks.sh` (apt ruby + ruby-sqlite3 for
+//! ActiveRecord, `.e2e/venv` for Django, whose sqlite3 backend is built in). Without a CLI a
+//! test says so loudly and returns — except under CI, where it fails.
+
+mod common;
+
+use common::sqlite::{load_file_without, same};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The changes each framework must carry up and back down on SQLite. Those marked rebuild take
+/// SQLite's 12-step table rebuild (`PRAGMA foreign_keys=OFF` outside a transaction, then
+/// `BEGIN … COMMIT`), which is where a framework's own transaction would break them.
+const SCENARIOS: &[&str] = &[
+    "add last_login_at to users",
+    "add status varchar(20) default 'active' not null to users",
+    "remove legacy_flag from users",
+    // Indexed: a rebuild; the down file brings the index back.
+    "remove title from posts",
+    "rename users.name to full_name",
+    "rename table audit_log to events",
+    "create table tags with name:string",
+    "drop table audit_log",
+    "add index on users(email)",
+    "add unique index on users(email)",
+    "drop index posts_title_idx",
+    // Rebuilds.
+    "change type of users.age to bigint",
+    "make users.email not null",
+    "make users.name nullable",
+    "set default of users.age to 0",
+    "add foreign key from posts.author_id to users.id",
+    "add foreign key from posts.author_id to users.id on delete cascade",
+];
+
+/// How to drive one framework on SQLite.
+struct Framework {
+    name: &'static str,
+    migrations_dir: &'static str,
+    /// The database file, relative to the project.
+    database: &'static str,
+    /// What goes before the file's absolute path in `DATABASE_URL` (ActiveRecord reads
+    /// `sqlite3:/path`, the Django fixture's settings `sqlite:///path`).
+    url_prefix: &'static str,
+    /// Tables the framework keeps its own bookkeeping in (left out of the comparison).
+    history: &'static [&'static str],
+    setup: &'static [&'static [&'static str]],
+    up: &'static [&'static [&'static str]],
+    /// Roll back the last `{n}` migrations.
+    down: &'static [&'static [&'static str]],
+    needs: &'static [&'static str],
+    /// `(scenario, text)`: the generated files must contain the text.
+    expect: &'static [(&'static str, &'static str)],
+}
+
+const VENV_BIN: &str = ".e2e/venv/bin";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema_file() -> PathBuf {
+    repo().join("tests/fixtures/e2e/schema.sqlite.sql")
+}
+
+fn search_path() -> std::ffi::OsString {
+    let mut dirs = vec![repo().join(VENV_BIN)];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).unwrap()
+}
+
+/// The framework's CLIs are there, else a loud message (a failure under CI).
+fn tools_present(fw: &Framework) -> bool {
+    let path = search_path();
+    let mut missing: Vec<String> = fw
+        .needs
+        .iter()
+        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
+        .map(|t| t.to_string())
+        .collect();
+    if fw.name == "rails" && missing.is_empty() {
+        // ActiveRecord's SQLite adapter needs the sqlite3 gem (apt ruby-sqlite3).
+        let ok = Command::new("ruby")
+            .args(["-e", "require 'sqlite3'"])
+            .env("PATH", &path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            missing.push("the sqlite3 gem".into());
+        }
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "{} on SQLite: missing {} — run scripts/install-code-frameworks.sh",
+        fw.name,
+        missing.join(", ")
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("CI: {msg}");
+    }
+    eprintln!("SKIPPED (not run!) {msg}");
+    false
+}
+
+fn run(project: &Path, url: &str, argv: &[&str], n: usize) -> String {
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.replace("{n}", &n.to_string()))
+        .collect();
+    let out = Command::new(&argv[0])
+        .args(&argv[1..])
+        .current_dir(project)
+        .env("PATH", search_path())
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
+    if !out.status.success() {
+        panic!(
+            "`{}` failed in {}:\n{}\n{}",
+            argv.join(" "),
+            project.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|es| {
+            es.filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `migsmith generate --dialect sqlite` into `project`; returns the files it wrote.
+fn generate(
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    now: &str,
+) -> Vec<PathBuf> {
+    let before = files_in(&project.join(dir));
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args(["generate", description, "--framework", framework])
+        .args(["--migrations-dir", dir, "--dialect", "sqlite", "--now", now])
+        .arg("--project-dir")
+        .arg(project)
+        .arg("--schema")
+        .arg(schema_file())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "generate {description:?} --framework {framework} --dialect sqlite failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    new.sort();
+    assert!(
+        !new.is_empty(),
+        "generate {description:?} wrote no file in {dir}"
+    );
+    new
+}
+
+/// A database file holding the fixture schema.
+fn start_database(path: &Path) {
+    Connection::open(path)
+        .unwrap()
+        .execute_batch(&std::fs::read_to_string(schema_file()).unwrap())
+        .unwrap();
+}
+
+/// The catalog after the plain SQL up files for `description` ran on a fresh database file.
+fn sql_reference(description: &str, now: &str) -> migsmith::schema::Schema {
+    let work = tempfile::tempdir().unwrap();
+    let db = work.path().join("reference.sqlite3");
+    start_database(&db);
+    let files = generate(work.path(), "sql", "migrations", description, now);
+    let conn = Connection::open(&db).unwrap();
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
+    {
+        conn.execute_batch(&std::fs::read_to_string(f).unwrap())
+            .unwrap_or_else(|e| panic!("reference {}: {e}", f.display()));
+    }
+    drop(conn);
+    load_file_without(&db, &[])
+}
+
+fn end_to_end(fw: &Framework) {
+    if !tools_present(fw) {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let project = work.path().join(fw.name);
+    copy_dir(&repo().join("tests/fixtures/e2e").join(fw.name), &project);
+    let db = project.join(fw.database);
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    start_database(&db);
+    let url = format!("{}{}", fw.url_prefix, db.display());
+    for cmd in fw.setup {
+        run(&project, &url, cmd, 1);
+    }
+    let start = load_file_without(&db, fw.history);
+    for (scenario, _) in fw.expect {
+        assert!(
+            SCENARIOS.contains(scenario),
+            "{}: no scenario `{scenario}`",
+            fw.name
+        );
+    }
+    for (i, &description) in SCENARIOS.iter().enumerate() {
+        let now = format!("20261122{:02}{:02}00", 10 + i / 60, i % 60);
+        let context = format!("{} on SQLite `{description}`", fw.name);
+        let expected = sql_reference(description, &now);
+        assert_ne!(expected, start, "{context}: the plan changes nothing");
+
+        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        let text: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect();
+        for (_, want) in fw.expect.iter().filter(|(d, _)| *d == description) {
+            assert!(
+                text.contains(want),
+                "{context}: expected `{want}` in:\n{text}"
+            );
+        }
+        for cmd in fw.up {
+            run(&project, &url, cmd, files.len());
+        }
+        same(
+            &expected,
+            &load_file_without(&db, fw.history),
+            &format!("{context} up"),
+        );
+        for cmd in fw.down {
+            run(&project, &url, cmd, files.len());
+        }
+        same(
+            &start,
+            &load_file_without(&db, fw.history),
+            &format!("{context} down"),
+        );
+        let kept = project.join("kept");
+        std::fs::create_dir_all(&kept).unwrap();
+        for f in files {
+            std::fs::rename(&f, kept.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rails_on_sqlite() {
+    end_to_end(&Framework {
+        name: "rails",
+        migrations_dir: "db/migrate",
+        database: "storage/development.sqlite3",
+        url_prefix: "sqlite3:",
+        history: &["schema_migrations", "ar_internal_metadata"],
+        setup: &[],
+        up: &[&["rake", "db:migrate"]],
+        down: &[&["rake", "db:rollback", "STEP={n}"]],
+        needs: &["ruby", "rake"],
+        expect: &[],
+    });
+}
+
+#[test]
+fn django_on_sqlite() {
+    end_to_end(&Framework {
+        name: "django",
+        migrations_dir: "shop/migrations",
+        database: "db.sqlite3",
+        url_prefix: "sqlite://",
+        history: &["django_migrations"],
+        // The tables exist already: 0001 only declares them as models.
+        setup: &[&["python", "manage.py", "migrate", "shop", "--fake"]],
+        up: &[&["python", "manage.py", "migrate", "shop"]],
+        down: &[&["python", "manage.py", "migrate", "shop", "0001"]],
+        needs: &["python", "django-admin"],
+        expect: &[],
+    });
+}
