@@ -57,6 +57,8 @@ struct Framework {
     up: &'static [&'static [&'static str]],
     /// Roll back the last `{n}` migrations.
     down: &'static [&'static [&'static str]],
+    /// Extra environment for the CLI.
+    env: &'static [(&'static str, &'static str)],
     needs: &'static [&'static str],
     /// `(scenario, text)`: the generated files must contain the text.
     expect: &'static [(&'static str, &'static str)],
@@ -115,7 +117,7 @@ fn tools_present(fw: &Framework) -> bool {
     false
 }
 
-fn run(project: &Path, url: &str, argv: &[&str], n: usize) -> String {
+fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) -> String {
     let argv: Vec<String> = argv
         .iter()
         .map(|a| a.replace("{n}", &n.to_string()))
@@ -125,6 +127,7 @@ fn run(project: &Path, url: &str, argv: &[&str], n: usize) -> String {
         .current_dir(project)
         .env("PATH", search_path())
         .env("DATABASE_URL", url)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
     if !out.status.success() {
@@ -236,7 +239,7 @@ fn end_to_end(fw: &Framework) {
     start_database(&db);
     let url = format!("{}{}", fw.url_prefix, db.display());
     for cmd in fw.setup {
-        run(&project, &url, cmd, 1);
+        run(&project, &url, fw.env, cmd, 1);
     }
     let start = load_file_without(&db, fw.history);
     for (scenario, _) in fw.expect {
@@ -264,7 +267,7 @@ fn end_to_end(fw: &Framework) {
             );
         }
         for cmd in fw.up {
-            run(&project, &url, cmd, files.len());
+            run(&project, &url, fw.env, cmd, files.len());
         }
         same(
             &expected,
@@ -272,7 +275,7 @@ fn end_to_end(fw: &Framework) {
             &format!("{context} up"),
         );
         for cmd in fw.down {
-            run(&project, &url, cmd, files.len());
+            run(&project, &url, fw.env, cmd, files.len());
         }
         same(
             &start,
@@ -298,8 +301,28 @@ fn rails_on_sqlite() {
         setup: &[],
         up: &[&["rake", "db:migrate"]],
         down: &[&["rake", "db:rollback", "STEP={n}"]],
+        env: &[],
         needs: &["ruby", "rake"],
-        expect: &[],
+        // Raw SQL: ActiveRecord 6.1's own `change_column*` on SQLite copy the table as
+        // ActiveRecord spells it (AUTOINCREMENT dropped, `DEFAULT NULL` added), so they are not
+        // exact; a rebuild runs outside ActiveRecord's transaction, whose BEGIN would make the
+        // rebuild's own BEGIN fail and its `PRAGMA foreign_keys=OFF` a no-op.
+        expect: &[
+            (
+                "add last_login_at to users",
+                "execute 'ALTER TABLE users ADD COLUMN last_login_at timestamptz'",
+            ),
+            (
+                "change type of users.age to bigint",
+                "disable_ddl_transaction!\n\n  def up\n    execute 'PRAGMA foreign_keys=OFF'\n    execute 'BEGIN'",
+            ),
+            ("make users.email not null", "disable_ddl_transaction!"),
+            ("remove title from posts", "disable_ddl_transaction!"),
+            (
+                "add foreign key from posts.author_id to users.id",
+                "execute 'PRAGMA foreign_key_check(posts)'",
+            ),
+        ],
     });
 }
 
@@ -315,7 +338,23 @@ fn django_on_sqlite() {
         setup: &[&["python", "manage.py", "migrate", "shop", "--fake"]],
         up: &[&["python", "manage.py", "migrate", "shop"]],
         down: &[&["python", "manage.py", "migrate", "shop", "0001"]],
+        // The fixture's settings.py is PostgreSQL's; this module names the SQLite file.
+        env: &[("DJANGO_SETTINGS_MODULE", "e2eproject.settings_sqlite")],
         needs: &["python", "django-admin"],
-        expect: &[],
+        // Raw SQL: Django's schema editor remakes a SQLite table from the model state (types
+        // respelled, the column moved last, CHECKs the model lacks dropped), so its AlterField
+        // is not exact; a rebuild is `atomic = False`, so Django opens no transaction around it.
+        expect: &[
+            (
+                "add last_login_at to users",
+                "\"ALTER TABLE users ADD COLUMN last_login_at timestamptz\"",
+            ),
+            ("make users.email not null", "atomic = False"),
+            ("set default of users.age to 0", "atomic = False"),
+            (
+                "change type of users.age to bigint",
+                "sql=[\n                \"PRAGMA foreign_keys=OFF\",\n                \"BEGIN\",",
+            ),
+        ],
     });
 }
