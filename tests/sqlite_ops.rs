@@ -9,7 +9,7 @@ use common::sqlite::{load, same};
 use migsmith::dialect::sqlite::{self as dialect, down_statements, statements};
 use migsmith::plan::ops::*;
 use migsmith::plan::Operation;
-use migsmith::schema::live::sqlite::{self as loader, Counts};
+use migsmith::schema::live::sqlite as loader;
 use migsmith::schema::{
     CheckConstraint, Column, FkAction, ForeignKey, Index, IndexKey, Schema, Table,
 };
