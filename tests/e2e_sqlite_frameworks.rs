@@ -62,6 +62,9 @@ struct Framework {
     needs: &'static [&'static str],
     /// `(scenario, text)`: the generated files must contain the text.
     expect: &'static [(&'static str, &'static str)],
+    /// `(scenario, text)`: the generated files must not contain the text (a change `ALTER
+    /// TABLE` makes stays in the framework's transaction).
+    reject: &'static [(&'static str, &'static str)],
 }
 
 const VENV_BIN: &str = ".e2e/venv/bin";
@@ -242,7 +245,7 @@ fn end_to_end(fw: &Framework) {
         run(&project, &url, fw.env, cmd, 1);
     }
     let start = load_file_without(&db, fw.history);
-    for (scenario, _) in fw.expect {
+    for (scenario, _) in fw.expect.iter().chain(fw.reject) {
         assert!(
             SCENARIOS.contains(scenario),
             "{}: no scenario `{scenario}`",
@@ -264,6 +267,12 @@ fn end_to_end(fw: &Framework) {
             assert!(
                 text.contains(want),
                 "{context}: expected `{want}` in:\n{text}"
+            );
+        }
+        for (_, unwanted) in fw.reject.iter().filter(|(d, _)| *d == description) {
+            assert!(
+                !text.contains(unwanted),
+                "{context}: did not expect `{unwanted}` in:\n{text}"
             );
         }
         for cmd in fw.up {
@@ -323,6 +332,10 @@ fn rails_on_sqlite() {
                 "execute 'PRAGMA foreign_key_check(posts)'",
             ),
         ],
+        reject: &[
+            ("add index on users(email)", "disable_ddl_transaction!"),
+            ("rename users.name to full_name", "disable_ddl_transaction!"),
+        ],
     });
 }
 
@@ -355,6 +368,10 @@ fn django_on_sqlite() {
                 "change type of users.age to bigint",
                 "sql=[\n                \"PRAGMA foreign_keys=OFF\",\n                \"BEGIN\",",
             ),
+        ],
+        reject: &[
+            ("add index on users(email)", "atomic = False"),
+            ("remove legacy_flag from users", "atomic = False"),
         ],
     });
 }
