@@ -90,7 +90,7 @@ pub static MYSQL_RULES: &[MysqlRule] = &[
               (ERROR 1553) or, once the constraint is dropped, leaves an index nobody declared.",
         alternative: "Create the index first, on its own (`CREATE INDEX … ALGORITHM=INPLACE, LOCK=NONE`), \
                       then add the foreign key.",
-        bad: "SET SESSION lock_wait_timeout = 5;\nSET SESSION foreign_key_checks = 0;\nALTER TABLE `orders` ADD CONSTRAINT `orders_user_id_fk` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`), ALGORITHM=INPLACE, LOCK=NONE;\nSET SESSION foreign_key_checks = 1;\n",
+        bad: "SET SESSION lock_wait_timeout = 5;\n-- payments has no index on (user_id)\nSET SESSION foreign_key_checks = 0;\nALTER TABLE `payments` ADD CONSTRAINT `payments_user_id_fk` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`), ALGORITHM=INPLACE, LOCK=NONE;\nSET SESSION foreign_key_checks = 1;\n",
         good: "SET SESSION lock_wait_timeout = 5;\n-- orders has an index on (user_id) already (orders_user_id_idx)\nSET SESSION foreign_key_checks = 0;\nALTER TABLE `orders` ADD CONSTRAINT `orders_user_id_fk` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`), ALGORITHM=INPLACE, LOCK=NONE;\nSET SESSION foreign_key_checks = 1;\n",
         size_sensitive: true,
     },
