@@ -406,6 +406,15 @@ fn alter(table: &str, ops: &[Op], state: &mut FileState, v: Version) -> Vec<Hit>
 
     let mut hits = vec![];
     let mut explicit: Option<AlterTableAlgorithm> = None;
+    let chose_copy = ops.iter().any(|o| {
+        matches!(
+            o,
+            Op::Algorithm {
+                algorithm: AlterTableAlgorithm::Copy,
+                ..
+            }
+        )
+    });
     // (online, what, covered by type-change-rewrites)
     let mut onlines: Vec<(Online, String, bool)> = vec![];
     let mut unknown = false;
@@ -491,6 +500,7 @@ fn alter(table: &str, ops: &[Op], state: &mut FileState, v: Version) -> Vec<Hit>
                     n,
                     n,
                     known,
+                    chose_copy,
                     &before,
                     &after,
                     v,
@@ -516,6 +526,7 @@ fn alter(table: &str, ops: &[Op], state: &mut FileState, v: Version) -> Vec<Hit>
                     from,
                     to,
                     known,
+                    chose_copy,
                     &before,
                     &after,
                     v,
@@ -688,6 +699,7 @@ fn column_change(
     from: &str,
     to: &str,
     known: bool,
+    chose_copy: bool,
     before: &Table,
     after: &Table,
     v: Version,
@@ -713,12 +725,17 @@ fn column_change(
         let online = v.change_type(before, &a, &b, bytes_per_char(new, after));
         let narrow = narrows(&a, &b);
         if online.algorithm == Algorithm::Copy || narrow {
-            let why = if narrow {
-                format!("narrows `{table}`.`{from}` from {a} to {b}: rows that do not fit fail the statement (or are truncated outside strict mode)")
+            let (why, level) = if narrow {
+                (format!("narrows `{table}`.`{from}` from {a} to {b}: rows that do not fit fail the statement (or are truncated outside strict mode)"), None)
+            } else if chose_copy {
+                (format!("changes `{table}`.`{from}` from {a} to {b} with the ALGORITHM=COPY it asks for: the table is copied while writes wait"), Some(Level::Warning))
             } else {
-                format!("changes `{table}`.`{from}` from {a} to {b}: ALGORITHM=COPY, the table is copied while writes wait")
+                (format!("changes `{table}`.`{from}` from {a} to {b}: ALGORITHM=COPY, the table is copied while writes wait"), None)
             };
-            hits.push(hit(r::TYPE_CHANGE, table, why));
+            hits.push(Hit {
+                level,
+                ..hit(r::TYPE_CHANGE, table, why)
+            });
         }
         onlines.push((online, format!("type change of `{from}`"), true));
     } else if old.nullable && !new.nullable {

@@ -162,7 +162,9 @@ pub static MYSQL_RULES: &[MysqlRule] = &[
               change is ALGORITHM=COPY: the table is copied while writes wait. A narrowing change \
               (`varchar(80)` → `varchar(40)`, `bigint` → `int`) also fails on, or in non-strict mode \
               silently truncates, the rows that do not fit. Without the column's current type \
-              (`--schema` or `--database-url`) the finding is a warning.",
+              (`--schema` or `--database-url`), and for a widening change whose statement asks for \
+              `ALGORITHM=COPY` itself (a copy chosen, e.g. by `migsmith generate` for a small table), \
+              the finding is a warning.",
         alternative: "Expand and contract: add a column of the new type, backfill it in batches, switch the \
                       code, drop the old one; or run the change with gh-ost / pt-online-schema-change.",
         bad: "SET SESSION lock_wait_timeout = 5;\nALTER TABLE `users` MODIFY COLUMN `name` varchar(40) NULL, ALGORITHM=COPY;\n",
