@@ -27,7 +27,14 @@ use std::collections::BTreeSet;
 
 /// Whether a file reads as MySQL rather than PostgreSQL: backquoted identifiers, `ENGINE=`,
 /// `AUTO_INCREMENT`, executable comments, or a MySQL session setting.
+/// Comments do not count (prose quotes names in backquotes).
 pub fn looks_like_mysql(sql: &str) -> bool {
+    let code: String = split(sql)
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(";\n");
+    let sql = code.as_str();
     let upper = sql.to_ascii_uppercase();
     crate::schema::mysql::looks_like_mysql(sql)
         || sql.contains('`')
@@ -765,5 +772,8 @@ mod test {
     fn sniffs_mysql_files() {
         assert!(looks_like_mysql("ALTER TABLE `a` ADD COLUMN b int;"));
         assert!(!looks_like_mysql("ALTER TABLE a ADD COLUMN b integer;"));
+        assert!(!looks_like_mysql(
+            "-- adds `b`\nALTER TABLE a ADD COLUMN b integer;"
+        ));
     }
 }
