@@ -101,6 +101,11 @@ fn small_tables_turn_copy_into_a_note_and_versions_matter() {
     assert!(f
         .iter()
         .any(|f| f.rule == "mysql-copy-alter" && f.level == Level::Note));
+    // Asking for INPLACE where the server can only COPY fails whatever the size.
+    let refused = "SET SESSION lock_wait_timeout = 5;\nALTER TABLE `orders` ADD CONSTRAINT `c` CHECK (`total` >= 0), ALGORITHM=INPLACE;\n";
+    let f = check_sql(refused, "r.sql", &opts);
+    assert_eq!(errors(&f).len(), 1, "{f:#?}");
+    assert!(errors(&f)[0].message.contains("refuses"), "{f:#?}");
     // DROP COLUMN is INSTANT from MySQL 8.0.29: before that, the checker expects INPLACE.
     let drop = "SET SESSION lock_wait_timeout = 5;\n-- migsmith:ignore drop-column\nALTER TABLE `orders` DROP COLUMN `note`;\n";
     let on = |v: &str| {

@@ -111,7 +111,9 @@ pub fn check_sql(sql: &str, file: &str, opts: &CheckOptions, version: Version) -
 fn finding(rule: &MysqlRule, h: Hit, line: usize, file: &str, opts: &CheckOptions) -> Finding {
     let mut level = h.level.unwrap_or(rule.level);
     let mut note = None;
-    if let (true, Some(table)) = (rule.size_sensitive, h.table.as_deref()) {
+    // A statement the server refuses (an ALGORITHM it cannot honour) fails on any size.
+    let refused = h.level == Some(Level::Error);
+    if let (true, false, Some(table)) = (rule.size_sensitive, refused, h.table.as_deref()) {
         if let Some(rows) = super::rows_of(table, opts) {
             if rows < opts.small_table_rows {
                 level = Level::Note;
