@@ -7,7 +7,7 @@ mod common;
 
 use common::TestDb;
 use migsmith::analyze::rules::{docs, Level, RULES};
-use migsmith::check::{check_sql, CheckOptions};
+use migsmith::check::{check_sql, mysql_rules, CheckOptions};
 use std::path::Path;
 
 const FIXTURE: &str = include_str!("fixtures/check/schema.sql");
@@ -86,27 +86,48 @@ fn rule_docs_match_the_rule_data() {
             }
         }
     }
+    for rule in mysql_rules::MYSQL_RULES
+        .iter()
+        .filter(|r| !mysql_rules::shared(r.id))
+    {
+        let path = dir.join(format!("{}.md", rule.id));
+        let want = mysql_rules::page(rule);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+            if update {
+                std::fs::write(&path, &want).unwrap();
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         let id = name.trim_end_matches(".md");
         assert!(
-            RULES.iter().any(|r| r.id == id),
+            RULES.iter().any(|r| r.id == id) || mysql_rules::by_id(id).is_some(),
             "docs/rules/{name} documents no rule: remove it"
         );
     }
     let page_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check.md");
-    let page = std::fs::read_to_string(&page_path).unwrap();
-    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let (Some(a), Some(b)) = (page.find(start), page.find(end)) else {
-        panic!("docs/check.md lacks the {start:?} … {end:?} markers of the rule table");
-    };
-    let table = docs::table();
-    if page[a + start.len()..b] != table {
-        if update {
-            let new = format!("{}{table}{}", &page[..a + start.len()], &page[b..]);
-            std::fs::write(&page_path, new).unwrap();
-        } else {
-            stale.push("docs/check.md (rule table)".into());
+    for (marker, table) in [
+        ("rules", docs::table()),
+        ("mysql-rules", mysql_rules::table()),
+    ] {
+        let page = std::fs::read_to_string(&page_path).unwrap();
+        let (start, end) = (
+            format!("<!-- {marker}:start -->\n"),
+            format!("<!-- {marker}:end -->"),
+        );
+        let (Some(a), Some(b)) = (page.find(&start), page.find(&end)) else {
+            panic!("docs/check.md lacks the {start:?} … {end:?} markers of the rule table");
+        };
+        if page[a + start.len()..b] != table {
+            if update {
+                let new = format!("{}{table}{}", &page[..a + start.len()], &page[b..]);
+                std::fs::write(&page_path, new).unwrap();
+            } else {
+                stale.push(format!("docs/check.md ({marker} table)"));
+            }
         }
     }
     assert!(

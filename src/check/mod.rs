@@ -1,4 +1,4 @@
-//! `migsmith check`: lint hand-written PostgreSQL migrations.
+//! `migsmith check`: lint hand-written PostgreSQL migrations, and MySQL/MariaDB ones ([`mysql`]).
 //!
 //! The pipeline, one step per module: collect the `*.sql` files ([`collect_files`]) → split each
 //! into statements with lines and ignore comments (`source`) → classify each statement's locks
@@ -6,6 +6,8 @@
 //! `analyze::rules::RULES` → [`Finding`]s, downgraded to notes on tables known to be small →
 //! printed by [`output`]. Nothing here decides what is safe: that is the rules' data.
 
+pub mod mysql;
+pub mod mysql_rules;
 pub mod output;
 mod source;
 mod state;
@@ -31,6 +33,19 @@ pub struct CheckOptions {
     pub rows: RowCounts,
     /// The schema before the migrations (types, indexes, checks and, from a live database, sizes).
     pub schema: Option<Schema>,
+    /// Which engine's rules the files get.
+    pub dialect: CheckDialect,
+}
+
+/// The engine `check` reads the files as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckDialect {
+    Postgres,
+    /// MySQL or MariaDB, at this version (`dialect::mysql::online`'s model).
+    Mysql(crate::dialect::mysql::Version),
+    /// Per file: MySQL (at this version) when it reads as MySQL (backquotes, `ENGINE=`,
+    /// `AUTO_INCREMENT`…), else PostgreSQL.
+    Infer(crate::dialect::mysql::Version),
 }
 
 impl Default for CheckOptions {
@@ -41,6 +56,7 @@ impl Default for CheckOptions {
             small_table_rows: 10_000,
             rows: RowCounts::default(),
             schema: None,
+            dialect: CheckDialect::Postgres,
         }
     }
 }
@@ -133,8 +149,19 @@ pub fn check_paths(
     Ok((files.len(), findings))
 }
 
-/// Check the text of one migration file.
+/// Check the text of one migration file with the rules of its engine.
 pub fn check_sql(sql: &str, file: &str, opts: &CheckOptions) -> Vec<Finding> {
+    match opts.dialect {
+        CheckDialect::Mysql(v) => mysql::check_sql(sql, file, opts, v),
+        CheckDialect::Infer(v) if mysql::looks_like_mysql(sql) => {
+            mysql::check_sql(sql, file, opts, v)
+        }
+        _ => check_postgres(sql, file, opts),
+    }
+}
+
+/// Check the text of one PostgreSQL migration file.
+pub fn check_postgres(sql: &str, file: &str, opts: &CheckOptions) -> Vec<Finding> {
     let parsed = match source::parse(sql) {
         Ok(p) => p,
         Err(e) => {

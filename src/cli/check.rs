@@ -10,11 +10,16 @@ use super::term::{Term, BOLD, DIM, ERROR, NOTE, WARNING};
 use anyhow::{anyhow, Result};
 use clap::ValueEnum;
 use migsmith::analyze::rules::{by_id, docs, Level, RULES};
-use migsmith::check::{check_paths, output, parse_pg_version, CheckOptions};
+use migsmith::check::{
+    check_paths, mysql_rules, output, parse_pg_version, CheckDialect, CheckOptions,
+};
+use migsmith::config::DialectChoice;
 use migsmith::config::{SchemaChoice, Settings, Values};
+use migsmith::dialect::mysql::{Mysql, Version};
 use migsmith::generate::{load_schema, GenerateError, LiveSource, SchemaSource};
 use migsmith::schema::live::redact_url;
 use migsmith::schema::sizes::{RowCounts, RowSpec};
+use migsmith::schema::Engine;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -28,10 +33,15 @@ pub struct CheckArgs {
     /// Target PostgreSQL version: 12…17, 15.4 or 150004 (default: the live server's, else 15).
     #[arg(long, value_name = "VERSION", value_parser = parse_pg_version)]
     pg_version: Option<u32>,
-    /// The engine the files are for: postgres (the only one `check` reads today; mysql,
-    /// mariadb and sqlite are refused).
+    /// The engine the files are for: postgres, mysql or mariadb (sqlite is refused). Default:
+    /// the `dialect` config key, else the schema's engine, else per file (backquotes,
+    /// `ENGINE=`, `AUTO_INCREMENT` read as MySQL).
     #[arg(long, value_name = "ENGINE", value_parser = super::generate::parse_dialect)]
     dialect: Option<migsmith::config::DialectChoice>,
+    /// Target MySQL/MariaDB version, e.g. 8.0.28 or 10.11.6-MariaDB (default: the live
+    /// server's, else MySQL 8.0.35 / MariaDB 10.11.6).
+    #[arg(long, value_name = "VERSION", value_parser = parse_mysql_version)]
+    mysql_version: Option<migsmith::dialect::mysql::Version>,
     /// Table size for the size-aware rules: `N` for every table or `TABLE=N` (repeatable).
     #[arg(long, value_name = "[TABLE=]N")]
     rows: Vec<RowSpec>,
@@ -72,23 +82,31 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> i32 {
 
 fn findings(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
     if let Some(id) = &args.explain {
-        let Some(rule) = by_id(id) else {
-            let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-            return Err(anyhow!("no rule `{id}`; the rules are: {}", ids.join(", ")));
-        };
-        print!("{}", docs::page(rule));
-        return Ok(exit::OK);
+        if let Some(rule) = by_id(id) {
+            print!("{}", docs::page(rule));
+            return Ok(exit::OK);
+        }
+        if let Some(rule) = mysql_rules::by_id(id) {
+            print!("{}", mysql_rules::page(rule));
+            return Ok(exit::OK);
+        }
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.extend(
+            mysql_rules::MYSQL_RULES
+                .iter()
+                .map(|r| r.id)
+                .filter(|id| !mysql_rules::shared(id)),
+        );
+        return Err(anyhow!("no rule `{id}`; the rules are: {}", ids.join(", ")));
     }
-    if let Some(d) = args
-        .dialect
-        .filter(|d| *d != migsmith::config::DialectChoice::Postgres)
-    {
-        return Err(anyhow!(
-            "--dialect {}: migsmith check reads PostgreSQL only today; drop --dialect or pass --dialect postgres",
-            d.name()
-        ));
+    if args.dialect == Some(DialectChoice::Sqlite) {
+        return Err(exit::Usage(
+            "--dialect sqlite: migsmith check reads PostgreSQL, MySQL and MariaDB migrations; not SQLite yet".into(),
+        )
+        .into());
     }
     let flags = Values {
+        dialect: args.dialect,
         rows: (!args.rows.is_empty()).then(|| args.rows.clone()),
         small_table_rows: args.small_table_rows,
         pg_version: args.pg_version,
@@ -114,7 +132,12 @@ fn findings(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
         assume_transaction: settings.assume_transaction.value,
         small_table_rows: settings.small_table_rows.value,
         rows: RowCounts::from_specs(&settings.rows.value),
+        dialect: CheckDialect::Postgres,
         schema,
+    };
+    let opts = CheckOptions {
+        dialect: dialect(args, &settings, opts.schema.as_ref())?,
+        ..opts
     };
     let (files, findings) = ctx.stage("check", || Ok(check_paths(&args.paths, &opts)?))?;
     match args.format {
@@ -164,4 +187,53 @@ fn load(settings: &Settings) -> Result<Option<migsmith::schema::Schema>> {
         (result, _) => result?,
     };
     Ok(Some(schema))
+}
+
+/// `--mysql-version`: `8.0.28`, `10.11.6-MariaDB`.
+fn parse_mysql_version(text: &str) -> Result<Version, String> {
+    Version::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a MySQL/MariaDB version (expected e.g. 8.0.28 or 10.11.6-MariaDB)")
+    })
+}
+
+/// The engine the files are read as: `--dialect`/`dialect` key, else the schema's engine, else
+/// per file.
+fn dialect(
+    args: &CheckArgs,
+    settings: &Settings,
+    schema: Option<&migsmith::schema::Schema>,
+) -> Result<CheckDialect> {
+    let chosen = (settings.dialect.origin != migsmith::config::Origin::Default)
+        .then_some(settings.dialect.value);
+    let engine = match chosen {
+        Some(DialectChoice::Postgres) => return Ok(CheckDialect::Postgres),
+        Some(DialectChoice::Mysql) => Some(Engine::Mysql),
+        Some(DialectChoice::Mariadb) => Some(Engine::Mariadb),
+        Some(DialectChoice::Sqlite) => {
+            return Err(exit::Usage(
+                "dialect sqlite: migsmith check reads PostgreSQL, MySQL and MariaDB migrations; not SQLite yet".into(),
+            )
+            .into())
+        }
+        None => schema.map(|s| s.engine).filter(|e| matches!(e, Engine::Mysql | Engine::Mariadb)),
+    };
+    let from_schema = schema
+        .filter(|s| matches!(s.engine, Engine::Mysql | Engine::Mariadb))
+        .map(|s| Mysql::for_schema(s).version);
+    let mut version = args
+        .mysql_version
+        .or(from_schema)
+        .unwrap_or_else(|| Version::default_for(engine.unwrap_or(Engine::Mysql)));
+    if engine == Some(Engine::Mariadb) {
+        version.engine = Engine::Mariadb;
+    }
+    if schema.is_some_and(|s| s.engine == Engine::Postgres && s.server.is_some())
+        && engine.is_none()
+    {
+        return Ok(CheckDialect::Postgres);
+    }
+    Ok(match engine {
+        Some(_) => CheckDialect::Mysql(version),
+        None => CheckDialect::Infer(version),
+    })
 }

@@ -26,7 +26,8 @@ pub fn page(rule: &Rule) -> String {
          ## Flagged\n\n```sql\n{bad}```\n\n\
          ## Passes\n\n```sql\n{good}```\n\n\
          Silence one finding with `-- migsmith:ignore {id}` on the line before the statement, or for the \
-         whole file at its top.\n",
+         whole file at its top.\n{mysql}",
+        mysql = crate::check::mysql_rules::section(rule.id),
         id = rule.id,
         title = rule.title,
         why = rule.why,

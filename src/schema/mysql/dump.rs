@@ -91,7 +91,8 @@ const BOILERPLATE: &[&str] = &[
     "SELECT",
 ];
 
-fn apply(schema: &mut Schema, s: &Statement, origin: &str) {
+/// Apply one statement of a script to `schema` (what `migsmith check` replays file by file).
+pub fn apply(schema: &mut Schema, s: &Statement, origin: &str) {
     let words = upper_words(&s.text, 12);
     let starts = |prefix: &str| {
         let p: Vec<&str> = prefix.split(' ').collect();

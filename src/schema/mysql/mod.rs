@@ -22,8 +22,8 @@
 
 mod alter;
 pub mod dump;
-mod split;
-mod table;
+pub mod split;
+pub mod table;
 
 pub use dump::{load_str, looks_like_mysql};
 

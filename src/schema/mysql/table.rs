@@ -14,7 +14,7 @@ use sqlparser::ast::{
 };
 use std::collections::BTreeMap;
 
-pub(super) fn last_part(name: &ObjectName) -> String {
+pub fn last_part(name: &ObjectName) -> String {
     name.0
         .last()
         .and_then(|p| p.as_ident())
