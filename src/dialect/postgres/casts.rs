@@ -37,11 +37,29 @@ const CROSS: &[(&str, &str)] = &[
 
 const STRINGS: &[&str] = &["text", "varchar", "char"];
 
+/// MySQL/MariaDB spellings (columns read from a MySQL schema keep them) of types in the
+/// families above, as the PostgreSQL type that holds the same values, so the same rules apply
+/// to a MySQL column: `int` → `bigint` is a widening there too.
+const MYSQL_SPELLINGS: &[(&str, &str)] = &[
+    ("tinyint", "smallint"),
+    ("mediumint", "integer"),
+    ("int", "integer"),
+    ("decimal", "numeric"),
+    ("double", "double precision"),
+    ("float", "real"),
+    ("datetime", "timestamp"),
+];
+
 fn base(t: &str) -> &str {
     if t.ends_with("[]") {
         return t;
     }
-    t.split('(').next().unwrap_or(t).trim()
+    let b = t.split('(').next().unwrap_or(t).trim();
+    let b = b.strip_suffix(" unsigned").unwrap_or(b).trim();
+    MYSQL_SPELLINGS
+        .iter()
+        .find(|(mysql, _)| *mysql == b)
+        .map_or(b, |(_, pg)| pg)
 }
 
 /// Whether PostgreSQL can cast `from` to `to` (canonical types). Strings convert to and from
@@ -101,5 +119,23 @@ mod test {
             assert!(!has_cast(from, to, no_user_types), "{from} → {to}");
         }
         assert!(has_cast("text", "post_status", |t| t == "post_status"));
+    }
+
+    /// `change items.qty to bigint` on a MariaDB `int` column was refused with "PostgreSQL
+    /// has no cast from int to bigint" (found by `benches/mysql_stall.rs`).
+    #[test]
+    fn mysql_int_widens_to_bigint() {
+        let no_user_types = |_: &str| false;
+        for (from, to) in [
+            ("int", "bigint"),
+            ("int unsigned", "bigint"),
+            ("tinyint(4)", "int"),
+            ("decimal(10,2)", "double"),
+            ("datetime(6)", "timestamptz"),
+        ] {
+            assert!(has_cast(from, to, no_user_types), "{from} → {to}");
+            assert!(super::assignable(from, to), "{from} → {to}");
+        }
+        assert!(!has_cast("datetime", "int", no_user_types));
     }
 }
