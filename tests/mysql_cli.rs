@@ -164,3 +164,38 @@ fn generate_for_mysql_writes_files_that_round_trip_on_mariadb() {
     );
     assert!(!report.contains("ACCESS EXCLUSIVE"), "{report}");
 }
+
+/// `change items.qty to bigint` on a MariaDB `int NOT NULL DEFAULT 0` column was refused, first
+/// with "the default 0 … cannot be converted to bigint", then with "PostgreSQL has no cast
+/// from int to bigint": the cast rules did not know MySQL's spelling `int` (found by
+/// `benches/mysql_stall.rs`). MariaDB 10.11 can only COPY this change, with LOCK=SHARED.
+#[test]
+fn int_widens_to_bigint_on_mariadb() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("schema.sql"),
+        "CREATE TABLE `items` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `qty` int NOT NULL DEFAULT 0,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n",
+    )
+    .unwrap();
+    let report = run(
+        project.path(),
+        &[
+            "generate",
+            "change items.qty to bigint",
+            "--dialect",
+            "mariadb",
+            "--schema",
+            "schema.sql",
+            "--framework",
+            "sql",
+            "--rows",
+            "items=1000000",
+        ],
+    );
+    let up = &files(project.path(), ".up.sql")[0];
+    assert!(
+        up.contains("MODIFY COLUMN `qty` bigint NOT NULL DEFAULT 0, ALGORITHM=COPY, LOCK=SHARED"),
+        "{up}"
+    );
+    assert!(report.contains("gh-ost --host=$HOST"), "{report}");
+}
