@@ -21,6 +21,7 @@ const PG_ONLY: &[&str] = &[
     "pg_index",
     "psql",
     "CONCURRENTLY",
+    "built concurrently",
     "VACUUM",
     "to_regclass",
     "pg_dump",

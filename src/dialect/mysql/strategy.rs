@@ -101,6 +101,7 @@ pub fn build(
     resolved: Resolved,
     opts: &StrategyOptions,
 ) -> Plan {
+    let resolved = resolved.without_concurrent_builds();
     let mut decisions = resolved.decisions.clone();
     let mut schema = before.clone();
     let mut phases: Vec<Phase> = vec![];

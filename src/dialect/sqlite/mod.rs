@@ -89,19 +89,11 @@ impl crate::dialect::Dialect for Sqlite {
 /// transaction (`PRAGMA foreign_keys` is a no-op inside one).
 pub fn build(description: &str, before: &Schema, resolved: Resolved) -> Plan {
     let Resolved {
-        mut operations,
+        operations,
         mut decisions,
         already_true,
         after,
-    } = resolved;
-    // SQLite builds every index in one write transaction: there is no concurrent form.
-    for op in &mut operations {
-        match op {
-            Operation::AddIndex(o) => o.concurrently = false,
-            Operation::DropIndex(o) => o.concurrently = false,
-            _ => {}
-        }
-    }
+    } = resolved.without_concurrent_builds();
     let mut up = vec![];
     let mut downs: Vec<Vec<Step>> = vec![];
     let mut caveats = vec![];

@@ -36,6 +36,22 @@ pub struct Resolved {
     pub after: Schema,
 }
 
+impl Resolved {
+    /// For an engine without concurrent index builds (MySQL/MariaDB build online through
+    /// `ALGORITHM=INPLACE, LOCK=NONE`, SQLite in one write transaction): no operation claims
+    /// one, so neither the files nor the report say "concurrently".
+    pub fn without_concurrent_builds(mut self) -> Self {
+        for op in &mut self.operations {
+            match op {
+                Operation::AddIndex(o) => o.concurrently = false,
+                Operation::DropIndex(o) => o.concurrently = false,
+                _ => {}
+            }
+        }
+        self
+    }
+}
+
 /// How requests the schema already satisfies are treated.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ResolveOptions {
