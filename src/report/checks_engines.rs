@@ -3,7 +3,7 @@
 //! when the change is in place. PostgreSQL's live in `checks.rs`. An operation the engine has
 //! no catalog for (enums outside PostgreSQL) has no check.
 
-use super::checks::Check;
+use super::checks::{claim, Check};
 use crate::dialect::{mysql, sqlite};
 use crate::plan::ops::sql::bare_name;
 use crate::plan::ops::Operation;
@@ -145,6 +145,13 @@ pub fn for_operation(engine: Engine, op: &Operation, after: &Schema) -> Option<C
             my::index(t, n)
         }
     };
+    let foreign_key = |t: &str, fk: &crate::schema::ForeignKey| {
+        if sqlite {
+            lite::foreign_key(t, &fk.columns, &fk.ref_table)
+        } else {
+            my::constraint(t, &fk.name, Some("FOREIGN KEY"))
+        }
+    };
     let type_is = |ty: &str| {
         if sqlite {
             format!(
@@ -168,119 +175,55 @@ pub fn for_operation(engine: Engine, op: &Operation, after: &Schema) -> Option<C
         (false, true) => " AND COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'",
         (false, false) => " AND (COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL')",
     };
-    match op {
-        CreateTable(o) => check(format!("table `{}` exists", o.table), table(&o.table)),
-        DropTable(o) => check(
-            format!("table `{}` is gone", o.table),
-            format!("NOT {}", table(&o.table)),
-        ),
-        RenameTable(o) => check(
-            format!("table `{}` exists and `{}` does not", o.to, o.from),
-            format!("{} AND NOT {}", table(&o.to), table(&o.from)),
-        ),
-        AddColumn(o) => check(
-            format!(
-                "`{}.{}` exists as {}{}",
-                o.table,
-                o.column.name,
-                o.column.data_type,
-                if o.column.nullable { "" } else { " NOT NULL" }
-            ),
-            column(
-                &o.table,
-                &o.column.name,
-                &format!(
-                    "{}{}",
-                    type_is(&o.column.data_type),
-                    not_null(!o.column.nullable)
-                ),
+    let condition = match op {
+        CreateTable(o) => table(&o.table),
+        DropTable(o) => format!("NOT {}", table(&o.table)),
+        RenameTable(o) => format!("{} AND NOT {}", table(&o.to), table(&o.from)),
+        AddColumn(o) => column(
+            &o.table,
+            &o.column.name,
+            &format!(
+                "{}{}",
+                type_is(&o.column.data_type),
+                not_null(!o.column.nullable)
             ),
         ),
-        DropColumn(o) => check(
-            format!("`{}.{}` is gone", o.table, o.column),
-            format!("NOT {}", column(&o.table, &o.column, "")),
+        DropColumn(o) => format!("NOT {}", column(&o.table, &o.column, "")),
+        RenameColumn(o) => format!(
+            "{} AND NOT {}",
+            column(&o.table, &o.to, ""),
+            column(&o.table, &o.from, "")
         ),
-        RenameColumn(o) => check(
-            format!("`{}.{}` exists and `{}` does not", o.table, o.to, o.from),
-            format!(
-                "{} AND NOT {}",
-                column(&o.table, &o.to, ""),
-                column(&o.table, &o.from, "")
-            ),
-        ),
-        ChangeColumnType(o) => check(
-            format!("`{}.{}` is {}", o.table, o.column, o.to_type),
-            column(&o.table, &o.column, &type_is(&o.to_type)),
-        ),
-        SetNotNull(o) => check(
-            format!("`{}.{}` is NOT NULL", o.table, o.column),
-            column(&o.table, &o.column, not_null(true)),
-        ),
-        DropNotNull(o) => check(
-            format!("`{}.{}` allows NULL", o.table, o.column),
-            column(&o.table, &o.column, not_null(false)),
-        ),
-        SetDefault(o) => check(
-            format!("`{}.{}` has a default", o.table, o.column),
-            column(&o.table, &o.column, has_default(true)),
-        ),
-        DropDefault(o) => check(
-            format!("`{}.{}` has no default", o.table, o.column),
-            column(&o.table, &o.column, has_default(false)),
-        ),
-        AddIndex(o) => check(
-            format!("index `{}` exists", o.index.name),
-            index(&o.table, &o.index.name),
-        ),
-        DropIndex(o) => check(
-            format!("index `{}` is gone", o.index.name),
-            format!("NOT {}", index(&o.table, &o.index.name)),
-        ),
-        AddForeignKey(o) => check(
-            format!("foreign key `{}` exists", o.foreign_key.name),
-            if sqlite {
-                lite::foreign_key(&o.table, &o.foreign_key.columns, &o.foreign_key.ref_table)
-            } else {
-                my::constraint(&o.table, &o.foreign_key.name, Some("FOREIGN KEY"))
-            },
-        ),
-        DropForeignKey(o) => check(
-            format!("foreign key `{}` is gone", o.foreign_key.name),
-            format!(
-                "NOT {}",
-                if sqlite {
-                    lite::foreign_key(&o.table, &o.foreign_key.columns, &o.foreign_key.ref_table)
-                } else {
-                    my::constraint(&o.table, &o.foreign_key.name, Some("FOREIGN KEY"))
-                }
-            ),
-        ),
-        AddUniqueConstraint(o) => check(
-            format!("unique constraint `{}` exists", o.name),
+        ChangeColumnType(o) => column(&o.table, &o.column, &type_is(&o.to_type)),
+        SetNotNull(o) => column(&o.table, &o.column, not_null(true)),
+        DropNotNull(o) => column(&o.table, &o.column, not_null(false)),
+        SetDefault(o) => column(&o.table, &o.column, has_default(true)),
+        DropDefault(o) => column(&o.table, &o.column, has_default(false)),
+        AddIndex(o) => index(&o.table, &o.index.name),
+        DropIndex(o) => format!("NOT {}", index(&o.table, &o.index.name)),
+        AddForeignKey(o) => foreign_key(&o.table, &o.foreign_key),
+        DropForeignKey(o) => format!("NOT {}", foreign_key(&o.table, &o.foreign_key)),
+        AddUniqueConstraint(o) => {
             if sqlite {
                 lite::unique(&o.table, &o.columns)
             } else {
                 my::constraint(&o.table, &o.name, Some("UNIQUE"))
-            },
-        ),
-        AddCheckConstraint(o) => check(
-            format!("check constraint `{}` exists", o.name),
+            }
+        }
+        AddCheckConstraint(o) => {
             if sqlite {
                 lite::named(&o.table, &o.name)
             } else {
                 my::constraint(&o.table, &o.name, Some("CHECK"))
-            },
-        ),
-        DropConstraint(o) => check(
-            format!("constraint `{}` is gone", o.name),
-            format!(
-                "NOT {}",
-                if sqlite {
-                    lite::named(&o.table, &o.name)
-                } else {
-                    my::constraint(&o.table, &o.name, None)
-                }
-            ),
+            }
+        }
+        DropConstraint(o) => format!(
+            "NOT {}",
+            if sqlite {
+                lite::named(&o.table, &o.name)
+            } else {
+                my::constraint(&o.table, &o.name, None)
+            }
         ),
         Backfill(o) => {
             let (t, c) = if sqlite {
@@ -291,19 +234,14 @@ pub fn for_operation(engine: Engine, op: &Operation, after: &Schema) -> Option<C
                     mysql::quote::ident(&o.column),
                 )
             };
-            check(
-                format!(
-                    "every targeted row of `{}` has `{}` = {}",
-                    o.table, o.column, o.value
-                ),
-                format!(
-                    "NOT EXISTS (SELECT 1 FROM {t} WHERE ({}) AND NOT ({c} {} ({})))",
-                    o.condition.as_deref().unwrap_or("1 = 1"),
-                    if sqlite { "IS" } else { "<=>" },
-                    o.value
-                ),
+            format!(
+                "NOT EXISTS (SELECT 1 FROM {t} WHERE ({}) AND NOT ({c} {} ({})))",
+                o.condition.as_deref().unwrap_or("1 = 1"),
+                if sqlite { "IS" } else { "<=>" },
+                o.value
             )
         }
-        CreateEnum(_) | DropEnum(_) | AddEnumValue(_) | RemoveEnumValue(_) => None,
-    }
+        CreateEnum(_) | DropEnum(_) | AddEnumValue(_) | RemoveEnumValue(_) => return None,
+    };
+    check(claim(op, engine), condition)
 }
