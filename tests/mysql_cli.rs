@@ -199,3 +199,33 @@ fn int_widens_to_bigint_on_mariadb() {
     );
     assert!(report.contains("gh-ost --host=$HOST"), "{report}");
 }
+
+/// A conversion migsmith cannot make on its own is refused in the engine's name, not
+/// PostgreSQL's, and nothing is written.
+#[test]
+fn refused_conversion_names_the_engine() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("schema.sql"),
+        "CREATE TABLE `items` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `seen` datetime NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n",
+    )
+    .unwrap();
+    let out = migsmith(
+        project.path(),
+        &[
+            "generate",
+            "change items.seen to integer",
+            "--dialect",
+            "mariadb",
+            "--schema",
+            "schema.sql",
+            "--framework",
+            "sql",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("MariaDB has no cast from"), "{stderr}");
+    assert!(!stderr.contains("PostgreSQL"), "{stderr}");
+    assert!(!project.path().join("migrations").exists());
+}

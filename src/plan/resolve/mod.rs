@@ -253,7 +253,8 @@ impl Context {
                     && !crate::dialect::postgres::has_cast(&current, &to_type, is_user_type)
                 {
                     return Err(PlanError::Invalid(format!(
-                        "PostgreSQL has no cast from {current} to {to_type} for `{table}.{column}`: say how to convert, e.g. \"change type of {table}.{column} to {to_type} using <expression of {column}>\""
+                        "{} has no cast from {current} to {to_type} for `{table}.{column}`: say how to convert, e.g. \"change type of {table}.{column} to {to_type} using <expression of {column}>\"",
+                        self.schema.engine.display()
                     )));
                 }
                 let using = match using {
