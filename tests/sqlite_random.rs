@@ -6,15 +6,17 @@
 //! start model; up again gives the first up's model.
 
 mod random_common;
+#[allow(dead_code)] // the catalog module serves several suites
+#[path = "common/sqlite.rs"]
+mod sqlite_catalog;
 
 use migsmith::dialect::sqlite::{self as dialect, down_statements, statements};
 use migsmith::intent;
 use migsmith::plan;
-use migsmith::schema::live::sqlite::{self as loader, Counts};
-use migsmith::schema::Schema;
 use proptest::prelude::*;
 use random_common::{clause_spec, default_for, describe, schema_spec, ClauseSpec, SchemaSpec};
 use rusqlite::Connection;
+use sqlite_catalog::{difference, load};
 
 /// The schema as SQLite DDL.
 fn schema_sql(spec: &SchemaSpec) -> String {
@@ -62,42 +64,6 @@ fn schema_sql(spec: &SchemaSpec) -> String {
         }
     }
     out
-}
-
-fn load(conn: &Connection) -> Schema {
-    loader::load_connection(conn, Counts::None).expect("load")
-}
-
-/// The first difference of two models, by JSON path.
-fn diff(a: &Schema, b: &Schema) -> Option<String> {
-    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
-        use serde_json::Value::*;
-        match (a, b) {
-            (Object(x), Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
-                walk(
-                    &format!("{path}.{k}"),
-                    x.get(k).unwrap_or(&Null),
-                    y.get(k).unwrap_or(&Null),
-                )
-            }),
-            (Array(x), Array(y)) if x.len() == y.len() => x
-                .iter()
-                .zip(y)
-                .enumerate()
-                .find_map(|(i, (p, q))| walk(&format!("{path}[{i}]"), p, q)),
-            _ if a == b => None,
-            _ => Some(format!("{path}: {a} vs {b}")),
-        }
-    }
-    if a == b {
-        return None;
-    }
-    walk(
-        "",
-        &serde_json::to_value(a).unwrap(),
-        &serde_json::to_value(b).unwrap(),
-    )
-    .or_else(|| Some("models differ (not in their JSON form)".into()))
 }
 
 fn run(spec: &SchemaSpec, clauses: &[ClauseSpec]) -> Result<(), TestCaseError> {
@@ -149,15 +115,15 @@ fn run(spec: &SchemaSpec, clauses: &[ClauseSpec]) -> Result<(), TestCaseError> {
 
     dialect::run(&conn, &up).map_err(|e| fail("up", e))?;
     let m1 = load(&conn);
-    if let Some(d) = diff(&m1, &predicted) {
+    if let Some(d) = difference(&m1, &predicted) {
         return Err(fail("after up, the model differs from the prediction", d));
     }
     dialect::run(&conn, &down).map_err(|e| fail("down", e))?;
-    if let Some(d) = diff(&load(&conn), &m0) {
+    if let Some(d) = difference(&load(&conn), &m0) {
         return Err(fail("after down, the model differs from the start", d));
     }
     dialect::run(&conn, &up).map_err(|e| fail("up again", e))?;
-    if let Some(d) = diff(&load(&conn), &m1) {
+    if let Some(d) = difference(&load(&conn), &m1) {
         return Err(fail(
             "after up again, the model differs from the first up",
             d,
