@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real CLIs of the code-based migration frameworks, project-locally, for the
 # end-to-end suite (scripts/e2e.sh, tests/e2e_code_frameworks.rs):
-#   - npm: sequelize-cli, typeorm (+ typescript@5, ts-node), knex, pg → .e2e/node
+#   - npm: sequelize-cli, typeorm (+ typescript@5, ts-node), knex, pg, mysql2 → .e2e/node
 #     (versions pinned by the committed scripts/e2e/node/package-lock.json, installed with `npm ci`)
-#   - pip: django, alembic, sqlalchemy, psycopg → .e2e/venv (pinned in scripts/e2e/requirements.txt)
-#   - apt: ruby + ActiveRecord/railties + pg + sqlite3 (Rails migrations on PostgreSQL and SQLite), php + Laravel (Debian packages)
+#   - pip: django, alembic, sqlalchemy, psycopg, mysqlclient → .e2e/venv (pinned in scripts/e2e/requirements.txt;
+#     mysqlclient builds against libmariadb-dev, found with pkg-config)
+#   - apt: ruby + ActiveRecord/railties + pg + sqlite3 + mysql2 (Rails migrations on PostgreSQL, SQLite
+#     and MariaDB), php + Laravel + pdo_pgsql/pdo_mysql (Debian packages)
 # Idempotent: each part is skipped when its lock/requirements file has not changed since the
 # last install (a stamp file beside it), so a second run takes about a second.
 set -euo pipefail
@@ -18,8 +20,8 @@ as_root() {
 }
 
 # apt: Ruby/ActiveRecord and PHP/Laravel.
-apt_packages=(ruby ruby-activerecord ruby-railties ruby-activejob ruby-pg ruby-sqlite3 bundler
-  php-cli php-pgsql php-laravel-framework)
+apt_packages=(ruby ruby-activerecord ruby-railties ruby-activejob ruby-pg ruby-sqlite3 ruby-mysql2
+  bundler php-cli php-pgsql php-mysql php-laravel-framework libmariadb-dev pkg-config)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

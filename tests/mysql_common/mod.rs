@@ -55,9 +55,14 @@ impl MyDb {
     /// Every table's `SHOW CREATE TABLE`, normalized: `AUTO_INCREMENT=n` removed, and the
     /// key and constraint lines sorted (their order is not part of the schema).
     pub fn catalog(&self) -> String {
+        self.catalog_without(&[])
+    }
+
+    /// [`Self::catalog`] without the tables named in `skip` (a framework's history tables).
+    pub fn catalog_without(&self, skip: &[&str]) -> String {
         let mut conn = self.conn();
-        let tables: Vec<String> = conn.query("SHOW TABLES").unwrap();
-        let mut tables = tables;
+        let mut tables: Vec<String> = conn.query("SHOW TABLES").unwrap();
+        tables.retain(|t| !skip.contains(&t.as_str()));
         tables.sort();
         let mut out = String::new();
         for t in tables {
