@@ -323,7 +323,13 @@ fn rails_on_mariadb() {
         env: &[],
         needs: &["ruby", "rake"],
         driver: &["ruby", "-e", "require 'mysql2'"],
-        expect: &[],
+        expect: &[
+            (
+                "add last_login_at to users",
+                "disable_ddl_transaction!\n\n  def up\n    execute 'SET SESSION lock_wait_timeout = 5'\n    execute 'ALTER TABLE `users` ADD COLUMN `last_login_at` datetime(6) NULL, ALGORITHM=INSTANT'",
+            ),
+            ("change type of users.age to bigint", "ALGORITHM=COPY, LOCK=SHARED"),
+        ],
     });
 }
 
@@ -342,7 +348,10 @@ fn django_on_mariadb() {
         env: &[("DJANGO_SETTINGS_MODULE", "e2eproject.settings_mysql")],
         needs: &["python", "django-admin"],
         driver: &["python", "-c", "import MySQLdb"],
-        expect: &[],
+        expect: &[
+            ("add last_login_at to users", "atomic = False"),
+            ("add index on users(email)", "ALGORITHM=INPLACE, LOCK=NONE"),
+        ],
     });
 }
 
@@ -366,7 +375,10 @@ fn laravel_on_mariadb() {
         env: &[("DB_CONNECTION", "mysql")],
         needs: &["php"],
         driver: &["php", "-r", "exit(extension_loaded('pdo_mysql') ? 0 : 1);"],
-        expect: &[],
+        expect: &[(
+            "add last_login_at to users",
+            "public $withinTransaction = false;",
+        )],
     });
 }
 
@@ -381,10 +393,13 @@ fn sequelize_on_mariadb() {
         up: &[&["sequelize-cli", "db:migrate"]],
         down: &[&["sequelize-cli", "db:migrate:undo"]],
         down_one_at_a_time: true,
-        env: &[],
+        env: &[("DB_DIALECT", "mysql")],
         needs: &["sequelize-cli"],
         driver: &["node", "-e", "require('mysql2')"],
-        expect: &[],
+        expect: &[(
+            "add last_login_at to users",
+            "await queryInterface.sequelize.query(`SET SESSION lock_wait_timeout = 5`);",
+        )],
     });
 }
 
@@ -399,9 +414,12 @@ fn knex_on_mariadb() {
         up: &[&["knex", "migrate:latest"]],
         down: &[&["knex", "migrate:down"]],
         down_one_at_a_time: true,
-        env: &[],
+        env: &[("KNEX_CLIENT", "mysql2")],
         needs: &["knex"],
         driver: &["node", "-e", "require('mysql2')"],
-        expect: &[],
+        expect: &[(
+            "add last_login_at to users",
+            "exports.config = { transaction: false };",
+        )],
     });
 }

@@ -373,3 +373,44 @@ fn verify_runs_on_a_copy_or_in_memory() {
     assert!(ok, "{stderr}");
     assert!(stderr.contains("in-memory database"), "{stderr}");
 }
+
+#[test]
+fn a_created_table_numbers_its_rows_like_the_frameworks_tables() {
+    // migsmith adds the key; on SQLite it must be the rowid (`integer PRIMARY KEY
+    // AUTOINCREMENT`, as Rails and Django write it), or an insert without an id fails.
+    up_down_up(
+        "create table tags with name:string",
+        "id integer PRIMARY KEY AUTOINCREMENT NOT NULL,",
+    );
+    let (dir, db) = project();
+    let url = format!("sqlite://{}", db.display());
+    let (ok, stdout, stderr) = migsmith(
+        dir.path(),
+        &[
+            "generate",
+            "create table tags with name:string",
+            "--database-url",
+            &url,
+            "--framework",
+            "sql",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("`tags` gets a primary key `id integer PRIMARY KEY AUTOINCREMENT`"),
+        "{stdout}"
+    );
+    let (up, _) = files(dir.path());
+    sqlite3(&db, &up);
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch("INSERT INTO tags (name) VALUES ('a'), ('b')")
+        .unwrap();
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM tags ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ids, [1, 2]);
+}

@@ -210,6 +210,16 @@ impl crate::dialect::Dialect for Mysql {
     fn supports_concurrent_index(&self) -> bool {
         true
     }
+    fn spell_type(&self, data_type: &str, schema: &Schema) -> String {
+        types::column_type(data_type, schema)
+    }
+    fn spell_default(&self, expr: &str, data_type: &str, schema: &Schema) -> String {
+        let ty = types::column_type(data_type, schema);
+        types::default_expr(expr, &ty).unwrap_or_else(|| "AUTO_INCREMENT".into())
+    }
+    fn default_key(&self) -> &'static str {
+        "id bigint NOT NULL AUTO_INCREMENT"
+    }
     fn ident(&self, name: &str) -> String {
         quote::ident(name)
     }

@@ -104,7 +104,10 @@ pub fn build(
     resolved: Resolved,
     opts: &StrategyOptions,
 ) -> Plan {
-    let resolved = resolved.without_concurrent_builds();
+    let mut resolved = resolved.without_concurrent_builds();
+    for op in &mut resolved.operations {
+        super::types::respell(op, before);
+    }
     let mut decisions = resolved.decisions.clone();
     let mut schema = before.clone();
     let mut phases: Vec<Phase> = vec![];

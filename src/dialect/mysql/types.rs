@@ -60,6 +60,31 @@ pub fn column_type(ty: &str, schema: &Schema) -> String {
     }
 }
 
+/// The operation with the column types a description inferred (PostgreSQL's canonical
+/// spelling) in MySQL's, so that its summary, the report and the model after the plan say
+/// `datetime(6)` where the files do, never `timestamptz`. Serial types (their
+/// `AUTO_INCREMENT` is decided from the spelling) and enum type names (MySQL writes them
+/// inline when the column is defined) are left for the DDL to spell.
+pub fn respell(op: &mut crate::plan::Operation, schema: &Schema) {
+    use crate::plan::Operation;
+    let keep = |ty: &str| is_serial(ty) || schema.enums.values().any(|e| e.name == ty.trim());
+    let spell = |ty: &mut String| {
+        if !keep(ty) {
+            *ty = column_type(ty, schema);
+        }
+    };
+    match op {
+        Operation::AddColumn(o) => spell(&mut o.column.data_type),
+        Operation::CreateTable(o) => o
+            .definition
+            .columns
+            .iter_mut()
+            .for_each(|c| spell(&mut c.data_type)),
+        Operation::ChangeColumnType(o) => spell(&mut o.to_type),
+        _ => {}
+    }
+}
+
 /// Whether the column type is auto-numbered in PostgreSQL spelling (`serial`, `bigserial`).
 pub fn is_serial(ty: &str) -> bool {
     matches!(

@@ -151,9 +151,18 @@ pub fn resolve_column(
                 None => inferred.data_type.clone(),
             };
             if spec.data_type.is_none() {
+                let dialect = crate::dialect::for_engine(schema.engine);
+                let default = inferred
+                    .default
+                    .as_deref()
+                    .map(|d| dialect.spell_default(d, &data_type, schema));
                 decisions.push(format!(
                     "`{table}.{name}`: no type given, inferred `{}` because {}",
-                    shape(&data_type, inferred.nullable, inferred.default.as_deref()),
+                    shape(
+                        &dialect.spell_type(&data_type, schema),
+                        inferred.nullable,
+                        default.as_deref()
+                    ),
                     inferred.reason
                 ));
             }
