@@ -9,8 +9,11 @@
 //! PostgreSQL) a test says so loudly and returns — except under CI, where it fails.
 
 mod common;
+#[path = "common/e2e.rs"]
+mod e2e;
 
 use common::{assert_same_schema, TestDb};
+use e2e::{copy_dir, files_in, missing_tools, repo, run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -135,22 +138,9 @@ struct Framework {
     idioms: &'static [(&'static str, &'static str)],
 }
 
-const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
-const VENV_BIN: &str = ".e2e/venv/bin";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The framework's CLIs, or `None` with a loud message (a failure under CI).
 fn tools_present(fw: &Framework) -> bool {
-    let path = search_path();
-    let missing: Vec<&str> = fw
-        .needs
-        .iter()
-        .copied()
-        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
-        .collect();
+    let missing = missing_tools(fw.needs);
     if missing.is_empty() {
         return true;
     }
@@ -164,52 +154,6 @@ fn tools_present(fw: &Framework) -> bool {
     }
     eprintln!("SKIPPED (not run!) {msg}");
     false
-}
-
-fn search_path() -> std::ffi::OsString {
-    let mut dirs = vec![repo().join(NODE_BIN), repo().join(VENV_BIN)];
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(dirs).unwrap()
-}
-
-fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) {
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| a.replace("{n}", &n.to_string()))
-        .collect();
-    let out = Command::new(&argv[0])
-        .args(&argv[1..])
-        .current_dir(project)
-        .env("PATH", search_path())
-        .env("DATABASE_URL", url)
-        .env_remove("NODE_OPTIONS")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
-    if !out.status.success() {
-        panic!(
-            "`{}` failed in {}:\n{}\n{}",
-            argv.join(" "),
-            project.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The snapshot without the framework's bookkeeping tables (and their indexes, whose names,
@@ -276,16 +220,6 @@ fn generate(
         "generate {description:?} wrote no file in {dir}"
     );
     new
-}
-
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|es| {
-            es.filter_map(|e| Some(e.ok()?.path()))
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The catalog after the plain SQL files for `description` ran on a fresh database (the
@@ -380,12 +314,11 @@ fn end_to_end(fw: &Framework) {
                 let text = std::fs::read_to_string(file).unwrap();
                 match fw.down_without_transaction {
                     Some((marker, cmd)) if text.contains(marker) => {
-                        run(&project, &db.url, fw.env, cmd, 1)
+                        run(&project, &db.url, fw.env, cmd, 1);
                     }
-                    _ => fw
-                        .down
-                        .iter()
-                        .for_each(|cmd| run(&project, &db.url, fw.env, cmd, 1)),
+                    _ => fw.down.iter().for_each(|cmd| {
+                        run(&project, &db.url, fw.env, cmd, 1);
+                    }),
                 }
             }
         } else {

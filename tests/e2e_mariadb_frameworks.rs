@@ -12,8 +12,11 @@
 //! `.e2e/node` for Sequelize and Knex). Without a CLI or the server a test says so loudly and
 //! returns — except under CI, where it fails.
 
+#[path = "common/e2e.rs"]
+mod e2e;
 mod mysql_common;
 
+use e2e::{copy_dir, files_in, missing_tools, repo, run, search_path};
 use mysql_common::MyDb;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,34 +68,14 @@ struct Framework {
     expect: &'static [(&'static str, &'static str)],
 }
 
-const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
-const VENV_BIN: &str = ".e2e/venv/bin";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn schema_file() -> PathBuf {
     repo().join("tests/fixtures/e2e/schema.mysql.sql")
-}
-
-fn search_path() -> std::ffi::OsString {
-    let mut dirs = vec![repo().join(NODE_BIN), repo().join(VENV_BIN)];
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(dirs).unwrap()
 }
 
 /// The framework's CLIs and MySQL driver are there, else a loud message (a failure under CI).
 fn tools_present(fw: &Framework) -> bool {
     let path = search_path();
-    let mut missing: Vec<String> = fw
-        .needs
-        .iter()
-        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
-        .map(|t| t.to_string())
-        .collect();
+    let mut missing = missing_tools(fw.needs);
     if missing.is_empty() && !fw.driver.is_empty() {
         let ok = Command::new(fw.driver[0])
             .args(&fw.driver[1..])
@@ -118,54 +101,6 @@ fn tools_present(fw: &Framework) -> bool {
     }
     eprintln!("SKIPPED (not run!) {msg}");
     false
-}
-
-fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) {
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| a.replace("{n}", &n.to_string()))
-        .collect();
-    let out = Command::new(&argv[0])
-        .args(&argv[1..])
-        .current_dir(project)
-        .env("PATH", search_path())
-        .env("DATABASE_URL", url)
-        .env_remove("NODE_OPTIONS")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
-    if !out.status.success() {
-        panic!(
-            "`{}` failed in {}:\n{}\n{}",
-            argv.join(" "),
-            project.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|es| {
-            es.filter_map(|e| Some(e.ok()?.path()))
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// `migsmith generate --dialect mariadb` into `project`; returns the files it wrote.

@@ -11,8 +11,11 @@
 //! test says so loudly and returns — except under CI, where it fails.
 
 mod common;
+#[path = "common/e2e.rs"]
+mod e2e;
 
 use common::sqlite::{load_file_without, same};
+use e2e::{copy_dir, files_in, missing_tools, repo, run, search_path};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,33 +70,14 @@ struct Framework {
     reject: &'static [(&'static str, &'static str)],
 }
 
-const VENV_BIN: &str = ".e2e/venv/bin";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn schema_file() -> PathBuf {
     repo().join("tests/fixtures/e2e/schema.sqlite.sql")
-}
-
-fn search_path() -> std::ffi::OsString {
-    let mut dirs = vec![repo().join(VENV_BIN)];
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    std::env::join_paths(dirs).unwrap()
 }
 
 /// The framework's CLIs are there, else a loud message (a failure under CI).
 fn tools_present(fw: &Framework) -> bool {
     let path = search_path();
-    let mut missing: Vec<String> = fw
-        .needs
-        .iter()
-        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
-        .map(|t| t.to_string())
-        .collect();
+    let mut missing = missing_tools(fw.needs);
     if fw.name == "rails" && missing.is_empty() {
         // ActiveRecord's SQLite adapter needs the sqlite3 gem (apt ruby-sqlite3).
         let ok = Command::new("ruby")
@@ -118,54 +102,6 @@ fn tools_present(fw: &Framework) -> bool {
     }
     eprintln!("SKIPPED (not run!) {msg}");
     false
-}
-
-fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) -> String {
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| a.replace("{n}", &n.to_string()))
-        .collect();
-    let out = Command::new(&argv[0])
-        .args(&argv[1..])
-        .current_dir(project)
-        .env("PATH", search_path())
-        .env("DATABASE_URL", url)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
-    if !out.status.success() {
-        panic!(
-            "`{}` failed in {}:\n{}\n{}",
-            argv.join(" "),
-            project.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .map(|es| {
-            es.filter_map(|e| Some(e.ok()?.path()))
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// `migsmith generate --dialect sqlite` into `project`; returns the files it wrote.

@@ -1,0 +1,86 @@
+//! What every framework end-to-end suite shares (`tests/e2e_*_frameworks.rs`): where the
+//! project-local CLIs are, running one in a fixture project with the database's URL, copying
+//! a fixture project, and listing the files a `generate` wrote.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where `scripts/install-code-frameworks.sh` puts the npm and pip CLIs.
+pub const NODE_BIN: &str = ".e2e/node/node_modules/.bin";
+pub const VENV_BIN: &str = ".e2e/venv/bin";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `PATH` with the project-local CLIs first.
+pub fn search_path() -> std::ffi::OsString {
+    let mut dirs = vec![repo().join(NODE_BIN), repo().join(VENV_BIN)];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).unwrap()
+}
+
+/// The executables of `needs` found nowhere on [`search_path`].
+pub fn missing_tools(needs: &[&str]) -> Vec<String> {
+    let path = search_path();
+    needs
+        .iter()
+        .filter(|tool| !std::env::split_paths(&path).any(|d| d.join(tool).is_file()))
+        .map(|t| t.to_string())
+        .collect()
+}
+
+/// Run `argv` (with `{n}` replaced by `n`) in `project`, `DATABASE_URL` set to `url`; its
+/// stdout, or a panic showing both outputs.
+pub fn run(project: &Path, url: &str, env: &[(&str, &str)], argv: &[&str], n: usize) -> String {
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| a.replace("{n}", &n.to_string()))
+        .collect();
+    let out = Command::new(&argv[0])
+        .args(&argv[1..])
+        .current_dir(project)
+        .env("PATH", search_path())
+        .env("DATABASE_URL", url)
+        .env_remove("NODE_OPTIONS")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", argv[0]));
+    if !out.status.success() {
+        panic!(
+            "`{}` failed in {}:\n{}\n{}",
+            argv.join(" "),
+            project.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|es| {
+            es.filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default()
+}
