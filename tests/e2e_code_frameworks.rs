@@ -13,9 +13,8 @@ mod common;
 mod e2e;
 
 use common::{assert_same_schema, TestDb};
-use e2e::{copy_dir, files_in, missing_tools, repo, run};
+use e2e::{copy_dir, missing_tools, repo, run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The changes every framework must carry up and back down, each with extra `generate` flags.
 /// `add published_at …` and the large-table `make users.email not null` are multi-phase (a
@@ -187,39 +186,10 @@ fn generate(
     (description, flags): (&str, &[&str]),
     now: &str,
 ) -> Vec<PathBuf> {
-    let before = files_in(&project.join(dir));
-    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
-        .args([
-            "generate",
-            description,
-            "--framework",
-            framework,
-            "--migrations-dir",
-            dir,
-        ])
-        .arg("--project-dir")
-        .arg(project)
-        .arg("--schema")
-        .arg(repo().join("tests/fixtures/e2e/schema.sql"))
-        .args(["--now", now])
-        .args(flags)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "generate {description:?} --framework {framework} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
-        .into_iter()
-        .filter(|f| !before.contains(f))
-        .collect();
-    new.sort();
-    assert!(
-        !new.is_empty(),
-        "generate {description:?} wrote no file in {dir}"
-    );
-    new
+    let schema = repo().join("tests/fixtures/e2e/schema.sql");
+    let mut args = vec!["--schema", schema.to_str().unwrap(), "--now", now];
+    args.extend(flags);
+    e2e::generate(project, framework, dir, description, &args)
 }
 
 /// The catalog after the plain SQL files for `description` ran on a fresh database (the

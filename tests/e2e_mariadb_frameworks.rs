@@ -16,34 +16,10 @@
 mod e2e;
 mod mysql_common;
 
-use e2e::{copy_dir, files_in, missing_tools, repo, run, search_path};
+use e2e::{copy_dir, missing_tools, repo, run, search_path, ENGINE_SCENARIOS as SCENARIOS};
 use mysql_common::MyDb;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The changes each framework must carry up and back down on MariaDB. MariaDB has no
-/// transactional DDL, so every one of them is also a test that the framework's own wrapping
-/// (Knex's transaction, Django's atomic migration) does not break the file.
-const SCENARIOS: &[&str] = &[
-    "add last_login_at to users",
-    "add status varchar(20) default 'active' not null to users",
-    "remove legacy_flag from users",
-    // Indexed: the column's index goes with it, and the down file brings it back.
-    "remove title from posts",
-    "rename users.name to full_name",
-    "rename table audit_log to events",
-    "create table tags with name:string",
-    "drop table audit_log",
-    "add index on users(email)",
-    "add unique index on users(email)",
-    "drop index posts_title_idx",
-    "change type of users.age to bigint",
-    "make users.email not null",
-    "make users.name nullable",
-    "set default of users.age to 0",
-    "add foreign key from posts.author_id to users.id",
-    "add foreign key from posts.author_id to users.id on delete cascade",
-];
 
 /// How to drive one framework on MariaDB.
 struct Framework {
@@ -66,6 +42,26 @@ struct Framework {
     driver: &'static [&'static str],
     /// `(scenario, text)`: the generated files must contain the text.
     expect: &'static [(&'static str, &'static str)],
+}
+
+/// `generate --dialect mariadb` from the fixture schema into `project`; the files it wrote.
+fn generate(
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    now: &str,
+) -> Vec<PathBuf> {
+    let schema = schema_file();
+    let args = [
+        "--dialect",
+        "mariadb",
+        "--now",
+        now,
+        "--schema",
+        schema.to_str().unwrap(),
+    ];
+    e2e::generate(project, framework, dir, description, &args)
 }
 
 fn schema_file() -> PathBuf {
@@ -101,49 +97,6 @@ fn tools_present(fw: &Framework) -> bool {
     }
     eprintln!("SKIPPED (not run!) {msg}");
     false
-}
-
-/// `migsmith generate --dialect mariadb` into `project`; returns the files it wrote.
-fn generate(
-    project: &Path,
-    framework: &str,
-    dir: &str,
-    description: &str,
-    now: &str,
-) -> Vec<PathBuf> {
-    let before = files_in(&project.join(dir));
-    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
-        .args(["generate", description, "--framework", framework])
-        .args([
-            "--migrations-dir",
-            dir,
-            "--dialect",
-            "mariadb",
-            "--now",
-            now,
-        ])
-        .arg("--project-dir")
-        .arg(project)
-        .arg("--schema")
-        .arg(schema_file())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "generate {description:?} --framework {framework} --dialect mariadb failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
-        .into_iter()
-        .filter(|f| !before.contains(f))
-        .collect();
-    new.sort();
-    assert!(
-        !new.is_empty(),
-        "generate {description:?} wrote no file in {dir}"
-    );
-    new
 }
 
 /// A scratch database holding the fixture schema, or `None` without a server (outside CI).

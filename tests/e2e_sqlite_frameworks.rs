@@ -15,35 +15,10 @@ mod common;
 mod e2e;
 
 use common::sqlite::{load_file_without, same};
-use e2e::{copy_dir, files_in, missing_tools, repo, run, search_path};
+use e2e::{copy_dir, missing_tools, repo, run, search_path, ENGINE_SCENARIOS as SCENARIOS};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The changes each framework must carry up and back down on SQLite. Those marked rebuild take
-/// SQLite's 12-step table rebuild (`PRAGMA foreign_keys=OFF` outside a transaction, then
-/// `BEGIN … COMMIT`), which is where a framework's own transaction would break them.
-const SCENARIOS: &[&str] = &[
-    "add last_login_at to users",
-    "add status varchar(20) default 'active' not null to users",
-    "remove legacy_flag from users",
-    // Indexed: a rebuild; the down file brings the index back.
-    "remove title from posts",
-    "rename users.name to full_name",
-    "rename table audit_log to events",
-    "create table tags with name:string",
-    "drop table audit_log",
-    "add index on users(email)",
-    "add unique index on users(email)",
-    "drop index posts_title_idx",
-    // Rebuilds.
-    "change type of users.age to bigint",
-    "make users.email not null",
-    "make users.name nullable",
-    "set default of users.age to 0",
-    "add foreign key from posts.author_id to users.id",
-    "add foreign key from posts.author_id to users.id on delete cascade",
-];
 
 /// How to drive one framework on SQLite.
 struct Framework {
@@ -68,6 +43,26 @@ struct Framework {
     /// `(scenario, text)`: the generated files must not contain the text (a change `ALTER
     /// TABLE` makes stays in the framework's transaction).
     reject: &'static [(&'static str, &'static str)],
+}
+
+/// `generate --dialect sqlite` from the fixture schema into `project`; the files it wrote.
+fn generate(
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    now: &str,
+) -> Vec<PathBuf> {
+    let schema = schema_file();
+    let args = [
+        "--dialect",
+        "sqlite",
+        "--now",
+        now,
+        "--schema",
+        schema.to_str().unwrap(),
+    ];
+    e2e::generate(project, framework, dir, description, &args)
 }
 
 fn schema_file() -> PathBuf {
@@ -102,42 +97,6 @@ fn tools_present(fw: &Framework) -> bool {
     }
     eprintln!("SKIPPED (not run!) {msg}");
     false
-}
-
-/// `migsmith generate --dialect sqlite` into `project`; returns the files it wrote.
-fn generate(
-    project: &Path,
-    framework: &str,
-    dir: &str,
-    description: &str,
-    now: &str,
-) -> Vec<PathBuf> {
-    let before = files_in(&project.join(dir));
-    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
-        .args(["generate", description, "--framework", framework])
-        .args(["--migrations-dir", dir, "--dialect", "sqlite", "--now", now])
-        .arg("--project-dir")
-        .arg(project)
-        .arg("--schema")
-        .arg(schema_file())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "generate {description:?} --framework {framework} --dialect sqlite failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
-        .into_iter()
-        .filter(|f| !before.contains(f))
-        .collect();
-    new.sort();
-    assert!(
-        !new.is_empty(),
-        "generate {description:?} wrote no file in {dir}"
-    );
-    new
 }
 
 /// A database file holding the fixture schema.

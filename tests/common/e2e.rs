@@ -84,3 +84,65 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
         })
         .unwrap_or_default()
 }
+
+/// `migsmith generate DESCRIPTION --framework FRAMEWORK --migrations-dir DIR` into `project`,
+/// with `args` after them (`--schema`, `--dialect`, `--now`, …) and no `DATABASE_URL`; the
+/// files it wrote, sorted. Panics when it fails or writes nothing.
+pub fn generate(
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    args: &[&str],
+) -> Vec<PathBuf> {
+    let before = files_in(&project.join(dir));
+    let out = Command::new(env!("CARGO_BIN_EXE_migsmith"))
+        .args(["generate", description, "--framework", framework])
+        .args(["--migrations-dir", dir])
+        .arg("--project-dir")
+        .arg(project)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "generate {description:?} --framework {framework} {}: failed:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut new: Vec<PathBuf> = files_in(&project.join(dir))
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    new.sort();
+    assert!(
+        !new.is_empty(),
+        "generate {description:?} wrote no file in {dir}"
+    );
+    new
+}
+
+/// The changes each framework carries up and back down on MySQL/MariaDB and on SQLite (the
+/// PostgreSQL suite has its own, with multi-phase and table-size variants).
+pub const ENGINE_SCENARIOS: &[&str] = &[
+    "add last_login_at to users",
+    "add status varchar(20) default 'active' not null to users",
+    "remove legacy_flag from users",
+    // Indexed: the index goes with the column (on SQLite a rebuild); the down brings it back.
+    "remove title from posts",
+    "rename users.name to full_name",
+    "rename table audit_log to events",
+    "create table tags with name:string",
+    "drop table audit_log",
+    "add index on users(email)",
+    "add unique index on users(email)",
+    "drop index posts_title_idx",
+    // SQLite: rebuilds from here on.
+    "change type of users.age to bigint",
+    "make users.email not null",
+    "make users.name nullable",
+    "set default of users.age to 0",
+    "add foreign key from posts.author_id to users.id",
+    "add foreign key from posts.author_id to users.id on delete cascade",
+];

@@ -215,7 +215,7 @@ impl crate::dialect::Dialect for Mysql {
     }
     fn spell_default(&self, expr: &str, data_type: &str, schema: &Schema) -> String {
         let ty = types::column_type(data_type, schema);
-        types::default_expr(expr, &ty).unwrap_or_else(|| "AUTO_INCREMENT".into())
+        types::default_expr(expr, &ty).unwrap_or_else(|| expr.to_string())
     }
     fn default_key(&self) -> &'static str {
         "id bigint NOT NULL AUTO_INCREMENT"
