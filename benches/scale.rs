@@ -14,7 +14,9 @@
 //!
 //! Run: `cargo bench --bench scale` (PostgreSQL on 127.0.0.1:5432, user `postgres`, `pg_dump`
 //! on PATH). `MIGSMITH_BENCH_URL` overrides the server, `MIGSMITH_BENCH_SIZES` the sizes
-//! (`250,500,1000,2000`; at least two, smallest first). BENCHMARKS.md records the figures.
+//! (`250,500,1000,2000`; at least two, smallest first), and `MIGSMITH_BENCH_DIR` keeps the
+//! dumps and projects in that directory (for profiling one of them) instead of a temporary one.
+//! BENCHMARKS.md records the figures.
 
 #[path = "scale/child.rs"]
 mod child;
@@ -109,10 +111,14 @@ fn main() {
         sizes.len() >= 2,
         "MIGSMITH_BENCH_SIZES takes at least two sizes, smallest first: 250,2000"
     );
-    let scratch = tempfile::tempdir().expect("scratch dir");
+    let temp = tempfile::tempdir().expect("scratch dir");
+    let scratch = match std::env::var_os("MIGSMITH_BENCH_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => temp.path().to_path_buf(),
+    };
     let measured: Vec<Size> = sizes
         .iter()
-        .map(|&n| measure_size(&server, n, scratch.path()))
+        .map(|&n| measure_size(&server, n, &scratch))
         .collect();
     let (small, large) = (&measured[0], &measured[measured.len() - 1]);
     let growth_of_size = large.tables as f64 / small.tables as f64;

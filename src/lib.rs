@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod error;
 pub mod generate;
 pub mod intent;
+pub mod par;
 pub mod plan;
 pub mod render;
 pub mod report;

@@ -148,16 +148,14 @@ pub fn choose_app(plan: &Plan, project_dir: &Path, detected: &Path) -> AppChoice
         .strip_prefix(project_dir)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let states: Vec<State> = apps
-        .iter()
-        .map(|a| {
-            let rel = a
-                .migrations_dir
-                .strip_prefix(&prefix)
-                .unwrap_or(&a.migrations_dir);
-            State::load(&a.label, &root.join(rel))
-        })
-        .collect();
+    // One app per thread (each app's state is built from its own files, in order).
+    let states: Vec<State> = crate::par::map_ordered(&apps, 1, |a| {
+        let rel = a
+            .migrations_dir
+            .strip_prefix(&prefix)
+            .unwrap_or(&a.migrations_dir);
+        State::load(&a.label, &root.join(rel))
+    });
     let owner = |t: &str| (0..apps.len()).find(|&i| states[i].model_for_table(t).is_some());
     let Some(first) = tables.first().copied() else {
         return AppChoice {

@@ -87,10 +87,11 @@ pub fn load_all(
     apps: &[App],
     user_app: &str,
 ) -> Result<Vec<Migration>, crate::schema::sql::LoadError> {
-    let mut out = vec![];
+    // (app, file name), in the order read; reading and parsing each file is independent, so
+    // a large project's files are read on several threads.
+    let mut files: Vec<(&App, String)> = vec![];
     for app in apps {
-        let dir = root.join(&app.migrations_dir);
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+        let Ok(entries) = std::fs::read_dir(root.join(&app.migrations_dir)) else {
             continue;
         };
         let mut names: Vec<String> = entries
@@ -99,12 +100,22 @@ pub fn load_all(
             .filter(|n| is_migration_file(n))
             .collect();
         names.sort();
-        for n in names {
-            let text = crate::schema::sql::read_source(&dir.join(&n))?;
-            let m = read(&app.label, app.migrations_dir.join(&n), &text, user_app);
-            if m.is_migration {
-                out.push(m);
-            }
+        files.extend(names.into_iter().map(|n| (app, n)));
+    }
+    let read_one = |(app, n): &(&App, String)| {
+        let text = crate::schema::sql::read_source(&root.join(&app.migrations_dir).join(n))?;
+        Ok(read(
+            &app.label,
+            app.migrations_dir.join(n),
+            &text,
+            user_app,
+        ))
+    };
+    let mut out = vec![];
+    for m in crate::par::map_ordered(&files, 200, read_one) {
+        let m = m?;
+        if m.is_migration {
+            out.push(m);
         }
     }
     Ok(out)
