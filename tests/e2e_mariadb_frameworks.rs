@@ -18,7 +18,7 @@ mod mysql_common;
 
 use e2e::{copy_dir, missing_tools, repo, run, search_path, ENGINE_SCENARIOS as SCENARIOS};
 use mysql_common::MyDb;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// How to drive one framework on MariaDB.
@@ -44,25 +44,8 @@ struct Framework {
     expect: &'static [(&'static str, &'static str)],
 }
 
-/// `generate --dialect mariadb` from the fixture schema into `project`; the files it wrote.
-fn generate(
-    project: &Path,
-    framework: &str,
-    dir: &str,
-    description: &str,
-    now: &str,
-) -> Vec<PathBuf> {
-    let schema = schema_file();
-    let args = [
-        "--dialect",
-        "mariadb",
-        "--now",
-        now,
-        "--schema",
-        schema.to_str().unwrap(),
-    ];
-    e2e::generate(project, framework, dir, description, &args)
-}
+/// The `--dialect` the suite generates for.
+const DIALECT: &str = "mariadb";
 
 fn schema_file() -> PathBuf {
     repo().join("tests/fixtures/e2e/schema.mysql.sql")
@@ -111,7 +94,15 @@ fn start_database(tag: &str) -> Option<MyDb> {
 fn sql_reference(description: &str, now: &str) -> String {
     let db = start_database("e2e_ref").expect("reference database");
     let work = tempfile::tempdir().unwrap();
-    let files = generate(work.path(), "sql", "migrations", description, now);
+    let files = e2e::generate_for(
+        DIALECT,
+        &schema_file(),
+        work.path(),
+        "sql",
+        "migrations",
+        description,
+        now,
+    );
     for f in files
         .iter()
         .filter(|f| f.to_string_lossy().ends_with(".up.sql"))
@@ -154,7 +145,15 @@ fn end_to_end(fw: &Framework) {
         let expected = sql_reference(description, &now);
         assert_ne!(expected, start, "{context}: the plan changes nothing");
 
-        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        let files = e2e::generate_for(
+            DIALECT,
+            &schema_file(),
+            &project,
+            fw.name,
+            fw.migrations_dir,
+            description,
+            &now,
+        );
         let text: String = files
             .iter()
             .map(|f| std::fs::read_to_string(f).unwrap())

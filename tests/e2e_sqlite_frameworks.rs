@@ -45,25 +45,8 @@ struct Framework {
     reject: &'static [(&'static str, &'static str)],
 }
 
-/// `generate --dialect sqlite` from the fixture schema into `project`; the files it wrote.
-fn generate(
-    project: &Path,
-    framework: &str,
-    dir: &str,
-    description: &str,
-    now: &str,
-) -> Vec<PathBuf> {
-    let schema = schema_file();
-    let args = [
-        "--dialect",
-        "sqlite",
-        "--now",
-        now,
-        "--schema",
-        schema.to_str().unwrap(),
-    ];
-    e2e::generate(project, framework, dir, description, &args)
-}
+/// The `--dialect` the suite generates for.
+const DIALECT: &str = "sqlite";
 
 fn schema_file() -> PathBuf {
     repo().join("tests/fixtures/e2e/schema.sqlite.sql")
@@ -112,7 +95,15 @@ fn sql_reference(description: &str, now: &str) -> migsmith::schema::Schema {
     let work = tempfile::tempdir().unwrap();
     let db = work.path().join("reference.sqlite3");
     start_database(&db);
-    let files = generate(work.path(), "sql", "migrations", description, now);
+    let files = e2e::generate_for(
+        DIALECT,
+        &schema_file(),
+        work.path(),
+        "sql",
+        "migrations",
+        description,
+        now,
+    );
     let conn = Connection::open(&db).unwrap();
     for f in files
         .iter()
@@ -153,7 +144,15 @@ fn end_to_end(fw: &Framework) {
         let expected = sql_reference(description, &now);
         assert_ne!(expected, start, "{context}: the plan changes nothing");
 
-        let files = generate(&project, fw.name, fw.migrations_dir, description, &now);
+        let files = e2e::generate_for(
+            DIALECT,
+            &schema_file(),
+            &project,
+            fw.name,
+            fw.migrations_dir,
+            description,
+            &now,
+        );
         let text: String = files
             .iter()
             .map(|f| std::fs::read_to_string(f).unwrap())

@@ -85,6 +85,21 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// [`generate`] for `--dialect DIALECT --now NOW --schema SCHEMA` (the engine suites' fixture).
+pub fn generate_for(
+    dialect: &str,
+    schema: &Path,
+    project: &Path,
+    framework: &str,
+    dir: &str,
+    description: &str,
+    now: &str,
+) -> Vec<PathBuf> {
+    let schema = schema.to_str().unwrap();
+    let args = ["--dialect", dialect, "--now", now, "--schema", schema];
+    generate(project, framework, dir, description, &args)
+}
+
 /// `migsmith generate DESCRIPTION --framework FRAMEWORK --migrations-dir DIR` into `project`,
 /// with `args` after them (`--schema`, `--dialect`, `--now`, …) and no `DATABASE_URL`; the
 /// files it wrote, sorted. Panics when it fails or writes nothing.
